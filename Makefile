@@ -1,0 +1,69 @@
+# rnn-slides: every target sets up .venv on first use, so on a fresh machine
+# `make slides` and `make test` are each one command.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core
+
+.PHONY: setup system-deps slides test test-slow test-all bench figures lint clean
+
+setup: $(STAMP)
+
+# System libraries that pycairo and manimpango compile against.
+system-deps:
+	@if pkg-config --exists cairo pangocairo 2>/dev/null && fc-list 2>/dev/null | grep -qi dejavu; then \
+	  exit 0; \
+	fi; \
+	echo "rnn-slides: cairo/pango development files or fonts are missing; installing: $(APT_PACKAGES)"; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null || \
+	  { echo "rnn-slides: apt-get failed; run: apt-get update && apt-get install -y $(APT_PACKAGES)"; exit 1; }; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null || \
+	  { echo "rnn-slides: apt-get failed; run: sudo apt-get install -y $(APT_PACKAGES)"; exit 1; }; \
+	else \
+	  echo "rnn-slides: cannot install system packages here. Install cairo and pango development files, then rerun:"; \
+	  echo "  Debian/Ubuntu: sudo apt-get install -y $(APT_PACKAGES)"; \
+	  echo "  Fedora:        sudo dnf install -y cairo-devel pango-devel pkgconf-pkg-config dejavu-sans-fonts"; \
+	  echo "  macOS:         brew install cairo pango pkg-config"; \
+	  exit 1; \
+	fi
+
+$(STAMP): pyproject.toml | system-deps
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "rnn-slides: Python >= 3.11 is needed; set PYTHON=/path/to/python3.11 and rerun"; exit 1; }
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) || \
+	  { echo "rnn-slides: could not create $(VENV); install the venv module (Debian: apt-get install python3-venv)"; exit 1; }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+# The default lecture deck: every lecture, light theme, 480p, exported as HTML.
+slides: setup
+	$(PY) render.py deck --all --to html -q l
+
+test: setup
+	$(PY) -m pytest -q
+
+test-slow: setup
+	$(PY) -m pytest -q -m slow
+
+test-all: setup
+	$(PY) -m pytest -q -m 'slow or not slow'
+
+# Ratios against references measured in the same run (torch is optional: pip install torch==2.13.0).
+bench: setup
+	$(PY) tests/bench/run.py
+
+figures: setup
+	$(PY) render.py figures -o out/figures
+
+lint: setup
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf out media .pytest_cache

@@ -1,0 +1,138 @@
+"""The base class of every lecture scene: a manim-slides ``Slide`` with theme, config,
+speaker notes, and the bookkeeping tests and ``render.py`` rely on.
+
+A scene opens each click step with :meth:`LectureSlide.step` (which calls
+``next_slide(notes=...)``: manim-slides attaches notes to the slide that *starts*).
+At the end of every step the base class records which mobjects stick out of the frame,
+and it can capture the frame at the end of a chosen step for stills.
+
+Example
+-------
+>>> class Hello(LectureSlide):
+...     scene_id = "hello"
+...     title = "Hello"
+...     description = "A square."
+...     def construct(self):
+...         self.step("A square appears.")
+...         self.play(Create(Square(color=self.theme.c)))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+from manim import ManimColor, Mobject, config
+from manim.utils.exceptions import EndSceneEarlyException
+from manim_slides import Slide
+
+from .config import SceneConfig
+from .theme import Theme, get_theme, set_theme
+
+__all__ = ["LectureSlide", "StepRecord", "out_of_frame"]
+
+# Mobjects may touch the frame edge by this much (in scene units) before counting as cut off.
+FRAME_TOLERANCE = 1e-3
+
+
+def out_of_frame(mobjects: Iterable[Mobject], margin: float = 0.0) -> list[Mobject]:
+    """The visible mobjects whose bounding box leaves the frame (shrunk by ``margin``)."""
+    half_w = config.frame_width / 2 - margin + FRAME_TOLERANCE
+    half_h = config.frame_height / 2 - margin + FRAME_TOLERANCE
+    bad = []
+    for mob in mobjects:
+        for part in mob.get_family():
+            if not _is_visible(part) or len(part.points) == 0:
+                continue
+            pts = part.points
+            if (
+                np.any(np.abs(pts[:, 0]) > half_w) or np.any(np.abs(pts[:, 1]) > half_h)
+            ):
+                bad.append(part)
+    return bad
+
+
+def _is_visible(mob: Mobject) -> bool:
+    fill = getattr(mob, "get_fill_opacity", lambda: 1.0)()
+    stroke = getattr(mob, "get_stroke_opacity", lambda: 1.0)()
+    stroke_w = getattr(mob, "get_stroke_width", lambda: 1.0)()
+    return bool(fill > 0 or (stroke > 0 and stroke_w > 0))
+
+
+@dataclass
+class StepRecord:
+    """What happened in one click step: its notes and what stuck out of the frame at its end."""
+
+    index: int  # 1-based, as lecturers count slides
+    notes: str
+    out_of_frame: list[str] = field(default_factory=list)
+
+
+class LectureSlide(Slide):
+    """Base class of every lecture scene.
+
+    Class attributes set by subclasses: ``scene_id`` (stable kebab-case id), ``title``,
+    ``description`` (one line). ``lecture`` comes from the module's ``LECTURE`` constant
+    through the registry. ``scene_config`` is replaced by ``render.py`` (see
+    :meth:`configured`). ``capture_step`` asks for the frame at the end of that step.
+    """
+
+    scene_id: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    lecture: ClassVar[int] = 0
+    scene_config: ClassVar[SceneConfig] = SceneConfig()
+    capture_step: ClassVar[int | None] = None
+
+    theme: Theme
+
+    @classmethod
+    def configured(
+        cls, scene_config: SceneConfig, *, capture_step: int | None = None
+    ) -> type[LectureSlide]:
+        """A subclass of this scene bound to ``scene_config`` (the class itself is untouched)."""
+        return type(
+            cls.__name__,
+            (cls,),
+            {
+                "scene_config": scene_config,
+                "capture_step": capture_step,
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+            },
+        )
+
+    def setup(self) -> None:
+        super().setup()
+        self.theme = get_theme(self.scene_config.theme)
+        set_theme(self.theme.name)  # components built without an explicit theme use it
+        self.camera.background_color = ManimColor(self.theme.background)
+        self.steps: list[StepRecord] = []
+        self.captured_frame: np.ndarray | None = None
+
+    # Click steps ---------------------------------------------------------------------------
+    def step(self, notes: str) -> None:
+        """Start a new click step; ``notes`` are its speaker notes."""
+        if self.steps:
+            self._finish_step()
+        self.steps.append(StepRecord(index=len(self.steps) + 1, notes=notes.strip()))
+        self.next_slide(notes=notes)
+
+    def tear_down(self) -> None:
+        if self.steps:
+            self._finish_step(stop_early=False)
+        super().tear_down()
+
+    def _finish_step(self, *, stop_early: bool = True) -> None:
+        record = self.steps[-1]
+        record.out_of_frame = [
+            f"{type(m).__name__} at {np.round(m.get_center(), 2).tolist()}"
+            for m in out_of_frame(self.mobjects)
+        ]
+        if self.capture_step is not None and record.index == self.capture_step:
+            self.renderer.update_frame(self, ignore_skipping=True)
+            self.captured_frame = np.array(self.renderer.get_frame())
+            if stop_early:
+                raise EndSceneEarlyException()

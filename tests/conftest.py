@@ -1,0 +1,46 @@
+"""Shared pytest fixtures: tiny renders into a temporary media folder, config restored after."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Tiny frames keep scene tests fast; 16:9 like every real quality.
+TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
+
+
+@pytest.fixture
+def tiny_render(tmp_path: Path) -> Iterator[Path]:
+    """Manim config for fast scene tests: tiny frames, no files kept, media in tmp_path."""
+    from manim import tempconfig
+
+    with tempconfig(
+        {
+            **TINY,
+            "media_dir": str(tmp_path / "media"),
+            "disable_caching": True,
+            "write_to_movie": False,
+            "save_last_frame": False,
+            "progress_bar": "none",
+            "verbosity": "ERROR",
+        }
+    ):
+        yield tmp_path
+
+
+def build_scene(cls, *, skip_animations: bool = True):
+    """Construct a scene (animations skipped by default) and return the finished instance.
+
+    The scene's ``steps`` record each click step's notes and what left the frame;
+    ``renderer.get_frame()`` gives the last frame (H, W, 4) uint8.
+    """
+    from manim import config
+
+    scene = cls(output_folder=Path(config.media_dir) / "slides")
+    if skip_animations:
+        scene.renderer.skip_animations = True
+    scene.render()
+    scene.renderer.update_frame(scene, ignore_skipping=True)
+    return scene
