@@ -1,11 +1,19 @@
-"""Shared pytest fixtures: tiny renders into a temporary media folder, config restored after."""
+"""Shared pytest fixtures: tiny renders into a temporary media folder, config restored after.
+
+Test folders are packages (``tests.rnn_core``, ``tests.scenes``) so they never shadow the
+real ``rnn_core`` and ``scenes`` packages. Import helpers as
+``from tests.conftest import build_scene`` (``from conftest import build_scene`` works too).
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+sys.modules.setdefault("conftest", sys.modules[__name__])
 
 # Tiny frames keep scene tests fast; 16:9 like every real quality.
 TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
