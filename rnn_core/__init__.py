@@ -7,6 +7,8 @@ ch. 10 (simple RNN).
 
 from __future__ import annotations
 
+from . import clipping, jacobians, landscape, tasks, train
+from .clipping import clip_by_global_norm, clip_by_value
 from .gradcheck import check_gradients, numeric_gradient, relative_error
 from .lstm import (
     LSTMDeltas,
@@ -27,6 +29,13 @@ from .rnn import (
 )
 
 __all__ = [
+    "clipping",
+    "jacobians",
+    "landscape",
+    "tasks",
+    "train",
+    "clip_by_global_norm",
+    "clip_by_value",
     "LSTMParams",
     "LSTMTrace",
     "LSTMStep",
