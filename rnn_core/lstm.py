@@ -391,19 +391,8 @@ def lstm_backward(
             np.all(np.isfinite(a)) for a in (flat, dc_all, dy_all, dW, dR, dx, dy0, dc0)
         )
 
-    grads = (
-        LSTMParams(
-            **{f"W_{g}": dW[k * n : (k + 1) * n] for k, g in enumerate(GATES)},
-            **{f"R_{g}": dR[k * n : (k + 1) * n] for k, g in enumerate(GATES)},
-            p_i=dp_i,
-            p_f=dp_f,
-            p_o=dp_o,
-            **{f"b_{g}": db[k * n : (k + 1) * n] for k, g in enumerate(GATES)},
-            peepholes=params.peepholes,
-        )
-        if not nonfinite
-        else _unchecked_params(dW, dR, db, dp_i, dp_f, dp_o, n, params.peepholes)
-    )
+    # Our own gradients skip the input checks of LSTMParams (they may overflow on purpose).
+    grads = _unchecked_params(dW, dR, db, dp_i, dp_f, dp_o, n, params.peepholes)
 
     def out(arr: np.ndarray) -> np.ndarray:
         return arr if batched else arr[:, 0, :]
@@ -433,7 +422,7 @@ def _unchecked_params(
     n: int,
     peepholes: bool,
 ) -> LSTMParams:
-    """Gradients that overflowed: build the dataclass without the finiteness check."""
+    """Build gradients without the input checks of ``LSTMParams``."""
     grads = object.__new__(LSTMParams)
     values = {
         **{f"W_{g}": dW[k * n : (k + 1) * n] for k, g in enumerate(GATES)},
