@@ -38,6 +38,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,7 @@ __all__ = [
 ]
 
 GATES = ("z", "i", "f", "o")
+FUSE_MAX_N = 32  # up to this many cells, peepholes ride along in the recurrent matmul
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -62,9 +64,21 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
+def _sigmoid_into(x: np.ndarray, out: np.ndarray) -> None:
+    """``out[...] = 1 / (1 + exp(-x))`` in place (exp is about 3x cheaper than tanh in NumPy).
+
+    For x below about -709, exp(-x) overflows to inf and the result is exactly 0, as it
+    should be; callers silence that overflow with ``np.errstate``."""
+    np.negative(x, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+
+
 @dataclass(frozen=True)
 class LSTMParams:
-    """Weights of one LSTM layer. ``peepholes=False`` keeps ``p_i p_f p_o`` at zero for good:
+    """Weights of one LSTM layer (treat the arrays as immutable: replace, never edit in place,
+    since stacked copies are cached). ``peepholes=False`` keeps ``p_i p_f p_o`` at zero for good:
     their gradients are reported as zeros, so no optimiser ever moves them."""
 
     W_z: np.ndarray  # (N, M) input weights
@@ -149,10 +163,24 @@ class LSTMParams:
 
     def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(W (4N, M), R (4N, N), b (4N,)) with gates in the order z, i, f, o."""
+        return self._fused[0], self._fused[1], self._fused[2]
+
+    @functools.cached_property
+    def _fused(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Stacked weights, built once per parameter set: W (4N, M), R (4N, N), b (4N,),
+        RP = [R | P] (4N, 2N) with P the i and f peepholes as diagonal blocks, and RP^T.
+
+        The previous state [y^{t-1}, c^{t-1}] times RP^T gives all four gates' recurrent
+        input and the i, f peephole terms in one matmul; backward uses RP itself."""
+        n = self.W_z.shape[0]
         W = np.concatenate([self.W_z, self.W_i, self.W_f, self.W_o])
         R = np.concatenate([self.R_z, self.R_i, self.R_f, self.R_o])
         b = np.concatenate([self.b_z, self.b_i, self.b_f, self.b_o])
-        return W, R, b
+        peep = np.zeros((4 * n, n))
+        peep[n : 2 * n] = np.diag(self.p_i)
+        peep[2 * n : 3 * n] = np.diag(self.p_f)
+        RP = np.concatenate([R, peep], axis=1)
+        return W, R, b, RP, np.ascontiguousarray(RP.T)
 
 
 @dataclass(frozen=True)
@@ -269,34 +297,48 @@ def lstm_forward(
     y0_arr, c0_arr = y_prev, c_prev
 
     W, R, b = params.stacked()
-    RT = np.ascontiguousarray(R.T)  # (N, 4N)
     T = xs.shape[0]
     x3 = xs if batched else xs[:, None, :]  # (T, B, M)
     B = x3.shape[1]
     pre = (x3.reshape(T * B, m) @ W.T + b).reshape(T, B, 4 * n)  # (T, B, 4N) input part
+    # The previous state s = [y_prev, c_prev] (B, 2N) meets one matrix per step: the recurrent
+    # weights for all four gates and the i and f peepholes (diagonal blocks).
+    RS = params._fused[4]
+    # Folding the peepholes into the matmul saves NumPy calls at lecture sizes but doubles
+    # the matmul's work at large sizes, where calls are cheap next to the arithmetic.
+    fuse = n <= FUSE_MAX_N
+    p_i, p_f = params.p_i, params.p_f
     bars = np.empty((T, B, 4 * n))  # z_bar i_bar f_bar o_bar
     acts = np.empty((T, B, 4 * n))  # z i f o
     c_all = np.empty((T, B, n))
     y_all = np.empty((T, B, n))
-    yp = y_prev.reshape(B, n)
-    cp = c_prev.reshape(B, n)
-    p_i, p_f, p_o = params.p_i, params.p_f, params.p_o
+    state = np.concatenate([y_prev.reshape(B, n), c_prev.reshape(B, n)], axis=1)  # (B, 2N)
+    tanh_c = np.empty((B, n))
+    p_o = params.p_o
+    silence = np.errstate(over="ignore")  # exp(-x) -> inf gives sigmoid(x) = 0 exactly
+    silence.__enter__()
     for t in range(T):
         g = bars[t]
-        np.matmul(yp, RT, out=g)
+        if fuse:
+            np.matmul(state, RS, out=g)
+        else:
+            np.matmul(state[:, :n], RS[:n], out=g)
+            g[:, n : 2 * n] += p_i * state[:, n:]
+            g[:, 2 * n : 3 * n] += p_f * state[:, n:]
         g += pre[t]
-        g[:, n : 2 * n] += p_i * cp
-        g[:, 2 * n : 3 * n] += p_f * cp
         a = acts[t]
         np.tanh(g[:, :n], out=a[:, :n])
-        a[:, n : 3 * n] = sigmoid(g[:, n : 3 * n])
-        c = a[:, :n] * a[:, n : 2 * n] + cp * a[:, 2 * n : 3 * n]
+        _sigmoid_into(g[:, n : 3 * n], a[:, n : 3 * n])
+        c = c_all[t]
+        np.multiply(a[:, :n], a[:, n : 2 * n], out=c)
+        c += state[:, n:] * a[:, 2 * n : 3 * n]
         g[:, 3 * n :] += p_o * c
-        a[:, 3 * n :] = sigmoid(g[:, 3 * n :])
-        y = np.tanh(c) * a[:, 3 * n :]
-        c_all[t] = c
-        y_all[t] = y
-        yp, cp = y, c
+        _sigmoid_into(g[:, 3 * n :], a[:, 3 * n :])
+        np.tanh(c, out=tanh_c)
+        np.multiply(tanh_c, a[:, 3 * n :], out=y_all[t])
+        state[:, :n] = y_all[t]
+        state[:, n:] = c
+    silence.__exit__(None, None, None)
 
     def out(arr: np.ndarray) -> np.ndarray:
         return arr if batched else arr[:, 0, :]
@@ -349,30 +391,44 @@ def lstm_backward(
 
     dgates = np.zeros((T + 1, B, 4 * n))  # dz_bar di_bar df_bar do_bar; row T stays zero
     dy_all = np.empty((T, B, n))
-    dc_all = np.empty((T, B, n))
-    dc_next = np.zeros((B, n))
-    f_next = np.zeros((B, n))
+    dc_all = np.empty((T + 1, B, n))  # row T stays zero
+    dc_all[T] = 0.0
+    f_next_all = np.concatenate([f[1:], np.zeros((1, B, n))])  # f^{t+1}; zero after the end
+    # One matmul per step gives both the recurrent error at y (R^T d_gates^{t+1}) and the
+    # peephole error at c (p_i di_bar^{t+1} + p_f df_bar^{t+1}).
+    RP = params._fused[3]  # (4N, 2N)
+    fuse = n <= FUSE_MAX_N
     with np.errstate(over="ignore", invalid="ignore"):
         tanh_c = np.tanh(c)  # (T, B, N)
+        o_slope = o * (1.0 - o)
+        # Factors that do not depend on the recurrence, computed once for all steps.
+        dobar_dy = tanh_c * o_slope  # do_bar = dy * dobar_dy
+        dc_dy = o * (1.0 - tanh_c**2) + p_o * dobar_dy  # via tanh(c) and via the o peephole
+        gate_factor = np.concatenate(  # d(z_bar, i_bar, f_bar) / dc, (T, B, 3, N)
+            [
+                (i * (1.0 - z**2))[:, :, None],
+                (z * i * (1.0 - i))[:, :, None],
+                (c_prev * f * (1.0 - f))[:, :, None],
+            ],
+            axis=2,
+        )
         for t in range(T - 1, -1, -1):
             nxt = dgates[t + 1]
-            dy = dext[t] + nxt @ R  # recurrent errors from all four gates at t+1
-            do_bar = dy * tanh_c[t] * o[t] * (1.0 - o[t])
-            dc = (
-                dy * o[t] * (1.0 - tanh_c[t] ** 2)
-                + p_o * do_bar
-                + p_i * nxt[:, n : 2 * n]
-                + p_f * nxt[:, 2 * n : 3 * n]
-                + dc_next * f_next  # the highway: error carried straight from c^{t+1}
-            )
+            if fuse:
+                rec = nxt @ RP  # (B, 2N): [R^T d_gates, p_i di_bar + p_f df_bar] at t+1
+                rec_y, rec_c = rec[:, :n], rec[:, n:]
+            else:
+                rec_y = nxt @ R
+                rec_c = p_i * nxt[:, n : 2 * n] + p_f * nxt[:, 2 * n : 3 * n]
+            dy = np.add(dext[t], rec_y, out=dy_all[t])
+            dc = dc_all[t]
+            np.multiply(dy, dc_dy[t], out=dc)
+            dc += rec_c
+            dc += dc_all[t + 1] * f_next_all[t]  # the highway: error carried from c^{t+1}
             g = dgates[t]
-            g[:, 3 * n :] = do_bar
-            g[:, 2 * n : 3 * n] = dc * c_prev[t] * f[t] * (1.0 - f[t])
-            g[:, n : 2 * n] = dc * z[t] * i[t] * (1.0 - i[t])
-            g[:, :n] = dc * i[t] * (1.0 - z[t] ** 2)
-            dy_all[t] = dy
-            dc_all[t] = dc
-            dc_next, f_next = dc, f[t]
+            np.multiply(dy, dobar_dy[t], out=g[:, 3 * n :])
+            np.multiply(dc[:, None, :], gate_factor[t], out=g[:, : 3 * n].reshape(B, 3, n))
+        dc_all = dc_all[:T]
         dg = dgates[:T]  # (T, B, 4N)
         dy0 = dg[0] @ R
         dc0 = p_i * dg[0, :, n : 2 * n] + p_f * dg[0, :, 2 * n : 3 * n] + dc_all[0] * f[0]
@@ -387,9 +443,10 @@ def lstm_backward(
             dp_o = np.einsum("tbn,tbn->n", dg[..., 3 * n :], c)
         else:
             dp_i = dp_f = dp_o = np.zeros(n)
-        nonfinite = not all(
-            np.all(np.isfinite(a)) for a in (flat, dc_all, dy_all, dW, dR, dx, dy0, dc0)
-        )
+        # A NaN or infinity anywhere makes its array's sum non-finite: one cheap test each.
+        nonfinite = not np.isfinite(
+            [a.sum() for a in (flat, dc_all, dy_all, dW, dR, dx, dy0, dc0)]
+        ).all()
 
     # Our own gradients skip the input checks of LSTMParams (they may overflow on purpose).
     grads = _unchecked_params(dW, dR, db, dp_i, dp_f, dp_o, n, params.peepholes)

@@ -153,3 +153,18 @@ def test_exploding_errors_are_flagged_without_warnings():
         params, lstm_forward(params, rng.normal(size=(30, 2))), np.ones((30, 3))
     )
     assert not fine.nonfinite
+
+
+def test_fused_and_unfused_recurrent_matmuls_agree(monkeypatch):
+    import rnn_core.lstm as lstm_module
+
+    params, xs, y0, c0, weights = _setup(True, True)
+    trace = lstm_forward(params, xs, y0, c0)
+    grads, deltas = lstm_backward(params, trace, weights)
+    monkeypatch.setattr(lstm_module, "FUSE_MAX_N", 0)  # the large-size code path
+    trace2 = lstm_forward(params, xs, y0, c0)
+    grads2, deltas2 = lstm_backward(params, trace2, weights)
+    assert np.allclose(trace.y, trace2.y, rtol=1e-13) and np.allclose(trace.c, trace2.c, rtol=1e-13)
+    for name in params.array_names():
+        assert np.allclose(getattr(grads, name), getattr(grads2, name), rtol=1e-12), name
+    assert np.allclose(deltas.dc, deltas2.dc, rtol=1e-12)
