@@ -1,0 +1,449 @@
+"""Reusable diagram parts: vector glyphs with real values, gates, pointwise operators,
+wires, and an equation panel whose lines can be highlighted.
+
+Every component is a ``VGroup`` with named parts and keyword arguments; colours come from
+the theme passed in (or the active one, looked up when the component is built). Components
+expose the values they display (``glyph.values``, ``glyph.displayed``) so tests compare
+them with the trace, and return animations for scenes to play.
+
+Example
+-------
+>>> glyph = VectorGlyph([0.12, -0.5, 0.98], label="bold(f)^t", quantity="f")
+>>> glyph.displayed
+['0.12', '-0.50', '0.98']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Animation,
+    AnimationGroup,
+    Circle,
+    Create,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    Line,
+    ManimColor,
+    MathTypst,
+    MoveAlongPath,
+    Polygon,
+    Rectangle,
+    RoundedRectangle,
+    ShowPassingFlash,
+    SurroundingRectangle,
+    Text,
+    Transform,
+    VGroup,
+    VMobject,
+)
+
+from .theme import Theme, current_theme
+
+__all__ = [
+    "math",
+    "label",
+    "format_value",
+    "VectorGlyph",
+    "GateBox",
+    "PointwiseOp",
+    "Wire",
+    "route",
+    "EquationPanel",
+]
+
+MINUS = "\u2212"
+
+
+def _theme(theme: Theme | None) -> Theme:
+    return theme if theme is not None else current_theme()
+
+
+def math(
+    expr: str, *, color: str | None = None, font_size: float = 28, theme: Theme | None = None
+) -> MathTypst:
+    """Typst math (no LaTeX needed), in the theme's text colour unless told otherwise."""
+    return MathTypst(expr, font_size=font_size, color=ManimColor(color or _theme(theme).text))
+
+
+def label(
+    text: str,
+    *,
+    font_size: float = 24,
+    color: str | None = None,
+    theme: Theme | None = None,
+    weight: str = "NORMAL",
+) -> Text:
+    """Plain text in the theme's font."""
+    th = _theme(theme)
+    return Text(
+        text, font=th.font, font_size=font_size, color=ManimColor(color or th.text), weight=weight
+    )
+
+
+def format_value(value: float, decimals: int = 2) -> str:
+    """How a number is shown on screen (ASCII minus; tests parse it back with float())."""
+    if not np.isfinite(value):
+        return "inf" if value > 0 else ("-inf" if value < 0 else "nan")
+    text = f"{value:.{decimals}f}"
+    return "0." + "0" * decimals if text.lstrip("-") == "0." + "0" * decimals else text
+
+
+class VectorGlyph(VGroup):
+    """A small vector drawn as a column (or row) of cells, each shaded by its value with the
+    number written in it at ``decimals`` places.
+
+    Parts: ``frame`` (outline in the quantity's colour), ``cells``, ``numbers``, ``label``
+    (Typst math or ``None``). ``values`` are the numbers shown.
+    """
+
+    def __init__(
+        self,
+        values: Sequence[float] | np.ndarray,
+        *,
+        label: str | None = None,
+        quantity: str = "y",
+        color: str | None = None,
+        theme: Theme | None = None,
+        direction: str = "column",
+        cell_width: float = 0.78,
+        cell_height: float = 0.36,
+        font_size: float = 20,
+        label_size: float = 26,
+        decimals: int = 2,
+        vmax: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.theme = _theme(theme)
+        self.color_hex = color or self.theme.quantity(quantity)
+        self.direction = direction
+        self.decimals = decimals
+        self.vmax = vmax
+        self._style = dict(cell_width=cell_width, cell_height=cell_height, font_size=font_size)
+        self._values = np.array(values, dtype=np.float64).ravel()
+        if self._values.size == 0:
+            raise ValueError("VectorGlyph needs at least one value")
+        self.cells, self.numbers = self._create_cells(self._values)
+        self.frame = SurroundingRectangle(
+            self.cells, buff=0.0, color=ManimColor(self.color_hex), stroke_width=2.5
+        )
+        self.add(self.cells, self.numbers, self.frame)
+        self.label = None
+        if label is not None:
+            self.label = math(label, color=self.color_hex, font_size=label_size)
+            side = LEFT if direction == "column" else UP
+            self.label.next_to(self.frame, side, buff=0.12)
+            self.add(self.label)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The values on screen (a copy)."""
+        return self._values.copy()
+
+    @property
+    def displayed(self) -> list[str]:
+        """The numbers as written in the cells."""
+        return [format_value(v, self.decimals) for v in self._values]
+
+    def _create_cells(self, values: np.ndarray) -> tuple[VGroup, VGroup]:
+        w, h, fs = self._style["cell_width"], self._style["cell_height"], self._style["font_size"]
+        cells, numbers = VGroup(), VGroup()
+        step = DOWN * h if self.direction == "column" else RIGHT * w
+        for k, v in enumerate(values):
+            fill, opacity = self.theme.shade(v, self.vmax)
+            cell = Rectangle(
+                width=w, height=h, stroke_width=1, stroke_color=ManimColor(self.theme.grid)
+            )
+            cell.set_fill(ManimColor(fill), opacity=opacity * 0.7)
+            cell.move_to(step * k)
+            text = Text(
+                format_value(v, self.decimals).replace("-", MINUS),
+                font=self.theme.mono_font,
+                font_size=fs,
+                color=ManimColor(self.theme.text),
+            )
+            text.move_to(cell)
+            cells.add(cell)
+            numbers.add(text)
+        group = VGroup(cells, numbers)
+        group.move_to(self.get_center() if len(self.submobjects) else np.zeros(3))
+        return cells, numbers
+
+    def animate_values(self, values: Sequence[float] | np.ndarray) -> Animation:
+        """Change the values shown: cells re-shade and numbers roll over in place."""
+        new = np.array(values, dtype=np.float64).ravel()
+        if new.shape != self._values.shape:
+            raise ValueError(
+                f"new values have {new.size} entries; the glyph shows {self._values.size}"
+            )
+        cells, numbers = self._create_cells(new)
+        VGroup(cells, numbers).move_to(self.cells)
+        self._values = new
+        return AnimationGroup(Transform(self.cells, cells), Transform(self.numbers, numbers))
+
+
+class GateBox(VGroup):
+    """A gate or activation box: sigma (logistic) or tanh, outlined in its quantity's colour.
+
+    Parts: ``box``, ``symbol``; ``name`` is the quantity (``"f"``...) it computes.
+    """
+
+    def __init__(
+        self,
+        kind: str = "sigma",
+        *,
+        name: str = "",
+        quantity: str | None = None,
+        theme: Theme | None = None,
+        size: float = 0.72,
+        font_size: float = 30,
+    ) -> None:
+        super().__init__()
+        if kind not in ("sigma", "tanh"):
+            raise ValueError(f"GateBox kind must be 'sigma' or 'tanh', got {kind!r}")
+        th = _theme(theme)
+        self.kind = kind
+        self.name = name
+        color = ManimColor(
+            th.quantity(quantity or name or "text") if (quantity or name) else th.text
+        )
+        self.box = RoundedRectangle(
+            width=size * (1.35 if kind == "tanh" else 1.0),
+            height=size,
+            corner_radius=0.1,
+            stroke_width=3,
+            color=color,
+        )
+        self.box.set_fill(ManimColor(th.panel), opacity=1.0)
+        self.symbol = math("sigma" if kind == "sigma" else "tanh", color=color, font_size=font_size)
+        self.symbol.move_to(self.box)
+        self.add(self.box, self.symbol)
+
+    @property
+    def top(self) -> np.ndarray:
+        return self.box.get_top()
+
+    @property
+    def bottom(self) -> np.ndarray:
+        return self.box.get_bottom()
+
+    @property
+    def left(self) -> np.ndarray:
+        return self.box.get_left()
+
+    @property
+    def right(self) -> np.ndarray:
+        return self.box.get_right()
+
+
+class PointwiseOp(VGroup):
+    """A pointwise operator node: Hadamard product (circle with a dot) or sum (circle with +).
+
+    Parts: ``circle``, ``sign``.
+    """
+
+    def __init__(
+        self,
+        kind: str = "mul",
+        *,
+        theme: Theme | None = None,
+        radius: float = 0.2,
+        color: str | None = None,
+    ) -> None:
+        super().__init__()
+        if kind not in ("mul", "add"):
+            raise ValueError(f"PointwiseOp kind must be 'mul' or 'add', got {kind!r}")
+        th = _theme(theme)
+        self.kind = kind
+        stroke = ManimColor(color or th.text)
+        self.circle = Circle(radius=radius, color=stroke, stroke_width=3).set_fill(
+            ManimColor(th.panel), 1.0
+        )
+        if kind == "mul":
+            self.sign = Dot(radius=radius * 0.28, color=stroke)
+        else:
+            arm = radius * 0.6
+            self.sign = VGroup(
+                Line(LEFT * arm, RIGHT * arm, color=stroke, stroke_width=3),
+                Line(DOWN * arm, UP * arm, color=stroke, stroke_width=3),
+            )
+        self.add(self.circle, self.sign)
+
+    @property
+    def radius(self) -> float:
+        return self.circle.width / 2
+
+
+def route(
+    start: np.ndarray, end: np.ndarray, *, first: str = "h", via: Sequence[np.ndarray] = ()
+) -> list[np.ndarray]:
+    """Points of an orthogonal (Manhattan) path from ``start`` to ``end``.
+
+    ``first`` is the direction of the first leg ("h" or "v"); ``via`` adds fixed corner
+    points in between, so a wire can be led around boxes.
+    """
+    pts = [np.asarray(start, dtype=float)]
+    for target in [*via, end]:
+        target = np.asarray(target, dtype=float)
+        here = pts[-1]
+        if not np.isclose(here[0], target[0]) and not np.isclose(here[1], target[1]):
+            corner = (
+                np.array([target[0], here[1], 0.0])
+                if first == "h"
+                else np.array([here[0], target[1], 0.0])
+            )
+            pts.append(corner)
+        pts.append(target)
+    return pts
+
+
+class Wire(VGroup):
+    """A wire along a polyline with an arrowhead at its end; dotted for the past.
+
+    Parts: ``path`` (the line, dashed when ``past``), ``tip``. ``points_list`` keeps the
+    corner points. :meth:`signal` moves a mobject along it; :meth:`pulse` flashes it.
+    """
+
+    def __init__(
+        self,
+        points: Sequence[np.ndarray],
+        *,
+        quantity: str | None = None,
+        color: str | None = None,
+        theme: Theme | None = None,
+        past: bool = False,
+        dashed: bool = False,
+        tip: bool = True,
+        stroke_width: float = 3.0,
+        tip_length: float = 0.16,
+    ) -> None:
+        super().__init__()
+        th = _theme(theme)
+        if len(points) < 2:
+            raise ValueError("a wire needs at least two points")
+        self.points_list = [np.asarray(p, dtype=float) for p in points]
+        self.color_hex = color or (th.quantity(quantity) if quantity else th.text)
+        if past:
+            self.color_hex = color or th.past
+        stroke = ManimColor(self.color_hex)
+        line = VMobject(stroke_color=stroke, stroke_width=stroke_width)
+        end = self.points_list[-1]
+        direction = end - self.points_list[-2]
+        direction = direction / (np.linalg.norm(direction) or 1.0)
+        shortened = [*self.points_list[:-1], end - direction * (tip_length * 0.9 if tip else 0.0)]
+        line.set_points_as_corners(shortened)
+        self.line = line
+        self.path = (
+            DashedVMobject(line, num_dashes=max(4, int(self._length() / 0.12)), dashed_ratio=0.55)
+            if (past or dashed)
+            else line
+        )
+        self.add(self.path)
+        self.tip = None
+        if tip:
+            normal = np.array([-direction[1], direction[0], 0.0])
+            base = end - direction * tip_length
+            self.tip = Polygon(
+                end,
+                base + normal * tip_length * 0.5,
+                base - normal * tip_length * 0.5,
+                stroke_width=0,
+                fill_color=stroke,
+                fill_opacity=1.0,
+            )
+            self.add(self.tip)
+
+    def _length(self) -> float:
+        return float(
+            sum(
+                np.linalg.norm(b - a)
+                for a, b in zip(self.points_list, self.points_list[1:], strict=False)
+            )
+        )
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.points_list[0]
+
+    @property
+    def end(self) -> np.ndarray:
+        return self.points_list[-1]
+
+    def signal(
+        self, mobject: VMobject | None = None, *, color: str | None = None, run_time: float = 1.0
+    ) -> Animation:
+        """A dot (or the given mobject) travelling along the wire from start to end."""
+        mob = (
+            mobject
+            if mobject is not None
+            else Dot(radius=0.08, color=ManimColor(color or self.color_hex))
+        )
+        mob.move_to(self.start)
+        return MoveAlongPath(mob, self.line, run_time=run_time)
+
+    def pulse(
+        self, color: str | None = None, *, width: float = 7.0, run_time: float = 1.0
+    ) -> Animation:
+        """A bright stretch running along the wire (the wire itself stays)."""
+        flash = self.line.copy().set_stroke(ManimColor(color or self.color_hex), width=width)
+        return ShowPassingFlash(flash, time_width=0.5, run_time=run_time)
+
+    def grow(self, run_time: float = 0.6) -> Animation:
+        return AnimationGroup(
+            Create(self.path, run_time=run_time),
+            *([FadeIn(self.tip, run_time=run_time)] if self.tip else []),
+        )
+
+
+class EquationPanel(VGroup):
+    """Equations stacked and left-aligned; each line is addressed by a key and can be
+    highlighted in sync with the diagram.
+
+    ``lines`` maps key -> MathTypst. Terms written ``{{ ... : name }}`` in the Typst source
+    can be picked with :meth:`term`.
+    """
+
+    def __init__(
+        self,
+        entries: Sequence[tuple[str, str]],
+        *,
+        theme: Theme | None = None,
+        font_size: float = 26,
+        spacing: float = 0.22,
+        colors: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.theme = _theme(theme)
+        self.lines: dict[str, MathTypst] = {}
+        colors = colors or {}
+        group = VGroup()
+        for key, expr in entries:
+            line = math(expr, color=colors.get(key), font_size=font_size, theme=self.theme)
+            self.lines[key] = line
+            group.add(line)
+        group.arrange(DOWN, aligned_edge=LEFT, buff=spacing)
+        self.add(group)
+        self.body = group
+
+    def term(self, key: str, name: str) -> VGroup:
+        """The sub-expression labelled ``name`` in line ``key``."""
+        return self.lines[key].select(name)
+
+    def highlight(self, key: str, color: str | None = None) -> Animation:
+        """Draw a box around line ``key`` (in ``color``, default the text colour)."""
+        box = SurroundingRectangle(
+            self.lines[key],
+            buff=0.08,
+            corner_radius=0.06,
+            color=ManimColor(color or self.theme.text),
+            stroke_width=2.5,
+        )
+        self.highlight_box = box
+        return Create(box)
