@@ -7,7 +7,20 @@ from .config import LIMITS, ModelConfig, SceneConfig, lstm_setup, rnn_setup
 from .theme import DARK, LIGHT, THEMES, Theme, current_theme, get_theme, set_theme, use_theme
 
 __all__ = [
-    "LectureSlide", "StepRecord", "out_of_frame",
-    "LIMITS", "ModelConfig", "SceneConfig", "lstm_setup", "rnn_setup",
-    "DARK", "LIGHT", "THEMES", "Theme", "current_theme", "get_theme", "set_theme", "use_theme",
+    "LectureSlide",
+    "StepRecord",
+    "out_of_frame",
+    "LIMITS",
+    "ModelConfig",
+    "SceneConfig",
+    "lstm_setup",
+    "rnn_setup",
+    "DARK",
+    "LIGHT",
+    "THEMES",
+    "Theme",
+    "current_theme",
+    "get_theme",
+    "set_theme",
+    "use_theme",
 ]

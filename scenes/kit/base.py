@@ -47,9 +47,7 @@ def out_of_frame(mobjects: Iterable[Mobject], margin: float = 0.0) -> list[Mobje
             if not _is_visible(part) or len(part.points) == 0:
                 continue
             pts = part.points
-            if (
-                np.any(np.abs(pts[:, 0]) > half_w) or np.any(np.abs(pts[:, 1]) > half_h)
-            ):
+            if np.any(np.abs(pts[:, 0]) > half_w) or np.any(np.abs(pts[:, 1]) > half_h):
                 bad.append(part)
     return bad
 

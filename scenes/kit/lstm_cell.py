@@ -358,9 +358,9 @@ class LSTMCell(VGroup):
             quantity=VALUE_QUANTITY[key],
             theme=self.theme,
             label=VALUE_LABELS[key] if with_label else None,
-            cell_width=0.62,
+            cell_width=0.8,
             cell_height=0.3,
-            font_size=17,
+            font_size=16,
         )
         point, side = self.value_anchor(key)
         if abs(side[0]) > 0 and abs(side[1]) > 0:  # a corner: the glyph hangs from it

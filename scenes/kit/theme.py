@@ -21,7 +21,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Theme", "LIGHT", "DARK", "THEMES", "get_theme", "current_theme", "use_theme", "set_theme"]
+__all__ = [
+    "Theme",
+    "LIGHT",
+    "DARK",
+    "THEMES",
+    "get_theme",
+    "current_theme",
+    "use_theme",
+    "set_theme",
+]
 
 
 @dataclass(frozen=True)
