@@ -101,6 +101,4 @@ def get_scene(scene_id: str) -> SceneInfo:
         if info.id == scene_id:
             return info
     hint = suggest(scene_id)
-    raise KeyError(
-        f"unknown scene id {scene_id!r}" + (f"; did you mean {hint!r}?" if hint else "")
-    )
+    raise KeyError(f"unknown scene id {scene_id!r}" + (f"; did you mean {hint!r}?" if hint else ""))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
-from manim import ManimColor, Mobject, config
+from manim import Group, ManimColor, Mobject, VGroup, VMobject, config
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 
@@ -53,10 +53,10 @@ def out_of_frame(mobjects: Iterable[Mobject], margin: float = 0.0) -> list[Mobje
 
 
 def _is_visible(mob: Mobject) -> bool:
-    fill = getattr(mob, "get_fill_opacity", lambda: 1.0)()
-    stroke = getattr(mob, "get_stroke_opacity", lambda: 1.0)()
-    stroke_w = getattr(mob, "get_stroke_width", lambda: 1.0)()
-    return bool(fill > 0 or (stroke > 0 and stroke_w > 0))
+    if not isinstance(mob, VMobject):
+        return not isinstance(mob, Group | VGroup) and len(mob.points) > 0
+    stroke = mob.get_stroke_opacity() if mob.get_stroke_width() > 0 else 0.0
+    return bool(mob.get_fill_opacity() > 0 or stroke > 0)
 
 
 @dataclass

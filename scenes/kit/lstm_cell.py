@@ -83,6 +83,9 @@ VALUE_QUANTITY = {
 }
 
 
+GATE_SIZE = 0.72  # height of a gate box in the cell's own units
+
+
 def P(x: float, y: float) -> np.ndarray:  # noqa: N802 - a point, as in the drawings
     return np.array([x, y, 0.0])
 
@@ -90,37 +93,37 @@ def P(x: float, y: float) -> np.ndarray:  # noqa: N802 - a point, as in the draw
 # Where the parts stand, in the cell's own units (the scene scales and places the cell).
 LAYOUTS = {
     "circuit": {
-        "gates": {"f": P(-2.9, -0.5), "i": P(-1.1, -0.5), "z": P(0.7, -0.5), "o": P(2.4, -0.5)},
+        "gates": {"f": P(-3.3, -0.5), "i": P(-1.3, -0.5), "z": P(0.7, -0.5), "o": P(2.7, -0.5)},
         "ops": {
-            "mul_f": P(-2.9, 2.0),
+            "mul_f": P(-3.3, 2.0),
             "mul_i": P(0.7, 0.9),
             "add": P(0.7, 2.0),
-            "mul_o": P(3.7, -0.5),
+            "mul_o": P(4.1, -0.5),
         },
-        "tanh_c": P(3.7, 0.9),
+        "tanh_c": P(4.1, 0.9),
         "terminals": {
-            "c_prev": P(-4.5, 2.0),
-            "c": P(4.75, 2.0),
-            "x": P(-4.6, -1.6),
-            "y_prev": P(-4.6, -2.75),
-            "y": P(4.75, -0.5),
+            "c_prev": P(-4.9, 2.0),
+            "c": P(5.15, 2.0),
+            "x": P(-5.0, -1.6),
+            "y_prev": P(-5.0, -2.95),
+            "y": P(5.15, -0.5),
         },
     },
     "odyssey": {
-        "gates": {"z": P(0.0, -2.45), "i": P(-2.4, -1.25), "f": P(2.7, 0.0), "o": P(-2.4, 2.3)},
+        "gates": {"z": P(0.0, -2.7), "i": P(-2.6, -1.35), "f": P(3.0, 0.0), "o": P(-2.6, 2.45)},
         "ops": {
-            "mul_i": P(0.0, -1.25),
+            "mul_i": P(0.0, -1.35),
             "add": P(0.0, 0.0),
-            "mul_f": P(1.4, 0.0),
-            "mul_o": P(0.0, 2.3),
+            "mul_f": P(1.5, 0.0),
+            "mul_o": P(0.0, 2.45),
         },
-        "tanh_c": P(0.0, 1.2),
+        "tanh_c": P(0.0, 1.25),
         "terminals": {
-            "c_prev": P(1.4, -1.6),
-            "c": P(4.3, 0.6),
-            "x": P(-4.4, 0.9),
-            "y_prev": P(-4.4, -0.45),
-            "y": P(1.9, 2.3),
+            "c_prev": P(1.5, -1.75),
+            "c": P(4.8, 0.65),
+            "x": P(-4.9, 0.95),
+            "y_prev": P(-4.9, -0.55),
+            "y": P(2.0, 2.45),
         },
     },
 }
@@ -206,10 +209,10 @@ class LSTMCell(VGroup):
             del bus_y
         else:
             pts = {
-                "z_in": route(P(0.0, -3.3), e("z", DOWN)),
-                "i_in": route(P(-3.5, -1.25), e("i", LEFT)),
-                "f_in": route(P(2.7, 1.4), e("f", UP)),
-                "o_in": route(P(-3.5, 2.3), e("o", LEFT)),
+                "z_in": route(P(0.0, -3.55), e("z", DOWN)),
+                "i_in": route(P(-3.75, -1.35), e("i", LEFT)),
+                "f_in": route(P(3.0, 1.5), e("f", UP)),
+                "o_in": route(P(-3.75, 2.45), e("o", LEFT)),
                 "z_out": route(e("z", UP), e("mul_i", DOWN)),
                 "i_out": route(e("i", RIGHT), e("mul_i", LEFT)),
                 "mul_i_out": route(e("mul_i", UP), e("add", DOWN)),
@@ -220,7 +223,7 @@ class LSTMCell(VGroup):
                 "tanh_out": route(e("tanh_c", UP), e("mul_o", DOWN)),
                 "o_out": route(e("o", RIGHT), e("mul_o", LEFT)),
                 "y_out": route(e("mul_o", RIGHT), t["y"] + LEFT * 0.45),
-                "c_out": route(P(0.0, 0.6), t["c"] + LEFT * 0.4),
+                "c_out": route(P(0.0, 0.65), t["c"] + LEFT * 0.4),
             }
         quantity = {
             "z_in": "text",
@@ -261,7 +264,7 @@ class LSTMCell(VGroup):
                     P(tap_x, 2.0),
                     e("i", LEFT),
                     first="v",
-                    via=[P(tap_x, 0.3), P(-1.75, 0.3), P(-1.75, -0.5)],
+                    via=[P(tap_x, 0.3), P(-1.85, 0.3), P(-1.85, -0.5)],
                 ),
                 "o": route(P(s["gates"]["o"][0], 2.0), e("o", UP), first="v"),
             }
@@ -269,10 +272,10 @@ class LSTMCell(VGroup):
             pts = {
                 "i": route(e("add", LEFT), e("i", UP), first="h"),
                 "f": route(
-                    P(0.14, -0.14), e("f", DOWN), first="v", via=[P(0.14, -0.55), P(2.7, -0.55)]
+                    P(0.14, -0.14), e("f", DOWN), first="v", via=[P(0.14, -0.55), P(3.0, -0.55)]
                 ),
                 "o": route(
-                    e("add", LEFT), e("o", DOWN), via=[P(-1.6, 0.0), P(-1.6, 1.5), P(-2.4, 1.5)]
+                    e("add", LEFT), e("o", DOWN), via=[P(-1.7, 0.0), P(-1.7, 1.6), P(-2.6, 1.6)]
                 ),
             }
         return {
@@ -358,10 +361,11 @@ class LSTMCell(VGroup):
             quantity=VALUE_QUANTITY[key],
             theme=self.theme,
             label=VALUE_LABELS[key] if with_label else None,
-            cell_width=0.8,
-            cell_height=0.3,
-            font_size=16,
+            cell_width=0.95,
+            cell_height=0.36,
+            font_size=20,
         )
+        glyph.scale(self.gates["f"].box.height / GATE_SIZE)  # as large as the cell is drawn
         point, side = self.value_anchor(key)
         if abs(side[0]) > 0 and abs(side[1]) > 0:  # a corner: the glyph hangs from it
             glyph.move_to(point, aligned_edge=-side)

@@ -1,0 +1,561 @@
+"""Lecture 4: understanding LSTM forward propagation in two ways.
+
+The "electronic circuit" type (two streams: the gates, and the cell highway) and the
+"Space Odyssey" type of Greff et al. (2017), drawn from one real forward pass of a small
+seeded LSTM (``rnn_core.lstm_forward``); a morph between the two; the black-box view
+unrolled over time; and the gate extremes (all gates open, all shut).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    ManimColor,
+    ReplacementTransform,
+    RoundedRectangle,
+    Transform,
+    VGroup,
+)
+
+from rnn_core import LSTMParams, LSTMStep, LSTMTrace, lstm_forward
+
+from .kit.base import LectureSlide
+from .kit.components import VectorGlyph, Wire, label, math
+from .kit.config import lstm_setup
+from .kit.lstm_cell import VALUE_LABELS, LSTMCell
+
+__all__ = [
+    "LSTMCircuit",
+    "LSTMOdyssey",
+    "LSTMCircuitToOdyssey",
+    "LSTMUnrolled",
+    "LSTMGateExtremes",
+    "SCENES",
+    "lecture4_traces",
+    "EQUATIONS",
+]
+
+LECTURE = 4
+LECTURE_TITLE = "Understanding LSTM forward propagation in two ways"
+
+CELL_SCALE = 0.74
+TITLE_SIZE = 34
+EQ_SIZE = 30
+
+# The lecture's equations (Greff et al. 2017), in Typst. Peephole terms are labelled so
+# they can be coloured blue; ``_bare`` variants are the LSTM without peepholes.
+EQUATIONS = {
+    "z": "bold(z)^t = tanh(W_z bold(x)^t + R_z bold(y)^(t-1) + bold(b)_z)",
+    "i": "bold(i)^t = sigma(W_i bold(x)^t + R_i bold(y)^(t-1) + {{ bold(p)_i dot.o bold(c)^(t-1) : peep }} + bold(b)_i)",  # noqa: E501
+    "f": "bold(f)^t = sigma(W_f bold(x)^t + R_f bold(y)^(t-1) + {{ bold(p)_f dot.o bold(c)^(t-1) : peep }} + bold(b)_f)",  # noqa: E501
+    "c": "bold(c)^t = bold(z)^t dot.o bold(i)^t + bold(c)^(t-1) dot.o bold(f)^t",
+    "o": "bold(o)^t = sigma(W_o bold(x)^t + R_o bold(y)^(t-1) + {{ bold(p)_o dot.o bold(c)^t : peep }} + bold(b)_o)",  # noqa: E501
+    "y": "bold(y)^t = tanh(bold(c)^t) dot.o bold(o)^t",
+}
+BARE = {
+    "i": "bold(i)^t = sigma(W_i bold(x)^t + R_i bold(y)^(t-1) + bold(b)_i)",
+    "f": "bold(f)^t = sigma(W_f bold(x)^t + R_f bold(y)^(t-1) + bold(b)_f)",
+    "o": "bold(o)^t = sigma(W_o bold(x)^t + R_o bold(y)^(t-1) + bold(b)_o)",
+}
+BAR_LABELS = {
+    "z": "macron(bold(z))^t",
+    "i": "macron(bold(i))^t",
+    "f": "macron(bold(f))^t",
+    "o": "macron(bold(o))^t",
+}
+
+
+def without_peepholes(params: LSTMParams) -> LSTMParams:
+    """The same weights with the peepholes removed."""
+    n = params.n_hidden
+    return dataclasses.replace(
+        params, p_i=np.zeros(n), p_f=np.zeros(n), p_o=np.zeros(n), peepholes=False
+    )
+
+
+def lecture4_traces(
+    scene_config,
+) -> tuple[LSTMParams, np.ndarray, LSTMTrace, LSTMTrace | None, int]:
+    """(params, xs, trace without peepholes, trace with them or None, step shown).
+
+    The step shown is t = 1 (0-based) when the sequence has two steps or more, so the
+    previous state is not the all-zero start.
+    """
+    params, xs = lstm_setup(scene_config)
+    bare = lstm_forward(without_peepholes(params), xs)
+    peep = lstm_forward(params, xs) if params.peepholes else None
+    return params, xs, bare, peep, min(1, xs.shape[0] - 1)
+
+
+def step_values(step: LSTMStep) -> dict[str, np.ndarray]:
+    return {
+        "x": step.x,
+        "y_prev": step.y_prev,
+        "c_prev": step.c_prev,
+        "z": step.z,
+        "i": step.i,
+        "f": step.f,
+        "o": step.o,
+        "c": step.c,
+        "y": step.y,
+    }
+
+
+class _LSTMForwardSlide(LectureSlide):
+    """Shared steps of the lecture-4 scenes."""
+
+    def _title(self, text: str) -> VGroup:
+        title = label(text, font_size=TITLE_SIZE, theme=self.theme)
+        title.to_edge(UP, buff=0.25)
+        return title
+
+    def _place_cell(self, cell: LSTMCell) -> LSTMCell:
+        cell.scale(CELL_SCALE)
+        cell.move_to(UP * 0.55)
+        return cell
+
+    def _strip(self, key: str, step: LSTMStep, *, peepholes: bool) -> VGroup:
+        """The bottom strip: the equation of ``key`` and its values at this step."""
+        expr = EQUATIONS[key] if peepholes or key not in BARE else BARE[key]
+        eq = math(expr, font_size=EQ_SIZE, theme=self.theme)
+        if peepholes and key in BARE:
+            eq.select("peep").set_color(ManimColor(self.theme.peephole))
+        parts = [eq]
+        if key in BAR_LABELS:
+            parts.append(
+                VectorGlyph(
+                    getattr(step, f"{key}_bar"),
+                    label=BAR_LABELS[key],
+                    quantity=key,
+                    theme=self.theme,
+                    direction="row",
+                    cell_width=1.0,
+                    font_size=20,
+                )
+            )
+        parts.append(
+            VectorGlyph(
+                getattr(step, key),
+                label=VALUE_LABELS[key],
+                quantity=key,
+                theme=self.theme,
+                direction="row",
+                cell_width=1.0,
+                font_size=20,
+            )
+        )
+        glyphs = VGroup(*parts[1:]).arrange(RIGHT, buff=0.6)
+        strip = VGroup(eq, glyphs).arrange(DOWN, buff=0.25)
+        strip.to_edge(DOWN, buff=0.2)
+        strip.glyphs = list(parts[1:])
+        return strip
+
+    def _swap_strip(self, old: VGroup | None, new: VGroup) -> AnimationGroup:
+        if old is None:
+            return AnimationGroup(FadeIn(new, shift=UP * 0.2))
+        return AnimationGroup(FadeOut(old), FadeIn(new, shift=UP * 0.2))
+
+
+class LSTMCircuit(_LSTMForwardSlide):
+    """The electronic-circuit type, step by step, then the peepholes added in blue."""
+
+    scene_id = "lstm-circuit"
+    title = "LSTM forward propagation: the electronic circuit type"
+    description = "Gates and the cell highway with real values; then peepholes change them."
+
+    def construct(self) -> None:
+        params, _, bare, peep, t = lecture4_traces(self.scene_config)
+        step = bare.step(t)
+        cell = self._place_cell(LSTMCell(layout="circuit", theme=self.theme, peepholes=False))
+        self.cell = cell
+
+        # The two streams
+        self.step(
+            "In the electronic circuit type, information flows in two streams: the gates "
+            "below, and the cell state on a highway at the top."
+        )
+        title = self._title("LSTM as an electronic circuit")
+        self.play(
+            FadeIn(title),
+            Create(cell.extras),
+            LaggedStart(*[w.grow() for w in cell.wires.values()], lag_ratio=0.05),
+            FadeIn(cell.node_group),
+            FadeIn(cell.terminals_group),
+            run_time=2,
+        )
+        self.play(AnimationGroup(*[w.pulse(self.theme.c, run_time=1.5) for w in cell.highway]))
+
+        # Inputs of this step
+        self.step(
+            f"At time step t = {t + 1}, the input x^t and the previous output y^(t-1) enter "
+            "every gate; the previous cell state c^(t-1) arrives on the highway."
+        )
+        inputs = cell.show_values(step, ["x", "y_prev", "c_prev"])
+        self.play(
+            *[FadeIn(g) for g in inputs.values()],
+            cell.x_bus.pulse(self.theme.x),
+            cell.y_bus.pulse(self.theme.y),
+        )
+
+        strip = None
+        narration = {
+            "f": "The forget gate: a sigmoid of x^t and y^(t-1). Values near 1 keep the cell state, "
+            "near 0 erase it.",
+            "i": "The input gate decides how much of the block input gets onto the highway.",
+            "z": "The block input: a tanh of the same inputs, the candidate new content.",
+        }
+        for key in ("f", "i", "z"):
+            self.step(narration[key])
+            new_strip = self._strip(key, step, peepholes=False)
+            glyph = cell.show_values(step, [key])[key]
+            self.remove(glyph)
+            self.play(
+                cell.wires[f"{key}_in"].pulse(), self._swap_strip(strip, new_strip), run_time=1.0
+            )
+            self.play(FadeIn(glyph), cell.wires[f"{key}_out"].pulse(self.theme.quantity(key)))
+            strip = new_strip
+
+        # On-ramps join the highway
+        self.step(
+            "The Hadamard products are on-ramps: z^t times i^t joins the highway, c^(t-1) "
+            "times f^t is what the forget gate lets through; their sum renews the cell state."
+        )
+        new_strip = self._strip("c", step, peepholes=False)
+        glyph = cell.show_values(step, ["c"])["c"]
+        self.remove(glyph)
+        self.play(
+            cell.light(["mul_i_out", "c_in", "mul_f_out"], self.theme.c),
+            self._swap_strip(strip, new_strip),
+        )
+        self.play(cell.wires["c_out"].pulse(self.theme.c), FadeIn(glyph))
+        strip = new_strip
+
+        # Output gate and the block output
+        self.step("The output gate decides how much of tanh(c^t) leaves the block as y^t.")
+        new_strip = self._strip("o", step, peepholes=False)
+        glyph = cell.show_values(step, ["o"])["o"]
+        self.remove(glyph)
+        self.play(cell.wires["o_in"].pulse(), self._swap_strip(strip, new_strip))
+        self.play(FadeIn(glyph), cell.wires["o_out"].pulse(self.theme.o))
+        strip = new_strip
+
+        self.step(
+            "tanh squashes the new cell state; multiplied by o^t it gives the block output y^t."
+        )
+        new_strip = self._strip("y", step, peepholes=False)
+        glyph = cell.show_values(step, ["y"])["y"]
+        self.remove(glyph)
+        self.play(
+            cell.light(["c_tap", "tanh_out", "y_out"], self.theme.y),
+            self._swap_strip(strip, new_strip),
+        )
+        self.play(FadeIn(glyph))
+        strip = new_strip
+
+        if peep is None:
+            return
+        # Peepholes join the gates
+        pstep = peep.step(t)
+        self.step(
+            "Peephole connections (blue) let the gates look at the cell state: i and f at "
+            "c^(t-1), o at c^t. Same weights plus peepholes: every value downstream changes."
+        )
+        new_strip = self._strip("f", pstep, peepholes=True)
+        changes = [
+            cell.values[k].animate_values(v)
+            for k, v in step_values(pstep).items()
+            if k in cell.values
+        ]
+        self.play(
+            LaggedStart(*[w.grow() for w in cell.peepholes.values()], lag_ratio=0.3),
+            self._swap_strip(strip, new_strip),
+            run_time=1.5,
+        )
+        self.add(cell.peephole_group)
+        self.play(
+            *changes, cell.light(["peep_i", "peep_f", "peep_o"], self.theme.peephole), run_time=1.5
+        )
+        strip = new_strip
+
+        self.step(
+            "The output gate's peephole looks at the new cell state c^t, so o^t and y^t "
+            "are computed after the cell is renewed."
+        )
+        new_strip = self._strip("o", pstep, peepholes=True)
+        self.play(
+            self._swap_strip(strip, new_strip), cell.peepholes["o"].pulse(self.theme.peephole)
+        )
+
+
+class LSTMOdyssey(_LSTMForwardSlide):
+    """The Space Odyssey type (Greff et al. Fig. 1), narrated in the article's order."""
+
+    scene_id = "lstm-odyssey"
+    title = "LSTM forward propagation: the Space Odyssey type"
+    description = "Greff et al.'s chart with the same numbers: forget, input, cell, output."
+
+    def construct(self) -> None:
+        params, _, bare, peep, t = lecture4_traces(self.scene_config)
+        trace = peep if peep is not None else bare
+        step = trace.step(t)
+        has_peep = peep is not None
+        cell = self._place_cell(LSTMCell(layout="odyssey", theme=self.theme, peepholes=has_peep))
+        cell.move_to(UP * 0.45)
+
+        self.step(
+            "The Space Odyssey type: the cell in the middle, the gates around it, peepholes "
+            "in blue, dotted lines for information from the previous time step."
+        )
+        title = self._title("LSTM: the Space Odyssey type")
+        self.play(
+            FadeIn(title),
+            FadeIn(cell.node_group),
+            FadeIn(cell.terminals_group),
+            LaggedStart(
+                *[w.grow() for w in [*cell.wires.values(), *cell.peepholes.values()]],
+                lag_ratio=0.04,
+            ),
+            run_time=2,
+        )
+        inputs = cell.show_values(step, ["x", "y_prev", "c_prev"])
+        self.play(*[FadeIn(g) for g in inputs.values()])
+
+        strip = None
+        order = [
+            (
+                "f",
+                "First the forget gate, fed by x^t, y^(t-1) and its peephole on c^(t-1).",
+                ["f_in", "f_out"],
+            ),
+            ("i", "Then the input gate ...", ["i_in", "i_out"]),
+            ("z", "... and the block input, whose product enters the cell.", ["z_in", "z_out"]),
+            (
+                "c",
+                "The cell is renewed: the kept part of c^(t-1) plus the new input.",
+                ["c_in", "mul_f_out", "mul_i_out"],
+            ),
+            (
+                "o",
+                "The output gate looks at the new cell state through its peephole.",
+                ["o_in", "o_out"],
+            ),
+            ("y", "tanh(c^t) times o^t is the block output y^t.", ["c_tap", "tanh_out", "y_out"]),
+        ]
+        for key, notes, wires in order:
+            self.step(notes)
+            new_strip = self._strip(key, step, peepholes=has_peep)
+            glyph = cell.show_values(step, [key])[key]
+            self.remove(glyph)
+            self.play(
+                cell.light(wires, self.theme.quantity(key)), self._swap_strip(strip, new_strip)
+            )
+            self.play(FadeIn(glyph))
+            strip = new_strip
+
+
+class LSTMCircuitToOdyssey(_LSTMForwardSlide):
+    """One cell morphs from the circuit layout to the Odyssey layout and back."""
+
+    scene_id = "lstm-circuit-to-odyssey"
+    title = "Two drawings, one LSTM"
+    description = "The circuit cell morphs into Greff's chart and back, values and all."
+
+    def construct(self) -> None:
+        _, _, _, peep, t = lecture4_traces(self.scene_config)
+        trace = peep if peep is not None else lecture4_traces(self.scene_config)[2]
+        step = trace.step(t)
+        has_peep = peep is not None
+        circuit = self._place_cell(LSTMCell(layout="circuit", theme=self.theme, peepholes=has_peep))
+        circuit.show_values(step)
+        odyssey = self._place_cell(LSTMCell(layout="odyssey", theme=self.theme, peepholes=has_peep))
+        odyssey.show_values(step)
+        odyssey.move_to(UP * 0.2)
+        self.circuit, self.odyssey = circuit, odyssey
+
+        self.step("The circuit drawing, with one step's real values.")
+        title = self._title("Two drawings of the same LSTM block")
+        self.play(FadeIn(title), FadeIn(circuit))
+
+        self.step(
+            "Every gate, product, wire and value moves to its place in the Space Odyssey chart: "
+            "nothing is added, nothing is lost."
+        )
+        self.play(self._morph(circuit, odyssey), run_time=3)
+
+        self.step("And back: the two charts are the same computation.")
+        back = self._place_cell(LSTMCell(layout="circuit", theme=self.theme, peepholes=has_peep))
+        back.show_values(step)
+        self.play(self._morph(circuit, back), run_time=3)
+
+    @staticmethod
+    def _morph(source: LSTMCell, target: LSTMCell) -> AnimationGroup:
+        anims = []
+        for name in ("gates", "ops", "wires", "peepholes", "terminals", "values"):
+            src, dst = getattr(source, name), getattr(target, name)
+            anims += [Transform(src[k], dst[k]) for k in src if k in dst]
+        anims.append(Transform(source.tanh_c, target.tanh_c))
+        anims.append(
+            Transform(source.extras, target.extras)
+            if len(target.extras)
+            else FadeOut(source.extras)
+        )
+        return AnimationGroup(*anims)
+
+
+class LSTMUnrolled(_LSTMForwardSlide):
+    """The black-box view unrolled over time; the inside expands at one step."""
+
+    scene_id = "lstm-unrolled"
+    title = "The LSTM unrolled over time"
+    description = "Black boxes pass y and c along with real values; one box opens up."
+
+    def construct(self) -> None:
+        params, xs, bare, peep, t = lecture4_traces(self.scene_config)
+        trace = peep if peep is not None else bare
+        T = min(trace.T, 4)
+        th = self.theme
+        box_w, gap = 1.5, 1.65
+        xs_pos = [(k - (T - 1) / 2) * (box_w + gap) for k in range(T)]
+
+        self.step(
+            "Seen from outside, an LSTM block is a black box that passes two vectors to the "
+            "next time step: the output y^t and the cell state c^t."
+        )
+        title = self._title("The LSTM unrolled through time")
+        boxes = VGroup()
+        for k in range(T):
+            box = RoundedRectangle(
+                width=box_w,
+                height=1.2,
+                corner_radius=0.15,
+                stroke_width=3,
+                color=ManimColor(th.text),
+            ).set_fill(ManimColor(th.panel), 1.0)
+            box.move_to(RIGHT * xs_pos[k] + UP * 0.3)
+            box.add(label("LSTM", font_size=22, theme=th).move_to(box))
+            boxes.add(box)
+        self.boxes = boxes
+        self.play(FadeIn(title), LaggedStart(*[FadeIn(b) for b in boxes], lag_ratio=0.2))
+
+        self.step(
+            "Each step takes x^t from below and gives y^t above; c and y run along the chain."
+        )
+        glyphs = VGroup()
+        self.glyphs = {}
+        for k in range(T):
+            box = boxes[k]
+            gx = VectorGlyph(
+                trace.xs[k], quantity="x", theme=th, direction="row", cell_width=0.5, font_size=14
+            )
+            gx.next_to(box, DOWN, buff=0.55)
+            gy = VectorGlyph(
+                trace.y[k], quantity="y", theme=th, direction="row", cell_width=0.5, font_size=14
+            )
+            gy.next_to(box, UP, buff=0.55)
+            lx = math(f"bold(x)^{k + 1}", color=th.x, font_size=24).next_to(gx, DOWN, buff=0.08)
+            ly = math(f"bold(y)^{k + 1}", color=th.y, font_size=24).next_to(gy, UP, buff=0.08)
+            wires = VGroup(
+                Wire([gx.get_top(), box.get_bottom()], quantity="x", theme=th),
+                Wire([box.get_top(), gy.get_bottom()], quantity="y", theme=th),
+            )
+            glyphs.add(gx, gy, lx, ly, wires)
+            self.glyphs[("x", k)], self.glyphs[("y", k)] = gx, gy
+        chain = VGroup()
+        for k in range(T - 1):
+            a, b = boxes[k], boxes[k + 1]
+            cw = Wire([a.get_right() + UP * 0.3, b.get_left() + UP * 0.3], quantity="c", theme=th)
+            yw = Wire(
+                [a.get_right() + DOWN * 0.3, b.get_left() + DOWN * 0.3], quantity="y", theme=th
+            )
+            gc = VectorGlyph(
+                trace.c[k],
+                quantity="c",
+                theme=th,
+                direction="column",
+                cell_width=0.5,
+                cell_height=0.24,
+                font_size=13,
+            )
+            gc.next_to(cw, UP, buff=0.06)
+            self.glyphs[("c", k)] = gc
+            chain.add(cw, yw, gc)
+        self.play(FadeIn(glyphs), FadeIn(chain), run_time=1.5)
+
+        self.step(
+            f"Open the box at t = {t + 1}: inside is the cell we drew as a circuit, "
+            "with exactly these numbers."
+        )
+        cell = LSTMCell(layout="circuit", theme=th, peepholes=peep is not None)
+        cell.show_values(trace.step(t))
+        cell.scale(0.62).move_to(DOWN * 0.1)
+        self.play(
+            FadeOut(glyphs), FadeOut(chain), *[FadeOut(b) for k, b in enumerate(boxes) if k != t]
+        )
+        self.play(ReplacementTransform(boxes[t], cell), run_time=1.5)
+        self.cell = cell
+
+
+class LSTMGateExtremes(_LSTMForwardSlide):
+    """All gates open (1) and all gates shut (0), computed with saturated biases."""
+
+    scene_id = "lstm-gate-extremes"
+    title = "Gate extremes: all open, all shut"
+    description = "Saturated biases drive every gate to 1 or 0; the core computes what follows."
+
+    SATURATION = 30.0  # sigmoid(30) = 1 - 1e-13: a gate fully open
+
+    def construct(self) -> None:
+        params, xs, bare, _, t = lecture4_traces(self.scene_config)
+        n = params.n_hidden
+        base = without_peepholes(params)
+        c0 = np.round(np.linspace(0.8, -0.6, n), 2)  # a visible previous cell state
+        y0 = bare.step(t).y
+        opened = dataclasses.replace(base, **{f"b_{g}": np.full(n, self.SATURATION) for g in "ifo"})
+        shut = dataclasses.replace(base, **{f"b_{g}": np.full(n, -self.SATURATION) for g in "ifo"})
+        x = xs[t : t + 1]
+        open_step = lstm_forward(opened, x, y0=y0, c0=c0).step(0)
+        shut_step = lstm_forward(shut, x, y0=y0, c0=c0).step(0)
+        self.steps_shown = {"open": open_step, "shut": shut_step}
+
+        cell = self._place_cell(LSTMCell(layout="circuit", theme=self.theme, peepholes=False))
+        self.cell = cell
+        self.step(
+            "What if every gate is fully open? Large positive biases saturate the sigmoids at 1."
+        )
+        title = self._title("All gates open: forget nothing, take everything, give out everything")
+        title.scale_to_fit_width(min(title.width, 13.4))
+        self.play(FadeIn(title), FadeIn(cell))
+        cell.show_values(open_step)
+        self.play(*[FadeIn(g) for g in cell.values.values()])
+
+        self.step(
+            "With f = 1 the cell keeps all of c^(t-1); with i = 1 it adds all of z^t: "
+            "c^t = c^(t-1) + z^t. With o = 1, y^t = tanh(c^t)."
+        )
+        strip = self._strip("c", open_step, peepholes=False)
+        self.play(
+            FadeIn(strip), cell.light(["c_in", "mul_f_out", "mul_i_out", "c_out"], self.theme.c)
+        )
+
+        self.step(
+            "Now every gate shut: large negative biases give f = i = o = 0. The cell forgets "
+            "everything, takes nothing in, and gives nothing out."
+        )
+        title2 = self._title("All gates shut: forget everything, take nothing, give out nothing")
+        title2.scale_to_fit_width(min(title2.width, 13.4))
+        changes = [cell.values[k].animate_values(v) for k, v in step_values(shut_step).items()]
+        strip2 = self._strip("y", shut_step, peepholes=False)
+        self.play(Transform(title, title2), *changes, FadeOut(strip), FadeIn(strip2), run_time=1.5)
+
+
+SCENES = [LSTMCircuit, LSTMOdyssey, LSTMCircuitToOdyssey, LSTMUnrolled, LSTMGateExtremes]
