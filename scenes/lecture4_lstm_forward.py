@@ -311,6 +311,7 @@ class LSTMOdyssey(_LSTMForwardSlide):
         has_peep = peep is not None
         cell = self._place_cell(LSTMCell(layout="odyssey", theme=self.theme, peepholes=has_peep))
         cell.move_to(UP * 0.45)
+        self.cell = cell
 
         self.step(
             "The Space Odyssey type: the cell in the middle, the gates around it, peepholes "

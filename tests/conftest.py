@@ -52,3 +52,36 @@ def build_scene(cls, *, skip_animations: bool = True):
     scene.render()
     scene.renderer.update_frame(scene, ignore_skipping=True)
     return scene
+
+
+@pytest.fixture(scope="module")
+def built_scenes(tmp_path_factory):
+    """Build each requested scene once per test module (tiny frames, animations skipped).
+
+    Use as ``built_scenes(SceneClass)`` or ``built_scenes(SceneClass, theme="dark")``.
+    """
+    from manim import tempconfig
+
+    from scenes.kit.config import SceneConfig
+
+    media = tmp_path_factory.mktemp("media")
+    cache: dict = {}
+
+    def build(cls, theme: str = "light"):
+        key = (cls, theme)
+        if key not in cache:
+            with tempconfig(
+                {
+                    **TINY,
+                    "media_dir": str(media),
+                    "disable_caching": True,
+                    "write_to_movie": False,
+                    "save_last_frame": False,
+                    "progress_bar": "none",
+                    "verbosity": "ERROR",
+                }
+            ):
+                cache[key] = build_scene(cls.configured(SceneConfig(theme=theme)))
+        return cache[key]
+
+    return build

@@ -1,0 +1,143 @@
+"""Scene kit components: values shown, animations, theme at call time, golden frames."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import FadeIn
+
+from rnn_core import LSTMParams, lstm_forward
+from scenes.kit import LectureSlide, SceneConfig, get_theme, use_theme
+from scenes.kit.components import (
+    EquationPanel,
+    GateBox,
+    PointwiseOp,
+    VectorGlyph,
+    Wire,
+    format_value,
+    route,
+)
+from scenes.kit.lstm_cell import VALUE_KEYS, WIRE_KEYS, LSTMCell
+from tests.conftest import build_scene
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("RNN_SLIDES_UPDATE_GOLDEN") == "1"
+
+
+def test_vector_glyph_shows_values_at_two_decimals():
+    glyph = VectorGlyph([0.123, -0.5, 0.999, -0.0004])
+    assert glyph.displayed == ["0.12", "-0.50", "1.00", "0.00"]
+    assert np.allclose([float(s) for s in glyph.displayed], np.round(glyph.values, 2))
+    assert len(glyph.cells) == 4 and len(glyph.numbers) == 4
+
+
+def test_vector_glyph_animates_to_new_values_and_checks_length():
+    glyph = VectorGlyph([0.1, 0.2])
+    anim = glyph.animate_values([0.3, -0.4])
+    assert anim is not None and glyph.displayed == ["0.30", "-0.40"]
+    with pytest.raises(ValueError, match="new values have 3 entries; the glyph shows 2"):
+        glyph.animate_values([1, 2, 3])
+
+
+def test_vector_glyph_shading_follows_the_sign():
+    theme = get_theme("light")
+    glyph = VectorGlyph([0.8, -0.8], theme=theme)
+    pos, neg = (c.get_fill_color().to_hex().upper() for c in glyph.cells)
+    assert pos == theme.pos.upper() and neg == theme.neg.upper()
+
+
+def test_format_value_handles_non_finite():
+    assert [format_value(v) for v in (np.inf, -np.inf, np.nan)] == ["inf", "-inf", "nan"]
+
+
+def test_components_take_the_theme_active_when_built():
+    with use_theme("dark") as dark:
+        gate = GateBox("sigma", name="f")
+    light_gate = GateBox("sigma", name="f")
+    assert gate.box.get_stroke_color().to_hex().upper() == dark.f.upper()
+    assert light_gate.box.get_stroke_color().to_hex().upper() == get_theme("light").f.upper()
+
+
+def test_bad_component_kinds_are_refused():
+    with pytest.raises(ValueError, match="GateBox kind must be 'sigma' or 'tanh'"):
+        GateBox("relu")
+    with pytest.raises(ValueError, match="PointwiseOp kind must be 'mul' or 'add'"):
+        PointwiseOp("div")
+    with pytest.raises(ValueError, match="layout must be one of"):
+        LSTMCell(layout="spiral")
+
+
+def test_route_is_orthogonal_and_wires_end_at_their_target():
+    pts = route(np.array([0, 0, 0]), np.array([2, 1, 0]), via=[np.array([1, -1, 0])])
+    for a, b in zip(pts, pts[1:], strict=False):
+        assert np.isclose(a[0], b[0]) or np.isclose(a[1], b[1])
+    wire = Wire(pts)
+    assert np.allclose(wire.end, [2, 1, 0]) and np.allclose(wire.tip.get_vertices()[0], [2, 1, 0])
+
+
+def test_equation_panel_lines_and_terms():
+    panel = EquationPanel(
+        [("c", "bold(c)^t = {{ bold(z)^t dot.o bold(i)^t : ramp }} + bold(c)^(t-1)")]
+    )
+    assert "c" in panel.lines and len(panel.term("c", "ramp")) > 0
+    assert panel.highlight("c") is not None
+
+
+def test_both_cell_layouts_have_the_same_parts():
+    circuit, odyssey = LSTMCell(layout="circuit"), LSTMCell(layout="odyssey")
+    for name in ("gates", "ops", "wires", "peepholes", "terminals"):
+        assert set(getattr(circuit, name)) == set(getattr(odyssey, name)), name
+    assert set(circuit.wires) == set(WIRE_KEYS)
+
+
+def test_cell_glyphs_hold_the_trace_values():
+    rng = np.random.default_rng(0)
+    params = LSTMParams.init(3, 3, rng)
+    step = lstm_forward(params, rng.normal(size=(2, 3))).step(1)
+    cell = LSTMCell(layout="odyssey")
+    cell.show_values(step)
+    assert set(cell.values) == set(VALUE_KEYS)
+    for key, glyph in cell.values.items():
+        assert glyph.displayed == [format_value(v) for v in getattr(step, key)], key
+
+
+class _CellFrame(LectureSlide):
+    """A text-free frame for golden tests: the bare cell drawn with Typst's bundled fonts."""
+
+    scene_id = "golden-cell"
+    title = "Golden cell"
+    description = "The bare LSTM cell."
+    layout = "circuit"
+
+    def construct(self) -> None:
+        self.step("The bare cell.")
+        cell = LSTMCell(layout=self.layout, theme=self.theme).scale(0.7)
+        self.add(cell)
+        self.play(FadeIn(cell))
+
+
+class _OdysseyFrame(_CellFrame):
+    layout = "odyssey"
+
+
+@pytest.mark.parametrize(
+    ("cls", "name"), [(_CellFrame, "cell_circuit"), (_OdysseyFrame, "cell_odyssey_dark")]
+)
+def test_golden_last_frames(tiny_render, cls, name):
+    theme = "dark" if name.endswith("dark") else "light"
+    frame = build_scene(cls.configured(SceneConfig(theme=theme))).renderer.get_frame()
+    path = GOLDEN / f"{name}.npz"
+    if UPDATE or not path.exists():
+        if not UPDATE and os.environ.get("CI"):
+            pytest.fail(f"golden frame {path.name} is missing; run with RNN_SLIDES_UPDATE_GOLDEN=1")
+        np.savez_compressed(path, frame=frame)
+    expected = np.load(path)["frame"]
+    assert frame.shape == expected.shape
+    diff = np.abs(frame.astype(int) - expected.astype(int))
+    # Anti-aliasing may differ slightly between cairo builds: allow small per-pixel noise.
+    assert diff.max() <= 40 and (diff > 10).mean() < 0.005, (
+        f"{name}: {(diff > 10).mean():.4f} of pixels differ"
+    )
