@@ -310,7 +310,7 @@ class LSTMOdyssey(_LSTMForwardSlide):
         step = trace.step(t)
         has_peep = peep is not None
         cell = self._place_cell(LSTMCell(layout="odyssey", theme=self.theme, peepholes=has_peep))
-        cell.move_to(UP * 0.45)
+        cell.to_edge(UP, buff=0.95)
         self.cell = cell
 
         self.step(
@@ -380,7 +380,7 @@ class LSTMCircuitToOdyssey(_LSTMForwardSlide):
         circuit.show_values(step)
         odyssey = self._place_cell(LSTMCell(layout="odyssey", theme=self.theme, peepholes=has_peep))
         odyssey.show_values(step)
-        odyssey.move_to(UP * 0.2)
+        odyssey.move_to(DOWN * 0.1)
         self.circuit, self.odyssey = circuit, odyssey
 
         self.step("The circuit drawing, with one step's real values.")

@@ -83,6 +83,9 @@ class LectureSlide(Slide):
     lecture: ClassVar[int] = 0
     scene_config: ClassVar[SceneConfig] = SceneConfig()
     capture_step: ClassVar[int | None] = None
+    # Reversed clips are only for stepping backwards in manim-slides' own player; decks
+    # (HTML, PPTX, PDF) never use them, and they double the render time.
+    skip_reversing: ClassVar[bool] = True
 
     theme: Theme
 

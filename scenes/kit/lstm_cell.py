@@ -331,28 +331,20 @@ class LSTMCell(VGroup):
 
     # Values ------------------------------------------------------------------------------
     def value_anchor(self, key: str) -> tuple[np.ndarray, np.ndarray]:
-        """Where the glyph for ``key`` goes: a point and the side it extends to."""
+        """Where the glyph for ``key`` goes: a point and the side it extends to (a diagonal
+        side means the glyph hangs from that corner of the part)."""
+        corner = {("circuit", "o"): DOWN + RIGHT, ("odyssey", "o"): DOWN + LEFT}.get(
+            (self.layout, key)
+        )
+        if corner is not None:
+            return self.gates[key].box.get_corner(corner) + corner * 0.05, corner
         if key in ("z", "i", "f", "o"):
-            gate = self.gates[key]
-            if self.layout == "circuit" and key == "o":
-                return gate.box.get_corner(DOWN + RIGHT) + RIGHT * 0.05 + DOWN * 0.05, DOWN + RIGHT
-            if self.layout == "circuit":
-                return gate.box.get_right() + RIGHT * 0.08, RIGHT
-            side = {"z": RIGHT, "i": DOWN, "f": RIGHT, "o": UP}[key]
-            return gate.box.get_critical_point(side) + side * 0.08, side
-        term = self.terminals[
-            {"c": "c", "y": "y", "x": "x", "y_prev": "y_prev", "c_prev": "c_prev"}[key]
-        ]
-        side = {
-            "x": LEFT,
-            "y_prev": LEFT,
-            "c_prev": LEFT if self.layout == "circuit" else RIGHT,
-            "c": RIGHT,
-            "y": RIGHT,
-        }[key]
-        if self.layout == "odyssey" and key in ("c", "y"):
-            side = UP
-        return term.get_critical_point(side) + side * 0.08, side
+            side = RIGHT if self.layout == "circuit" else {"z": RIGHT, "i": DOWN, "f": RIGHT}[key]
+            return self.gates[key].box.get_critical_point(side) + side * 0.08, side
+        side = {"x": LEFT, "y_prev": LEFT, "c_prev": LEFT, "c": RIGHT, "y": RIGHT}[key]
+        if self.layout == "odyssey":
+            side = {"c_prev": RIGHT, "c": UP}.get(key, side)
+        return self.terminals[key].get_critical_point(side) + side * 0.08, side
 
     def make_glyph(self, key: str, values: np.ndarray, *, with_label: bool = False) -> VectorGlyph:
         """A value glyph for ``key`` placed at its anchor (not yet added to the cell)."""
