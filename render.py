@@ -76,6 +76,8 @@ def friendly(fn: Callable) -> Callable:
             if _debug_enabled():
                 traceback.print_exc()
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if isinstance(exc, ImportError):
+                message += "; run `make setup` (it installs the system libraries) or `rnn-slides doctor`"
             if isinstance(exc, KeyError):
                 message = str(exc.args[0]) if exc.args else message
             raise UserError(message) from None
@@ -312,16 +314,23 @@ def _install_slides(out: Path, tmp: Path, name: str, scene_id: str, digest: str)
         return
     slides_root = out / SLIDES_DIR
     files_dir = slides_root / "files" / f"{scene_id}-{digest[:12]}"
-    if files_dir.exists():
-        shutil.rmtree(files_dir)
     files_dir.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(tmp / SLIDES_DIR / "files" / name), str(files_dir))
+    if not files_dir.exists():  # same digest = same pixels: an existing copy is as good
+        staged = files_dir.with_name(f".{files_dir.name}.{uuid.uuid4().hex[:8]}")
+        shutil.move(str(tmp / SLIDES_DIR / "files" / name), str(staged))
+        try:
+            staged.rename(files_dir)
+        except OSError:  # a concurrent run installed the same files first
+            shutil.rmtree(staged, ignore_errors=True)
     data = json.loads(src_json.read_text())
     for slide in data["slides"]:
         for key in ("file", "rev_file"):
             if slide.get(key):
                 slide[key] = str(files_dir / Path(slide[key]).name)
     atomic_write_bytes(slides_root / f"{name}.json", json.dumps(data, indent=2).encode())
+    for stale in files_dir.parent.glob(f"{scene_id}-*"):  # earlier versions of this scene
+        if stale != files_dir and stale.name[len(scene_id) + 1 :].isalnum():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def render_scenes(
@@ -444,7 +453,7 @@ def _in_subprocess(payload: dict) -> dict:
 def _tempconfig_for(quality: str, media: Path):
     from manim import tempconfig
 
-    width, height, fps = QUALITIES[quality]
+    width, height, fps = {**QUALITIES, "tiny": (256, 144, 5)}[quality]
     return tempconfig(
         {
             "pixel_width": width,
@@ -463,7 +472,8 @@ def _tempconfig_for(quality: str, media: Path):
 def _construct(info, scene_config, quality: str, capture_step: int | None = None):
     import logging
 
-    logging.getLogger("manim").setLevel(logging.ERROR)
+    for name in ("manim", "manim-slides", "manim_slides"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     with (
         tempfile.TemporaryDirectory(prefix="rnn-slides-") as media,
         _tempconfig_for(quality, Path(media)),
@@ -486,7 +496,7 @@ def count_steps(info, scene_config, out: Path | None = None) -> int:
             cache = json.loads(cache_path.read_text())
     if digest in cache:
         return int(cache[digest])
-    steps = len(_construct(info, scene_config, "l").steps)
+    steps = len(_construct(info, scene_config, "tiny").steps)  # steps never depend on size
     cache[digest] = steps
     with contextlib.suppress(OSError):
         atomic_write_bytes(cache_path, json.dumps(cache).encode())
@@ -741,13 +751,12 @@ def figures(out, fmt, theme, lecture) -> None:
     "-j", "--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="cores"
 )
 @click.option(
-    "-o",
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("out"),
     show_default=True,
-    hidden=True,
+    help="Folder of the rendered scenes (rendered there first when missing).",
 )
 @click.option(
     "--offline",
@@ -816,7 +825,10 @@ def deck(
             "error",
         ]
         if to == "html":
-            cmd += ["-cslide_number=true"]
+            from scenes.kit.theme import get_theme
+
+            background = get_theme(resolve(infos[0].lecture).theme).background
+            cmd += ["-cslide_number=true", f"-cbackground_color={background}"]
             if offline:
                 cmd += ["--offline", "--one-file", "--revealjs-assets-timeout", "0.5"]
         proc = subprocess.run(cmd, capture_output=True, text=True)

@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,7 +102,12 @@ def _load_npz(path: str, names: list[str]) -> dict[str, np.ndarray]:
         missing = [n for n in names if n not in data.files]
         if missing:
             raise ValueError(f"weights file {path!r} lacks arrays {missing}; it has {data.files}")
-        return {n: np.asarray(data[n], dtype=np.float64) for n in names}
+        try:
+            return {n: np.asarray(data[n], dtype=np.float64) for n in names}
+        except (ValueError, TypeError) as exc:  # object arrays are refused, never unpickled
+            raise ValueError(
+                f"weights file {path!r}: {str(exc).splitlines()[0]}; store plain float arrays"
+            ) from None
 
 
 def lstm_setup(cfg: SceneConfig) -> tuple[LSTMParams, np.ndarray]:
@@ -290,8 +296,17 @@ def _check_weights(config: ConfigFile) -> None:
     for scene_config in [config.default, *config.lectures.values()]:
         if scene_config.model.weights is None:
             continue
-        with np.load(scene_config.model.weights, allow_pickle=False) as data:
-            names = set(data.files)
+        path = scene_config.model.weights
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                names = set(data.files)
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
+            raise ConfigError(
+                f"weights file {path!r} is not a NumPy .npz archive of plain arrays "
+                f"({str(exc).splitlines()[0]}); save it with numpy.savez"
+            ) from None
+        if not isinstance(names, set) or not names:
+            raise ConfigError(f"weights file {path!r} holds no arrays; save it with numpy.savez")
         try:
             if {"W_z", "R_z"} <= names:
                 lstm_setup(scene_config)

@@ -1,0 +1,400 @@
+"""The CLI as lecturers use it: every command's help, one-line errors for the mistakes users
+make, stills, the render cache and manifest, atomic outputs and concurrent runs.
+
+Real renders are kept to one cheap scene at -ql; whole decks are marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+import render
+from render import cli
+from scenes.kit.config import LIMITS, SceneConfig
+from scenes.registry import all_scenes, get_scene
+
+ROOT = Path(__file__).resolve().parent.parent
+CHEAP = "lstm-gate-extremes"  # the shortest lecture-4 scene: about 10 s to render at -ql
+
+
+def run(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def assert_one_line_error(result, *needles: str) -> None:
+    """A non-zero exit with one short message naming the problem, never a traceback."""
+    assert result.exit_code != 0, result.output
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: "), lines[0]
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Help, version, list, doctor
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_examples(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    assert "Examples:" in result.output or command == "list"
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert render.VERSION in result.output
+
+
+def test_list_shows_every_scene_id() -> None:
+    result = run("list", "--no-steps")
+    assert result.exit_code == 0
+    for info in all_scenes():
+        assert info.id in result.output
+
+
+def test_step_count_is_cached_by_content(tmp_path: Path) -> None:
+    info = get_scene(CHEAP)
+    scene = render._construct(info, SceneConfig(), "tiny")
+    assert render.count_steps(info, SceneConfig(), tmp_path) == len(scene.steps)
+    cache = json.loads((tmp_path / ".cache" / "steps.json").read_text())
+    assert list(cache.values()) == [len(scene.steps)]
+    (tmp_path / ".cache" / "steps.json").write_text(json.dumps({k: 99 for k in cache}))
+    assert render.count_steps(info, SceneConfig(), tmp_path) == 99  # read, not rebuilt
+
+
+@pytest.mark.slow
+def test_list_counts_steps_of_one_lecture(tmp_path: Path) -> None:
+    result = run("list", "--lecture", "4", "--steps", "-o", str(tmp_path))
+    assert result.exit_code == 0
+    for info in all_scenes():
+        if info.lecture == 4:
+            row = next(ln for ln in result.output.splitlines() if f" {info.id} " in f" {ln} ")
+            steps = len(render._construct(info, SceneConfig(), "tiny").steps)
+            assert row.split()[-1] == str(steps)
+
+
+def test_doctor_reports_each_check(tmp_path: Path) -> None:
+    result = run("doctor", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    for name in ("cairo", "pango", "manim", "manim-slides", "typst", "output folder"):
+        assert name in result.output
+
+
+def test_doctor_flags_unwritable_output(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run("doctor", "-o", str(blocker / "out"))
+    assert result.exit_code != 0
+    assert "FIX  output folder" in result.output
+
+
+# ---------------------------------------------------------------------------------------
+# Errors users will hit
+
+
+def test_unknown_scene_id_suggests_the_closest(tmp_path: Path) -> None:
+    result = run("still", "lstm-circiut", "-o", str(tmp_path / "x.png"))
+    assert_one_line_error(result, "lstm-circuit")
+    result = run("render", "lstm-odysey", "-o", str(tmp_path))
+    assert_one_line_error(result, "lstm-odyssey")
+    assert not any(tmp_path.rglob("*.mp4"))
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("-q", "x"), "'-q'"),
+        (("--format", "avi"), "'--format'"),
+        (("--theme", "pink"), "'--theme'"),
+        (("-j", "0"), "'-j'"),
+    ],
+)
+def test_bad_option_values_are_usage_errors(args: tuple[str, ...], needle: str) -> None:
+    result = run("render", CHEAP, *args)
+    assert result.exit_code == 2
+    assert needle in result.output
+    assert "Traceback" not in result.output
+
+
+def test_transparent_needs_an_alpha_format(tmp_path: Path) -> None:
+    result = run("render", CHEAP, "--transparent", "-o", str(tmp_path))
+    assert_one_line_error(result, "--format webm")
+
+
+def test_ids_and_lecture_together_are_rejected() -> None:
+    assert_one_line_error(run("render", CHEAP, "--lecture", "4"), "not both")
+
+
+def test_render_without_a_selection_says_how() -> None:
+    assert_one_line_error(run("render"), "--lecture")
+
+
+def write(tmp_path: Path, text: str, name: str = "cfg.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("toml", "needles"),
+    [
+        ("[model]\nn_hiden = 3\n", ("n_hiden", "did you mean 'n_hidden'")),
+        ("thme = 'dark'\n", ("did you mean 'theme'",)),
+        ("[lecture.4]\nmodle = {}\n", ("lecture.4.", "'model'")),
+        ("[model]\nn_hidden = 'three'\n", ("model.n_hidden must be int",)),
+        ("[model]\nn_hidden = 40\n", ("model.n_hidden = 40", f"{LIMITS['n_hidden'][1]}")),
+        ("[model]\nseed = -1\n", ("model.seed",)),
+        ("[model]\npeepholes = 1\n", ("model.peepholes must be bool",)),
+        ("theme = 'pink'\n", ("theme must be one of light, dark",)),
+        ("[lecture.9]\ntheme = 'dark'\n", ("lecture.9", "1..5")),
+        ("[model]\nn_in = 2\ninputs = [[0.1, 0.2, 0.3]]\n", ("n_in = 2",)),
+        ("[model]\ninputs = [[0.1, 'a', 0.3]]\n", ("inputs",)),
+        ("[model\nseed = 1\n", ("not valid TOML",)),
+        ("[model]\nweights = 'nowhere.npz'\n", ("nowhere.npz", "does not exist")),
+    ],
+)
+def test_invalid_config_is_one_line_naming_the_key(
+    tmp_path: Path, toml: str, needles: tuple[str, ...]
+) -> None:
+    config = write(tmp_path, toml)
+    result = run("render", CHEAP, "--config", str(config), "-o", str(tmp_path / "out"))
+    assert_one_line_error(result, *needles)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.mp4"))
+
+
+def test_unreadable_config(tmp_path: Path) -> None:
+    result = run("still", CHEAP, "--config", str(tmp_path / "missing.toml"), "-o", "x.png")
+    assert_one_line_error(result, "cannot read config file", "missing.toml")
+
+
+def _lstm_arrays(n_in: int, n_hidden: int) -> dict[str, np.ndarray]:
+    from rnn_core.lstm import LSTMParams
+
+    params = LSTMParams.init(n_in, n_hidden, np.random.default_rng(5))
+    return {name: getattr(params, name) for name in params.__dataclass_fields__}
+
+
+def test_weights_with_wrong_shapes(tmp_path: Path) -> None:
+    np.savez(tmp_path / "w.npz", **_lstm_arrays(3, 5))  # config says n_hidden = 3
+    config = write(tmp_path, "[lecture.4.model]\nweights = 'w.npz'\nn_hidden = 3\n")
+    result = run("render", CHEAP, "--config", str(config), "-o", str(tmp_path / "out"))
+    assert_one_line_error(result, "w.npz", "shape", "n_hidden=3")
+
+
+def test_weights_missing_arrays_and_corrupt_files(tmp_path: Path) -> None:
+    np.savez(tmp_path / "partial.npz", W_z=np.zeros((3, 3)))
+    config = write(tmp_path, "[lecture.4.model]\nweights = 'partial.npz'\n")
+    assert_one_line_error(run("render", CHEAP, "--config", str(config)), "partial.npz")
+    (tmp_path / "junk.npz").write_bytes(b"not a zip file")
+    config = write(tmp_path, "[lecture.4.model]\nweights = 'junk.npz'\n")
+    assert_one_line_error(run("render", CHEAP, "--config", str(config)), "junk.npz")
+
+
+def test_pickled_weights_are_refused(tmp_path: Path) -> None:
+    arrays = _lstm_arrays(3, 3)
+    arrays["W_z"] = np.array([{"evil": 1}], dtype=object)
+    np.savez(tmp_path / "obj.npz", **arrays)
+    config = write(tmp_path, "[lecture.4.model]\nweights = 'obj.npz'\n")
+    assert_one_line_error(run("render", CHEAP, "--config", str(config)), "obj.npz")
+
+
+def test_unwritable_output_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run("render", CHEAP, "-o", str(blocker / "out"))
+    assert_one_line_error(result, "not writable", "-o")
+    result = run("still", CHEAP, "-o", str(blocker / "x.png"))
+    assert_one_line_error(result, "not writable")
+
+
+def test_still_must_be_png(tmp_path: Path) -> None:
+    assert_one_line_error(run("still", CHEAP, "-o", str(tmp_path / "x.jpg")), "PNG")
+
+
+# ---------------------------------------------------------------------------------------
+# Stills
+
+
+def test_still_writes_the_last_frame_and_step_frames(tmp_path: Path) -> None:
+    last = tmp_path / "last.png"
+    result = run("still", CHEAP, "-q", "l", "-o", str(last))
+    assert result.exit_code == 0, result.output
+    image = np.asarray(Image.open(last).convert("RGB"))
+    assert image.shape == (480, 854, 3)
+    assert image.std() > 10  # a drawing, not a blank frame
+    first = tmp_path / "first.png"
+    result = run("still", CHEAP, "-q", "l", "--step", "1", "--theme", "dark", "-o", str(first))
+    assert result.exit_code == 0, result.output
+    dark = np.asarray(Image.open(first).convert("RGB"))
+    assert dark.mean() < image.mean()  # the dark theme's background
+    assert not np.array_equal(dark, image)
+    result = run("still", CHEAP, "-q", "l", "--step", "99", "-o", str(tmp_path / "n.png"))
+    assert_one_line_error(result, "--step must be 1..")
+    assert not (tmp_path / "n.png").exists()
+
+
+# ---------------------------------------------------------------------------------------
+# Render, cache, manifest
+
+
+def test_render_then_rebuild_renders_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("render", CHEAP, "-q", "l", "-j", "1", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    video = out / "lecture4" / f"{CHEAP}.mp4"
+    assert video.stat().st_size > 10_000
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = manifest["outputs"][f"lecture4/{CHEAP}.mp4"]
+    assert entry["quality"] == "l" and entry["theme"] == "light"
+    assert entry["steps"] == len(render._construct(get_scene(CHEAP), SceneConfig(), "l").steps)
+    assert entry["duration"] > 0 and len(entry["config_hash"]) == 64
+    slides = json.loads((out / "slides" / f"{get_scene(CHEAP).cls.__name__}.json").read_text())
+    assert len(slides["slides"]) == entry["steps"]
+    assert all(Path(s["file"]).exists() for s in slides["slides"])
+    assert not (out / ".tmp").exists()  # no partial files left behind
+
+    mtime = video.stat().st_mtime_ns
+    again = run("render", CHEAP, "-q", "l", "-j", "1", "-o", str(out))
+    assert again.exit_code == 0
+    assert "nothing to render" in again.output
+    assert video.stat().st_mtime_ns == mtime
+
+
+def test_content_hash_tracks_what_changes_pixels() -> None:
+    circuit, odyssey = get_scene("lstm-circuit"), get_scene("lstm-odyssey")
+    base = SceneConfig()
+    h = render.content_hash(circuit, base, "l", "mp4", False)
+    assert h == render.content_hash(circuit, base, "l", "mp4", False)  # stable
+    assert h != render.content_hash(odyssey, base, "l", "mp4", False)
+    assert h != render.content_hash(circuit, SceneConfig(theme="dark"), "l", "mp4", False)
+    assert h != render.content_hash(circuit, base.with_model(seed=1), "l", "mp4", False)
+    assert h != render.content_hash(circuit, base, "m", "mp4", False)
+    assert h != render.content_hash(circuit, base, "l", "webm", False)
+
+
+def test_source_hash_of_a_scene_ignores_its_sibling_classes() -> None:
+    """Editing one scene class re-renders that scene only: its hash is computed from its
+    own class source plus the module's shared code, without the other scene classes."""
+    import inspect
+
+    info = get_scene("lstm-circuit")
+    sibling = get_scene("lstm-odyssey")
+    module_src = inspect.getsource(sys.modules[info.cls.__module__])
+    assert inspect.getsource(sibling.cls) in module_src
+    assert render._source_hash(info) == render._source_hash(info)
+    assert render._source_hash(info) != render._source_hash(sibling)
+
+
+def test_per_lecture_config_changes_only_that_lecture(tmp_path: Path) -> None:
+    config = write(tmp_path, "[lecture.4.model]\nseed = 7\n")
+    resolve = render._load_config(str(config), None, None)
+    assert resolve(4).model.seed == 7
+    assert resolve(2).model.seed == SceneConfig().model.seed
+    plain = render._load_config(None, None, None)
+    info = get_scene(CHEAP)
+    assert render.content_hash(info, resolve(4), "l", "mp4", False) != render.content_hash(
+        info, plain(4), "l", "mp4", False
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Atomic outputs and concurrent runs
+
+
+def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "figure.png"
+    target.write_bytes(b"old")
+
+    def boom(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render.os, "replace", boom)
+    with pytest.raises(OSError):
+        render.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["figure.png"]
+
+
+def _hammer_manifest(out: str, worker: int) -> None:
+    for k in range(15):
+        render._update_manifest(Path(out), {f"w{worker}/{k}": {"k": k}})
+
+
+def test_concurrent_runs_do_not_lose_manifest_entries(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_hammer_manifest, args=(str(tmp_path), w)) for w in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    outputs = json.loads((tmp_path / "manifest.json").read_text())["outputs"]
+    assert len(outputs) == 45
+
+
+@pytest.mark.slow
+def test_interrupted_render_keeps_earlier_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    video = out / "lecture4" / f"{CHEAP}.mp4"
+    video.parent.mkdir(parents=True)
+    video.write_bytes(b"an earlier render")
+    proc = subprocess.Popen(
+        [sys.executable, "render.py", "render", CHEAP, "--force", "-j", "1", "-o", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    time.sleep(6)  # inside the render
+    proc.send_signal(signal.SIGINT)
+    output = proc.communicate(timeout=60)[0].decode()
+    assert proc.returncode != 0
+    assert "Traceback" not in output
+    assert video.read_bytes() == b"an earlier render"
+    partial = [p for p in out.rglob("*") if p.is_file() and p != video]
+    assert not [p for p in partial if p.suffix in (".mp4", ".part")], partial
+
+
+# ---------------------------------------------------------------------------------------
+# Decks
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["pptx", "pdf", "html"])
+def test_deck_of_lecture_4(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "out"
+    dest = tmp_path / f"deck.{fmt}"
+    result = run("deck", "--lecture", "4", "--to", fmt, "-j", "2", "--out", str(out), "-o", str(dest))
+    assert result.exit_code == 0, result.output
+    assert dest.stat().st_size > 10_000
+    head = dest.read_bytes()[:8]
+    assert head.startswith({"pptx": b"PK", "pdf": b"%PDF", "html": b"<"}[fmt]) or fmt == "html"
+    if fmt == "html":
+        text = dest.read_text()
+        assert text.count("<section") >= sum(
+            json.loads(p.read_text())["slides"].__len__() for p in (out / "slides").glob("*.json")
+        )
