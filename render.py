@@ -77,7 +77,9 @@ def friendly(fn: Callable) -> Callable:
                 traceback.print_exc()
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if isinstance(exc, ImportError):
-                message += "; run `make setup` (it installs the system libraries) or `rnn-slides doctor`"
+                message += (
+                    "; run `make setup` (it installs system libraries) or `rnn-slides doctor`"
+                )
             if isinstance(exc, KeyError):
                 message = str(exc.args[0]) if exc.args else message
             raise UserError(message) from None

@@ -388,7 +388,9 @@ def test_interrupted_render_keeps_earlier_outputs(tmp_path: Path) -> None:
 def test_deck_of_lecture_4(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "out"
     dest = tmp_path / f"deck.{fmt}"
-    result = run("deck", "--lecture", "4", "--to", fmt, "-j", "2", "--out", str(out), "-o", str(dest))
+    result = run(
+        "deck", "--lecture", "4", "--to", fmt, "-j", "2", "--out", str(out), "-o", str(dest)
+    )
     assert result.exit_code == 0, result.output
     assert dest.stat().st_size > 10_000
     head = dest.read_bytes()[:8]
