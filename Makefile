@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core
 
-.PHONY: setup system-deps slides test test-slow test-all bench figures lint clean
+.PHONY: setup system-deps slides revealjs test test-slow test-all bench figures lint clean
 
 setup: $(STAMP)
 
@@ -42,9 +42,16 @@ $(STAMP): pyproject.toml | system-deps
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $(STAMP)
 
-# The default lecture deck: every lecture, light theme, 480p, exported as HTML.
+# The default lecture deck: every lecture, light theme, 480p, exported as HTML
+# (self-contained and offline when `make revealjs` has fetched reveal.js).
 slides: setup
-	$(PY) render.py deck --all --to html -q l
+	$(PY) render.py deck --all --to html -q l $(if $(wildcard node_modules/reveal.js/dist/reveal.js),--offline,)
+	@[ -d node_modules/reveal.js ] || echo "rnn-slides: this deck loads reveal.js from a CDN; run 'make revealjs' once for an offline deck"
+
+# A local reveal.js (the version manim-slides 5.7 uses) for offline HTML decks.
+revealjs:
+	@command -v npm >/dev/null || { echo "rnn-slides: npm is needed (apt-get install npm), or download reveal.js 6.0.1 into node_modules/reveal.js"; exit 1; }
+	npm install --no-save --no-audit --no-fund reveal.js@6.0.1
 
 test: setup
 	$(PY) -m pytest -q
@@ -60,7 +67,7 @@ bench: setup
 	$(PY) tests/bench/run.py
 
 figures: setup
-	$(PY) render.py figures -o out/figures
+	$(PY) render.py figures -o out
 
 lint: setup
 	$(PY) -m ruff check .

@@ -808,6 +808,20 @@ def deck(
     label = f"lecture{lecture}" if lecture is not None else "all"
     dest = output or out / f"deck-{label}.{to}"
     _check_writable(dest.parent)
+    extra: list[str] = []
+    if to == "html":
+        from scenes.kit.theme import get_theme
+
+        background = get_theme(resolve(infos[0].lecture).theme).background
+        extra = ["-cslide_number=true", f"-cbackground_color={background}"]
+        if offline:
+            extra += ["--offline", "--one-file", "--revealjs-assets-timeout", "0.5"]
+    deck_key = f"decks/{dest.resolve()}"
+    deck_digest = _deck_digest(out, names, to, extra)
+    entry = _read_manifest(out)["outputs"].get(deck_key)
+    if entry and entry.get("hash") == deck_digest and dest.exists():
+        click.echo(f"deck up to date: {dest} ({len(names)} scenes)")
+        return
     if offline:
         _prime_revealjs_cache(revealjs)
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".deck-") as tmp:
@@ -826,13 +840,7 @@ def deck(
             "-v",
             "error",
         ]
-        if to == "html":
-            from scenes.kit.theme import get_theme
-
-            background = get_theme(resolve(infos[0].lecture).theme).background
-            cmd += ["-cslide_number=true", f"-cbackground_color={background}"]
-            if offline:
-                cmd += ["--offline", "--one-file", "--revealjs-assets-timeout", "0.5"]
+        cmd += extra
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0 or not tmp_dest.exists():
             last = (proc.stderr or proc.stdout).strip().splitlines()
@@ -846,7 +854,19 @@ def deck(
             assets.rename(final_assets)
             shutil.rmtree(old, ignore_errors=True)
         os.replace(tmp_dest, dest)
+    _update_manifest(out, {deck_key: {"hash": deck_digest, "format": to, "scenes": names}})
     click.echo(f"wrote {dest} ({len(names)} scenes)")
+
+
+def _deck_digest(out: Path, names: list[str], to: str, extra: list[str]) -> str:
+    """What a deck is made of: each scene's slide data (which names its video files, whose
+    names carry the scene's content hash), the format and the conversion options."""
+    h = hashlib.sha256(json.dumps([names, to, extra]).encode())
+    h.update(importlib.metadata.version("manim-slides").encode())
+    for name in names:
+        path = out / SLIDES_DIR / f"{name}.json"
+        h.update(path.read_bytes() if path.exists() else b"missing")
+    return h.hexdigest()
 
 
 def _prime_revealjs_cache(revealjs: Path) -> None:

@@ -29,10 +29,10 @@ from manim import (
 
 from rnn_core import LSTMParams, LSTMStep, LSTMTrace, lstm_forward
 
-from .kit.base import LectureSlide
-from .kit.components import VectorGlyph, Wire, label, math
-from .kit.config import lstm_setup
-from .kit.lstm_cell import VALUE_LABELS, LSTMCell
+from scenes.kit.base import LectureSlide
+from scenes.kit.components import VectorGlyph, Wire, label, math
+from scenes.kit.config import lstm_setup
+from scenes.kit.lstm_cell import VALUE_LABELS, LSTMCell
 
 __all__ = [
     "LSTMCircuit",

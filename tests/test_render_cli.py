@@ -196,7 +196,7 @@ def _lstm_arrays(n_in: int, n_hidden: int) -> dict[str, np.ndarray]:
     from rnn_core.lstm import LSTMParams
 
     params = LSTMParams.init(n_in, n_hidden, np.random.default_rng(5))
-    return {name: getattr(params, name) for name in params.__dataclass_fields__}
+    return {name: getattr(params, name) for name in params.array_names()}
 
 
 def test_weights_with_wrong_shapes(tmp_path: Path) -> None:
@@ -204,6 +204,23 @@ def test_weights_with_wrong_shapes(tmp_path: Path) -> None:
     config = write(tmp_path, "[lecture.4.model]\nweights = 'w.npz'\nn_hidden = 3\n")
     result = run("render", CHEAP, "--config", str(config), "-o", str(tmp_path / "out"))
     assert_one_line_error(result, "w.npz", "shape", "n_hidden=3")
+
+
+def test_weights_file_drives_the_drawn_model(tmp_path: Path) -> None:
+    arrays = _lstm_arrays(3, 4)
+    np.savez(tmp_path / "w.npz", **arrays)
+    config = write(tmp_path, "[lecture.4.model]\nweights = 'w.npz'\nn_hidden = 4\n")
+    scene_config = render._load_config(str(config), None, None)(4)
+    from scenes.kit.config import lstm_setup
+
+    params, _ = lstm_setup(scene_config)
+    for name, value in arrays.items():
+        np.testing.assert_array_equal(getattr(params, name), value)
+    no_peep = write(
+        tmp_path, "[lecture.4.model]\nweights = 'w.npz'\nn_hidden = 4\npeepholes = false\n"
+    )
+    params, _ = lstm_setup(render._load_config(str(no_peep), None, None)(4))
+    assert not params.peepholes and not params.p_f.any()
 
 
 def test_weights_missing_arrays_and_corrupt_files(tmp_path: Path) -> None:
@@ -400,3 +417,39 @@ def test_deck_of_lecture_4(tmp_path: Path, fmt: str) -> None:
         assert text.count("<section") >= sum(
             json.loads(p.read_text())["slides"].__len__() for p in (out / "slides").glob("*.json")
         )
+
+
+# ---------------------------------------------------------------------------------------
+# The example config and plain manim
+
+
+def test_example_config_is_valid_and_shows_every_key() -> None:
+    from scenes.kit import config as config_module
+
+    example = ROOT / "examples" / "config.toml"
+    parsed = config_module.load_config(example)
+    assert parsed.for_lecture(4).model.seed == 7
+    assert parsed.for_lecture(5).theme == "dark"
+    text = example.read_text()
+    readme = (ROOT / "README.md").read_text()
+    for key in (*config_module.TOP_KEYS, *config_module._MODEL_TYPES):
+        assert f"{key}" in text, key
+        assert f"`{key}`" in readme, f"README does not document config key {key!r}"
+
+
+def test_lecture_files_load_without_the_package() -> None:
+    """`manim render scenes/lectureN_*.py Class` loads a file outside its package, so
+    lecture modules use absolute imports."""
+    import importlib.util
+
+    for path in sorted((ROOT / "scenes").glob("lecture*_*.py")):
+        spec = importlib.util.spec_from_file_location(f"standalone_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        assert module.SCENES, path.name
+
+
+def test_readme_lists_every_scene() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for info in all_scenes():
+        assert f"`{info.id}`" in readme, f"README's scene table lacks {info.id}"

@@ -118,7 +118,8 @@ def lstm_setup(cfg: SceneConfig) -> tuple[LSTMParams, np.ndarray]:
     rng = np.random.default_rng(model.seed)
     params = LSTMParams.init(model.n_in, model.n_hidden, rng, peepholes=model.peepholes)
     if model.weights is not None:
-        names = [f.name for f in dataclasses.fields(LSTMParams)]
+        # Peephole arrays are needed only when peepholes are on; off, they stay zero.
+        names = [n for n in LSTMParams.array_names() if model.peepholes or not n.startswith("p_")]
         loaded = _load_npz(model.weights, names)
         for name, arr in loaded.items():
             want = getattr(params, name).shape
@@ -127,7 +128,8 @@ def lstm_setup(cfg: SceneConfig) -> tuple[LSTMParams, np.ndarray]:
                     f"weights file {model.weights!r}: array {name} has shape {arr.shape}, "
                     f"expected {want} for n_in={model.n_in}, n_hidden={model.n_hidden}"
                 )
-        params = LSTMParams(**loaded)
+        zeros = {n: np.zeros(model.n_hidden) for n in ("p_i", "p_f", "p_o") if n not in loaded}
+        params = LSTMParams(**loaded, **zeros, peepholes=model.peepholes)
     return params, model_inputs(model, rng)
 
 

@@ -1,0 +1,188 @@
+"""Rendering speed of the CLI, as ratios measured in one run.
+
+1. The whole deck at -ql with ``-j 2`` against the same scenes rendered one after another
+   with plain ``manim render`` (target: at most 0.6x the time).
+2. A rebuild with nothing changed against that full render (target: under 5%).
+3. Each scene's render time against an empty scene of the same length and quality
+   (target: at most 4x; slow updaters that rebuild text every frame would show here).
+4. Peak memory of a 1080p render per scene: opt-in, ``BENCH_MEMORY=1`` (slow).
+
+``BENCH_LECTURES=4,5`` limits the scenes (default: every lecture).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+
+# Runs in a child process: render one scene (or an empty scene of a given length) and
+# report the render time (imports excluded), frame count and peak memory.
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+spec = json.loads(sys.argv[1])
+from manim import Scene, tempconfig
+from scenes.registry import get_scene
+import logging
+for name in ("manim", "manim-slides", "manim_slides"):
+    logging.getLogger(name).setLevel(logging.ERROR)
+sizes = {"l": (854, 480, 15), "h": (1920, 1080, 60)}
+w, h, fps = sizes[spec["quality"]]
+settings = dict(pixel_width=w, pixel_height=h, frame_rate=fps, media_dir=spec["media"],
+                progress_bar="none", verbosity="ERROR", disable_caching=True,
+                write_to_movie=True)
+with tempconfig(settings):
+    if spec.get("empty"):
+        class Empty(Scene):
+            def construct(self):
+                self.wait(spec["empty"])
+        scene = Empty()
+    else:
+        scene = get_scene(spec["id"]).cls(output_folder=Path(spec["media"]) / "slides")
+    t0 = time.perf_counter()
+    scene.render()
+    seconds = time.perf_counter() - t0
+print(json.dumps({"seconds": seconds, "duration": float(scene.renderer.time),
+                  "frames": int(round(scene.renderer.time * fps)),
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _child(spec: dict) -> dict:
+    proc = subprocess.run(
+        [PY, "-c", CHILD, json.dumps(spec)], cwd=ROOT, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _scenes():
+    sys.path.insert(0, str(ROOT))
+    from scenes.registry import all_scenes
+
+    wanted = os.environ.get("BENCH_LECTURES")
+    lectures = {int(x) for x in wanted.split(",")} if wanted else None
+    return [s for s in all_scenes() if lectures is None or s.lecture in lectures]
+
+
+def _timed(cmd: list[str], cwd: Path) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        raise RuntimeError(f"{' '.join(cmd[:4])}... failed: {' | '.join(tail)}")
+    return time.perf_counter() - t0
+
+
+def bench_deck(infos, work: Path) -> int:
+    """The CLI's parallel deck build against sequential plain manim renders."""
+    misses = 0
+    plain = 0.0
+    for info in infos:
+        module = sys.modules[info.cls.__module__].__file__
+        plain += _timed(
+            [
+                PY,
+                "-m",
+                "manim",
+                "render",
+                "-ql",
+                "--disable_caching",
+                "--progress_bar",
+                "none",
+                "-v",
+                "ERROR",
+                "--media_dir",
+                str(work / "plain"),
+                module,
+                info.cls.__name__,
+            ],
+            cwd=work,
+        )
+    lectures = sorted({i.lecture for i in infos})
+    select = ["--all"] if len(lectures) > 1 else ["--lecture", str(lectures[0])]
+    deck = [
+        PY,
+        str(ROOT / "render.py"),
+        "deck",
+        *select,
+        "--to",
+        "html",
+        "-q",
+        "l",
+        "-j",
+        "2",
+        "--out",
+        str(work / "out"),
+        "-o",
+        str(work / "deck.html"),
+    ]
+    full = _timed(deck, cwd=work)
+    rebuild = _timed(deck, cwd=work)
+    ratio, rebuild_ratio = full / plain, rebuild / full
+    print(
+        f"{len(infos)} scenes: sequential `manim render -ql` {plain:.1f} s; "
+        f"`rnn-slides deck -j 2` {full:.1f} s = {ratio:.2f}x (target <= 0.6x)"
+    )
+    print(
+        f"rebuild with nothing changed: {rebuild:.2f} s = {100 * rebuild_ratio:.1f}% "
+        "of the full build (target < 5%)"
+    )
+    misses += ratio > 0.6
+    misses += rebuild_ratio >= 0.05
+    return misses
+
+
+def bench_per_scene(infos, work: Path) -> int:
+    """Each scene's render time against an empty scene of the same length and quality."""
+    misses = 0
+    print(f"{'scene':28} {'frames':>6} {'scene s':>8} {'empty s':>8} {'ratio':>6}")
+    for info in infos:
+        ours = _child({"id": info.id, "quality": "l", "media": str(work / "ps")})
+        empty = _child({"empty": ours["duration"], "quality": "l", "media": str(work / "pe")})
+        ratio = ours["seconds"] / empty["seconds"]
+        flag = "" if ratio <= 4 else "  (over 4x)"
+        misses += ratio > 4
+        print(
+            f"{info.id:28} {ours['frames']:6d} {ours['seconds']:8.2f} "
+            f"{empty['seconds']:8.2f} {ratio:5.1f}x{flag}"
+        )
+    return misses
+
+
+def bench_memory(infos, work: Path) -> None:
+    """Peak resident memory of a 1080p60 render, per scene (and of an empty scene)."""
+    empty = _child({"empty": 2.0, "quality": "h", "media": str(work / "me")})
+    print(f"peak memory at 1080p60 (empty scene: {empty['maxrss_mb']:.0f} MB)")
+    for info in infos:
+        result = _child({"id": info.id, "quality": "h", "media": str(work / "mh")})
+        print(f"  {info.id:28} {result['maxrss_mb']:7.0f} MB  ({result['seconds']:.1f} s)")
+
+
+def main() -> int:
+    infos = _scenes()
+    work = Path(tempfile.mkdtemp(prefix="rnn-slides-bench-"))
+    try:
+        misses = bench_deck(infos, work)
+        misses += bench_per_scene(infos, work)
+        if os.environ.get("BENCH_MEMORY"):
+            bench_memory(infos, work)
+        else:
+            print("peak memory at 1080p: skipped (set BENCH_MEMORY=1)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return misses
+
+
+if __name__ == "__main__":
+    sys.exit(main())
