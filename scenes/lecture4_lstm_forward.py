@@ -28,7 +28,6 @@ from manim import (
 )
 
 from rnn_core import LSTMParams, LSTMStep, LSTMTrace, lstm_forward
-
 from scenes.kit.base import LectureSlide
 from scenes.kit.components import VectorGlyph, Wire, label, math
 from scenes.kit.config import lstm_setup
@@ -209,8 +208,8 @@ class LSTMCircuit(_LSTMForwardSlide):
 
         strip = None
         narration = {
-            "f": "The forget gate: a sigmoid of x^t and y^(t-1). Values near 1 keep the cell state, "
-            "near 0 erase it.",
+            "f": "The forget gate: a sigmoid of x^t and y^(t-1). Values near 1 keep the cell "
+            "state, near 0 erase it.",
             "i": "The input gate decides how much of the block input gets onto the highway.",
             "z": "The block input: a tanh of the same inputs, the candidate new content.",
         }
