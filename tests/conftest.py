@@ -54,9 +54,10 @@ def build_scene(cls, *, skip_animations: bool = True):
     return scene
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built_scenes(tmp_path_factory):
-    """Build each requested scene once per test module (tiny frames, animations skipped).
+    """Build each requested scene once per test session (tiny frames, animations skipped):
+    the per-lecture tests and the all-scenes checks share one build.
 
     Use as ``built_scenes(SceneClass)`` or ``built_scenes(SceneClass, theme="dark")``.
     """
