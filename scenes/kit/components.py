@@ -96,6 +96,22 @@ def format_value(value: float, decimals: int = 2) -> str:
     return "0." + "0" * decimals if text.lstrip("-") == "0." + "0" * decimals else text
 
 
+_TEXT_CACHE: dict[tuple[str, str, float, str], Text] = {}
+
+
+def _text(text: str, font: str, font_size: float, color: str) -> Text:
+    """A copy of a cached ``Text``: value cells repeat the same few strings, and building a
+    Text (pango, SVG parsing) costs far more than copying one."""
+    key = (text, font, float(font_size), color)
+    cached = _TEXT_CACHE.get(key)
+    if cached is None:
+        if len(_TEXT_CACHE) > 4096:
+            _TEXT_CACHE.clear()
+        cached = Text(text, font=font, font_size=font_size, color=ManimColor(color))
+        _TEXT_CACHE[key] = cached
+    return cached.copy()
+
+
 class VectorGlyph(VGroup):
     """A small vector drawn as a column (or row) of cells, each shaded by its value with the
     number written in it at ``decimals`` places.
@@ -163,11 +179,11 @@ class VectorGlyph(VGroup):
             )
             cell.set_fill(ManimColor(fill), opacity=opacity * 0.7)
             cell.move_to(step * k)
-            text = Text(
+            text = _text(
                 format_value(v, self.decimals).replace("-", MINUS),
-                font=self.theme.mono_font,
-                font_size=fs,
-                color=ManimColor(self.theme.text),
+                self.theme.mono_font,
+                fs,
+                self.theme.text,
             )
             text.move_to(cell)
             cells.add(cell)
