@@ -444,11 +444,18 @@ def test_lecture_files_load_without_the_package() -> None:
     """`manim render scenes/lectureN_*.py Class` loads a file outside its package, so
     lecture modules use absolute imports."""
     import importlib.util
+    import sys
 
     for path in sorted((ROOT / "scenes").glob("lecture*_*.py")):
-        spec = importlib.util.spec_from_file_location(f"standalone_{path.stem}", path)
+        # the way manim's module_ops loads a scene file: registered, then executed
+        name = f"standalone_{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.modules.pop(name, None)
         assert module.SCENES, path.name
 
 

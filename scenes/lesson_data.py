@@ -1,0 +1,359 @@
+"""The numbers behind the backprop lecture, computed once and shared by its scenes and its
+static figures (so a figure and a slide never disagree). Everything comes from
+``rnn_core``; this module only chooses settings and arranges results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnn_core import (
+    LSTMParams,
+    LSTMTrace,
+    RNNParams,
+    lstm_backward,
+    lstm_forward,
+    rnn_backward,
+    rnn_forward,
+    rnn_gradient_contributions,
+)
+from rnn_core.clipping import clip_by_global_norm, clip_by_value
+from rnn_core.jacobians import (
+    lstm_highway_products,
+    lstm_jacobian_norms,
+    rnn_gradient_bound,
+    rnn_jacobian_norms,
+    rnn_with_spectral_norm,
+)
+from rnn_core.landscape import CliffDemo, DescentPath, find_cliff, pascanu_cliff
+from rnn_core.train import ClippingDemo, TrainHistory
+from scenes.kit.config import SceneConfig, lstm_setup, rnn_setup
+
+__all__ = [
+    "ChainExample",
+    "chain_examples",
+    "LSTMBackward",
+    "lstm_backward_example",
+    "ErrorsThroughTime",
+    "rnn_errors_through_time",
+    "lstm_errors_through_time",
+    "GradientNorms",
+    "gradient_norms",
+    "CliffData",
+    "cliff_data",
+    "clipping_histories",
+    "finite_difference",
+]
+
+
+def finite_difference(f: Callable[[float], float], x: float, h: float = 1e-6) -> float:
+    """Central difference (f(x+h) - f(x-h)) / 2h."""
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+# ---------------------------------------------------------------------------------------
+# Chain rules on small graphs
+
+
+@dataclass(frozen=True)
+class ChainExample:
+    """One graph of functions at a point: node values, the local derivative on each edge,
+    the terms of the chain rule (one product per route), their sum and a finite difference.
+    """
+
+    name: str
+    values: dict[str, float]
+    local: dict[tuple[str, str], float]  # d(target)/d(source) for the edge source -> target
+    routes: list[list[str]]  # node names from the input to the output
+    terms: list[float]  # product of local derivatives along each route
+    derivative: float  # sum of the terms
+    numeric: float  # finite difference of the composed function
+
+
+def _example(name, x0, forward, local, routes) -> ChainExample:
+    values = forward(x0)
+    loc = local(values)
+    terms = [float(np.prod([loc[(a, b)] for a, b in zip(r, r[1:], strict=False)])) for r in routes]
+    numeric = finite_difference(lambda x: forward(x)["L"], x0)
+    return ChainExample(name, values, loc, routes, terms, float(sum(terms)), numeric)
+
+
+def chain_examples() -> dict[str, ChainExample]:
+    """The three graphs of the lecture with concrete functions at x = 0.5."""
+
+    def single(x):  # x -> u = x^2 -> v = sin(u) -> L = v^2 ... a single chain
+        u = x * x
+        v = math.sin(u)
+        return {"x": x, "u": u, "v": v, "L": v * v}
+
+    def single_local(s):
+        return {("x", "u"): 2 * s["x"], ("u", "v"): math.cos(s["u"]), ("v", "L"): 2 * s["v"]}
+
+    def two(x):  # x -> u = x^2, v = sin x -> L = u v + u
+        u, v = x * x, math.sin(x)
+        return {"x": x, "u": u, "v": v, "L": u * v + u}
+
+    def two_local(s):
+        return {
+            ("x", "u"): 2 * s["x"],
+            ("x", "v"): math.cos(s["x"]),
+            ("u", "L"): s["v"] + 1,
+            ("v", "L"): s["u"],
+        }
+
+    n = 4
+
+    def general(x):  # x -> y_k = sin(k x), k = 1..n -> L = sum_k y_k^2 / k
+        out = {"x": x}
+        for k in range(1, n + 1):
+            out[f"y{k}"] = math.sin(k * x)
+        out["L"] = sum(out[f"y{k}"] ** 2 / k for k in range(1, n + 1))
+        return out
+
+    def general_local(s):
+        loc = {}
+        for k in range(1, n + 1):
+            loc[("x", f"y{k}")] = k * math.cos(k * s["x"])
+            loc[(f"y{k}", "L")] = 2 * s[f"y{k}"] / k
+        return loc
+
+    return {
+        "single": _example("single", 0.5, single, single_local, [["x", "u", "v", "L"]]),
+        "two": _example("two", 0.5, two, two_local, [["x", "u", "L"], ["x", "v", "L"]]),
+        "general": _example(
+            "general", 0.5, general, general_local, [["x", f"y{k}", "L"] for k in range(1, n + 1)]
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# LSTM backward pass of the lecture
+
+
+@dataclass(frozen=True)
+class LSTMBackward:
+    """A forward and backward pass of the configured LSTM with the loss
+    L = sum_t 1/2 ||y^t - target^t||^2; ``t`` is the step the scene zooms into (the one
+    before the last, so the next step's errors flow back into it)."""
+
+    params: LSTMParams
+    trace: LSTMTrace
+    targets: np.ndarray  # (T, N)
+    dy_ext: np.ndarray  # (T, N) = y - target, the error from above
+    grads: LSTMParams
+    deltas: object  # LSTMDeltas
+    t: int
+
+    def at(self, name: str, t: int | None = None) -> np.ndarray:
+        """A delta (``dy do_bar dc df_bar di_bar dz_bar``) or a forward value at step t;
+        steps past the end give zeros (nothing flows back from beyond the sequence)."""
+        t = self.t if t is None else t
+        source = self.deltas if hasattr(self.deltas, name) else self.trace
+        arr = getattr(source, name)
+        if t >= arr.shape[0]:
+            return np.zeros(arr.shape[1:])
+        return arr[t]
+
+
+def lstm_backward_example(cfg: SceneConfig) -> LSTMBackward:
+    params, xs = lstm_setup(cfg)
+    trace = lstm_forward(params, xs)
+    rng = np.random.default_rng(cfg.model.seed + 1)
+    targets = np.round(rng.uniform(-0.5, 0.5, size=trace.y.shape), 2)
+    dy_ext = trace.y - targets
+    grads, deltas = lstm_backward(params, trace, dy_ext)
+    return LSTMBackward(params, trace, targets, dy_ext, grads, deltas, max(trace.T - 2, 0))
+
+
+# ---------------------------------------------------------------------------------------
+# Errors through time, per source step
+
+
+@dataclass(frozen=True)
+class ErrorsThroughTime:
+    """The gradient of one weight matrix split by the loss step its error comes from:
+    ``contributions[s]`` is d L^s / d(param); their sum is the full gradient."""
+
+    param: str
+    contributions: np.ndarray  # (T, rows, cols)
+    total: np.ndarray
+    losses: np.ndarray  # (T,)
+
+
+def rnn_errors_through_time(cfg: SceneConfig) -> ErrorsThroughTime:
+    """Simple RNN: the contributions to dL/dW (``rnn_gradient_contributions``)."""
+    params, xs, targets = rnn_setup(cfg)
+    trace = rnn_forward(params, xs, targets)
+    grads, _ = rnn_backward(params, trace)
+    return ErrorsThroughTime("W", rnn_gradient_contributions(params, trace), grads.W, trace.losses)
+
+
+def lstm_errors_through_time(cfg: SceneConfig, param: str = "R_f") -> ErrorsThroughTime:
+    """LSTM: backprop the error of one loss step at a time (linearity: they sum to the
+    gradient of the whole loss)."""
+    ex = lstm_backward_example(cfg)
+    T = ex.trace.T
+    parts = []
+    for s in range(T):
+        dy = np.zeros_like(ex.dy_ext)
+        dy[s] = ex.dy_ext[s]
+        g, _ = lstm_backward(ex.params, ex.trace, dy)
+        parts.append(getattr(g, param))
+    losses = 0.5 * np.sum(ex.dy_ext**2, axis=1)
+    return ErrorsThroughTime(param, np.array(parts), getattr(ex.grads, param), losses)
+
+
+# ---------------------------------------------------------------------------------------
+# Vanishing and exploding gradients
+
+
+@dataclass(frozen=True)
+class GradientNorms:
+    """||d h^t / d h^0|| against t for simple RNNs with ||W|| below and above 1/gamma
+    (gamma = 1 for tanh), their bounds (gamma ||W||)^t, and for an LSTM the joint state
+    Jacobian and the forget-gate highway product."""
+
+    distances: np.ndarray  # (T,) t - k = 0..T-1
+    sigmas: tuple[float, float]
+    rnn: tuple[np.ndarray, np.ndarray]
+    bounds: tuple[np.ndarray, np.ndarray]
+    lstm: np.ndarray
+    highway: np.ndarray
+    forget_bias: float
+
+
+def _rnn_norms(sigma: float, n_hidden: int, T: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    params: RNNParams = rnn_with_spectral_norm(2, n_hidden, 2, sigma, rng)
+    xs = rng.uniform(-0.1, 0.1, size=(T, 2))
+    trace = rnn_forward(params, xs, np.zeros(T, dtype=int))
+    norms = rnn_jacobian_norms(params, trace)[:, 0]
+    return norms, rnn_gradient_bound(params.W, np.arange(T))
+
+
+def gradient_norms(cfg: SceneConfig, T: int = 30) -> GradientNorms:
+    """All curves of the vanishing/exploding-gradient slide, from ``rnn_core.jacobians``."""
+    seed, n = cfg.model.seed, cfg.model.n_hidden
+    sigmas = (0.75, 1.25)
+    low, low_bound = _rnn_norms(sigmas[0], n, T, seed)
+    high, high_bound = _rnn_norms(sigmas[1], n, T, seed)
+    rng = np.random.default_rng(seed)
+    params = LSTMParams.init(2, n, rng)
+    forget_bias = 2.0  # a common initialisation: forget gates start mostly open
+    params = dataclasses.replace(params, b_f=np.full(n, forget_bias))
+    xs = rng.uniform(-1, 1, size=(T, 2))
+    trace = lstm_forward(params, xs)
+    return GradientNorms(
+        distances=np.arange(T),
+        sigmas=sigmas,
+        rnn=(low, high),
+        bounds=(low_bound, high_bound),
+        lstm=lstm_jacobian_norms(params, trace)[:, 0],
+        highway=lstm_highway_products(trace)[:, 0],
+        forget_bias=forget_bias,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The cliff and gradient clipping
+
+
+@dataclass(frozen=True)
+class CliffData:
+    """The loss surface on a grid (one vectorised ``pascanu_cliff`` call), the two descent
+    runs of :class:`rnn_core.landscape.CliffDemo`, and the gradient at the clipped step
+    with both clipping rules applied to it."""
+
+    w: np.ndarray  # (n,)
+    b: np.ndarray  # (m,)
+    loss: np.ndarray  # (m, n): loss[j, i] at (w[i], b[j])
+    cliff_b: float
+    plain: DescentPath
+    clipped: DescentPath
+    threshold: float
+    cliff_step: int
+    gradient: np.ndarray  # (2,) at the cliff step, before clipping
+    norm_clipped: np.ndarray
+    value_clipped: np.ndarray
+    # A mesh whose rows follow the cliff, for drawing: mesh_*[i, r] at column w[i]; rows
+    # below the cliff run from b_range[0] up to it, rows above from it to b_range[1], so
+    # the wall is one clean row of faces instead of a staircase across grid cells.
+    mesh_w: np.ndarray  # (n, 2 * rows)
+    mesh_b: np.ndarray
+    mesh_loss: np.ndarray
+    cliff_line: np.ndarray  # (n,) the cliff's b at each w[i]
+
+
+def cliff_mesh(
+    w: np.ndarray,
+    b_range: tuple[float, float],
+    rows: int = 48,
+    fine: int = 3000,
+    loss_weight: float = 0.6,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(W, B, loss, cliff_b): a drawing mesh over ``w`` x ``b_range`` that follows the cliff.
+
+    A regular grid saws a diagonal cliff (or a steep slope) into a staircase, one step per
+    grid cell. Here each column places its ``rows`` points at equal arc length along the
+    loss profile over b (sampled at ``fine`` points, b scaled to the range and the loss by
+    ``loss_weight``): flat stretches get few rows, steep ones and the wall many, so the
+    features line up across columns. Every loss is ``pascanu_cliff`` at a sample point or
+    linear between two neighbouring samples; the cliff's b per column is by bisection
+    (:func:`rnn_core.landscape.find_cliff`).
+    """
+    lo, hi = b_range
+    w = np.asarray(w, dtype=float)
+    cliff_b = np.array([find_cliff(w=float(wi), lo=lo, hi=hi) for wi in w])
+    bf = np.linspace(lo, hi, fine)
+    WF, BF = np.meshgrid(w, bf, indexing="ij")  # (n, fine)
+    lf, _, _ = pascanu_cliff(WF, BF)
+    lf = np.asarray(lf)
+    span = max(float(np.ptp(lf)), 1e-12)
+    seg = np.hypot(np.diff(bf)[None, :] / (hi - lo), loss_weight * np.diff(lf, axis=1) / span)
+    arc = np.concatenate([np.zeros((len(w), 1)), np.cumsum(seg, axis=1)], axis=1)
+    B = np.empty((len(w), rows))
+    L = np.empty((len(w), rows))
+    for i in range(len(w)):
+        targets = np.linspace(0.0, arc[i, -1], rows)
+        B[i] = np.interp(targets, arc[i], bf)
+        L[i] = np.interp(targets, arc[i], lf[i])
+    W = np.broadcast_to(w[:, None], B.shape).copy()
+    return W, B, L, cliff_b
+
+
+def cliff_data(n: int = 61, w_range=(3.0, 6.5), b_range=(-4.0, -1.0)) -> CliffData:
+    demo = CliffDemo()
+    plain, clipped = demo.paths()
+    w = np.linspace(*w_range, n)
+    b = np.linspace(*b_range, n)
+    W, B = np.meshgrid(w, b)  # (n, n)
+    loss, _, _ = pascanu_cliff(W, B)
+    k = int(np.argmax(clipped.clipped))
+    _, dw, db = pascanu_cliff(*clipped.points[k])
+    g = np.array([float(dw), float(db)])
+    norm_clipped, _ = clip_by_global_norm(g, demo.threshold)
+    value_clipped = clip_by_value(g, demo.threshold)
+    return CliffData(
+        w,
+        b,
+        loss,
+        find_cliff(w=demo.w0),
+        plain,
+        clipped,
+        demo.threshold,
+        k,
+        g,
+        np.asarray(norm_clipped),
+        np.asarray(value_clipped),
+        *cliff_mesh(np.linspace(*w_range, 41), b_range),
+    )
+
+
+def clipping_histories() -> tuple[TrainHistory, TrainHistory]:
+    """Training a simple RNN with and without norm clipping (``ClippingDemo``)."""
+    return ClippingDemo().histories()
