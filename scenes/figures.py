@@ -1,0 +1,227 @@
+"""Static figures for handouts and papers (PNG, SVG, PDF), drawn with matplotlib from the
+same ``scenes.lesson_data`` numbers the animated scenes show, in the theme's colours.
+
+``rnn-slides figures`` writes them as ``out/lecture<N>/<id>.<ext>``.
+
+Example
+-------
+>>> from scenes.figures import FIGURES, get_figure
+>>> from scenes.kit.theme import get_theme
+>>> fig = get_figure("gradient-norm-decay").make(get_theme("light"))
+>>> fig.axes[0].get_yscale()
+'log'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are files: never open a window (CI has no screen)
+
+import numpy as np  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from rnn_core.landscape import pascanu_cliff  # noqa: E402
+from scenes.kit.config import SceneConfig  # noqa: E402
+from scenes.kit.theme import Theme  # noqa: E402
+from scenes.lesson_data import cliff_data, clipping_histories, gradient_norms  # noqa: E402
+
+__all__ = ["FigureSpec", "FIGURES", "get_figure"]
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One static figure: a stable id, its lecture, a title, and ``make(theme) -> Figure``."""
+
+    id: str
+    lecture: int
+    title: str
+    make: Callable[[Theme], Figure]
+
+
+def _figure(th: Theme, size=(7.0, 4.2), projection: str | None = None) -> tuple[Figure, object]:
+    fig = Figure(figsize=size, facecolor=th.background, layout="constrained")
+    ax = fig.add_subplot(projection=projection)
+    ax.set_facecolor(th.background)
+    for spine in getattr(ax, "spines", {}).values():
+        spine.set_color(th.muted)
+    ax.tick_params(colors=th.text, labelcolor=th.text)
+    ax.xaxis.label.set_color(th.text)
+    ax.yaxis.label.set_color(th.text)
+    ax.title.set_color(th.text)
+    return fig, ax
+
+
+def _legend(ax, th: Theme, **kw) -> None:
+    leg = ax.legend(frameon=True, fontsize=9, **kw)
+    leg.get_frame().set_facecolor(th.background)
+    leg.get_frame().set_edgecolor(th.grid)
+    for text in leg.get_texts():
+        text.set_color(th.text)
+
+
+def gradient_norm_decay(th: Theme) -> Figure:
+    """||dh^t/dh^k|| against t - k: simple RNNs below/above 1/gamma with their bounds, and
+    the LSTM (full Jacobian and forget-gate highway)."""
+    data = gradient_norms(SceneConfig())
+    d = data.distances
+    fig, ax = _figure(th)
+    low_s, high_s = data.sigmas
+    ax.semilogy(d, data.rnn[0], color=th.i, lw=2, label=f"simple RNN, ||W|| = {low_s}")
+    ax.semilogy(d, data.bounds[0], color=th.i, lw=1.2, ls="--", label=f"bound {low_s}^(t-k)")
+    ax.semilogy(d, data.rnn[1], color=th.c, lw=2, label=f"simple RNN, ||W|| = {high_s}")
+    ax.semilogy(d, data.bounds[1], color=th.c, lw=1.2, ls="--", label=f"bound {high_s}^(t-k)")
+    ax.semilogy(d, data.highway, color=th.f, lw=2, label="LSTM highway: product of f")
+    ax.semilogy(d, data.lstm, color=th.y, lw=2, label="LSTM, full (c, y) Jacobian")
+    ax.set_ylim(1e-6, 1e4)
+    ax.set_xlim(0, d[-1])
+    ax.set_xlabel("distance t \u2212 k (steps)")
+    ax.set_ylabel("||\u2202h\u1d57 / \u2202h\u1d4f||")
+    ax.set_title("How far back does an error reach?")
+    ax.grid(True, which="major", color=th.grid, lw=0.6)
+    _legend(ax, th, loc="upper left", ncol=2)
+    return fig
+
+
+def _landscape_cmap(th: Theme) -> LinearSegmentedColormap:
+    return LinearSegmentedColormap.from_list("cliff", [th.i, th.y, th.c])
+
+
+def _paths(ax, data, th: Theme, z: bool) -> None:
+    w0, w1, b0, b1 = data.w[0], data.w[-1], data.b[0], data.b[-1]
+    for path, colour, width, name in (
+        (data.plain, th.c, 5.0, "without clipping"),
+        (data.clipped, th.x, 1.6, f"norm clipping, threshold {data.threshold:g}"),
+    ):
+        pts, losses = path.points, path.losses
+        inside = (pts[:, 0] >= w0) & (pts[:, 0] <= w1) & (pts[:, 1] >= b0) & (pts[:, 1] <= b1)
+        stop = int(np.argmin(inside)) if not inside.all() else len(pts)
+        p, lv = pts[:stop], losses[:stop]
+        if z:
+            ax.plot(p[:, 0], p[:, 1], lv + 0.01, color=colour, lw=width, label=name, zorder=5)
+        else:
+            ax.plot(p[:, 0], p[:, 1], color=colour, lw=width, label=name)
+            if stop < len(pts):
+                ax.annotate(
+                    f"next step: ({pts[stop, 0]:.1f}, {pts[stop, 1]:.1f})",
+                    xy=p[-1],
+                    xytext=(p[-1][0] + 0.3, p[-1][1] + 0.5),
+                    color=colour,
+                    fontsize=9,
+                    arrowprops=dict(arrowstyle="->", color=colour),
+                )
+
+
+def cliff_landscape_3d(th: Theme) -> Figure:
+    """The cliff of Pascanu et al. as a surface, with both descent paths."""
+    data = cliff_data()
+    fig, ax = _figure(th, size=(7.0, 5.0), projection="3d")
+    ax.plot_surface(
+        data.mesh_w,
+        data.mesh_b,
+        data.mesh_loss,
+        cmap=_landscape_cmap(th),
+        linewidth=0,
+        antialiased=True,
+        alpha=0.9,
+    )
+    _paths(ax, data, th, z=True)
+    ax.set_xlabel("w")
+    ax.set_ylabel("b")
+    ax.set_zlabel("loss")
+    ax.zaxis.label.set_color(th.text)
+    ax.tick_params(axis="z", colors=th.text)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_pane_color(matplotlib.colors.to_rgba(th.background, 0.0))
+    ax.view_init(elev=35, azim=-60)
+    ax.set_title("A cliff in the loss landscape (50 steps)")
+    _legend(ax, th, loc="upper left")
+    return fig
+
+
+def cliff_landscape_contour(th: Theme) -> Figure:
+    """The same landscape from above, filled contours, the cliff line and both paths."""
+    data = cliff_data()
+    fig, ax = _figure(th, size=(6.4, 4.8))
+    # the cliff-following mesh keeps the contours' edge at the cliff sharp
+    filled = ax.contourf(
+        data.mesh_w, data.mesh_b, data.mesh_loss, levels=24, cmap=_landscape_cmap(th)
+    )
+    bar = fig.colorbar(filled, ax=ax)
+    bar.set_label("loss", color=th.text)
+    bar.ax.tick_params(colors=th.text)
+    # the cliff proper: where the loss drops by more than 0.1 within 0.01 in b
+    w_line, b_line = data.mesh_w[:, 0], data.cliff_line
+    above, _, _ = pascanu_cliff(w_line, b_line - 5e-3)
+    below, _, _ = pascanu_cliff(w_line, b_line + 5e-3)
+    jump = np.abs(np.asarray(above) - np.asarray(below)) > 0.1
+    ax.plot(w_line[jump], b_line[jump], color=th.text, lw=1.2, ls=":", label="the cliff")
+    _paths(ax, data, th, z=False)
+    ax.set_xlim(data.w[0], data.w[-1])
+    ax.set_ylim(data.b[0], data.b[-1])
+    ax.set_xlabel("w")
+    ax.set_ylabel("b")
+    ax.set_title("The cliff from above")
+    _legend(ax, th, loc="lower left")
+    return fig
+
+
+def clipping_training_history(th: Theme) -> Figure:
+    """Training a simple RNN with and without norm clipping: loss and gradient norm."""
+    plain, clipped = clipping_histories()
+    fig = Figure(figsize=(7.0, 5.0), facecolor=th.background, layout="constrained")
+    axes = fig.subplots(2, 1, sharex=True)
+    steps = np.arange(len(plain.loss))
+    for ax in axes:
+        ax.set_facecolor(th.background)
+        for spine in ax.spines.values():
+            spine.set_color(th.muted)
+        ax.tick_params(colors=th.text, labelcolor=th.text)
+        ax.grid(True, color=th.grid, lw=0.6)
+    axes[0].plot(steps, plain.loss, color=th.c, lw=1.6, label="without clipping")
+    axes[0].plot(steps, clipped.loss, color=th.x, lw=1.6, label="norm clipping")
+    axes[0].set_ylabel("loss", color=th.text)
+    axes[0].set_title("Training with and without gradient clipping", color=th.text)
+    _legend(axes[0], th, loc="upper right")
+    axes[1].semilogy(steps, plain.grad_norm, color=th.c, lw=1.2)
+    axes[1].semilogy(steps, clipped.grad_norm, color=th.x, lw=1.2)
+    threshold = clipped.clip[1] if clipped.clip else None
+    if threshold is not None:
+        axes[1].axhline(threshold, color=th.muted, ls="--", lw=1)
+        axes[1].text(
+            steps[-1],
+            threshold * 1.15,
+            f"threshold {threshold:g}",
+            color=th.muted,
+            ha="right",
+            va="bottom",
+            fontsize=9,
+        )
+    axes[1].set_ylabel("gradient norm (before clipping)", color=th.text)
+    axes[1].set_xlabel("SGD step", color=th.text)
+    return fig
+
+
+FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec("gradient-norm-decay", 5, "Jacobian norms over distance", gradient_norm_decay),
+    FigureSpec("cliff-landscape-3d", 5, "The cliff loss surface in 3-D", cliff_landscape_3d),
+    FigureSpec("cliff-landscape-contour", 5, "The cliff from above", cliff_landscape_contour),
+    FigureSpec(
+        "clipping-training-history",
+        5,
+        "Training with and without clipping",
+        clipping_training_history,
+    ),
+)
+
+
+def get_figure(figure_id: str) -> FigureSpec:
+    """The figure registered as ``figure_id``; ``KeyError`` listing the ids otherwise."""
+    for spec in FIGURES:
+        if spec.id == figure_id:
+            return spec
+    raise KeyError(f"unknown figure {figure_id!r}; known: {', '.join(f.id for f in FIGURES)}")

@@ -1,0 +1,97 @@
+"""Static figures: they plot the lesson data the scenes show, in the theme's colours, and the
+CLI writes them where the README says."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from matplotlib.colors import to_hex
+from PIL import Image
+
+from render import cli
+from scenes.figures import FIGURES, get_figure
+from scenes.kit.config import SceneConfig
+from scenes.kit.theme import get_theme
+from scenes.lesson_data import cliff_data, clipping_histories, gradient_norms
+
+
+def test_figure_ids_are_unique_and_stable():
+    ids = [f.id for f in FIGURES]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
+    with pytest.raises(KeyError, match="known: gradient-norm-decay"):
+        get_figure("no-such-figure")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("spec", FIGURES, ids=lambda f: f.id)
+def test_figures_use_the_theme(spec, theme):
+    th = get_theme(theme)
+    fig = spec.make(th)
+    assert to_hex(fig.get_facecolor()) == th.background.lower()
+    assert fig.axes, "a figure has axes"
+    for ax in fig.axes:
+        if ax.get_label() == "<colorbar>":
+            continue
+        assert ax.get_title() or ax.get_ylabel(), "every plot says what it shows"
+
+
+def test_gradient_norm_figure_plots_the_jacobian_norms():
+    fig = get_figure("gradient-norm-decay").make(get_theme("light"))
+    data = gradient_norms(SceneConfig())
+    lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+    np.testing.assert_allclose(
+        lines[f"simple RNN, ||W|| = {data.sigmas[0]}"].get_ydata(), data.rnn[0]
+    )
+    np.testing.assert_allclose(lines["LSTM highway: product of f"].get_ydata(), data.highway)
+    assert fig.axes[0].get_yscale() == "log"
+
+
+def test_contour_figure_marks_the_cliff_and_the_jump():
+    fig = get_figure("cliff-landscape-contour").make(get_theme("light"))
+    data = cliff_data()
+    ax = fig.axes[0]
+    lines = {ln.get_label(): ln for ln in ax.get_lines()}
+    cliff = lines["the cliff"]
+    # the dotted line only runs where the loss really jumps, and does lie on the cliff
+    assert 0 < len(cliff.get_xdata()) < len(data.cliff_line)
+    far = data.plain.points[int(np.argmax(data.plain.grad_norms)) + 1]
+    texts = [t.get_text() for t in ax.texts]
+    assert f"next step: ({far[0]:.1f}, {far[1]:.1f})" in texts
+
+
+def test_training_history_figure_plots_both_runs():
+    fig = get_figure("clipping-training-history").make(get_theme("light"))
+    plain, clipped = clipping_histories()
+    loss_lines = fig.axes[0].get_lines()
+    np.testing.assert_allclose(loss_lines[0].get_ydata(), plain.loss)
+    np.testing.assert_allclose(loss_lines[1].get_ydata(), clipped.loss)
+    # the story the figure tells: clipping ends far lower
+    assert clipped.loss[-1] < 0.1 * plain.loss[-1]
+
+
+def test_cli_writes_lecture_5_figures(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["figures", "-o", str(out), "--format", "png", "--lecture", "5"]
+    )
+    assert result.exit_code == 0, result.output
+    for spec in FIGURES:
+        path = out / "lecture5" / f"{spec.id}.png"
+        assert path.exists(), path
+        with Image.open(path) as img:
+            assert img.width >= 800 and img.height >= 600
+            pixels = np.asarray(img.convert("RGB"), dtype=float)
+        assert pixels.std() > 10, f"{spec.id} looks blank"
+    assert not list(out.rglob("*.tmp*")), "no temporary files left behind"
+
+
+def test_cli_figures_for_a_lecture_without_figures_is_a_one_line_error(tmp_path):
+    result = CliRunner().invoke(cli, ["figures", "-o", str(tmp_path), "--lecture", "3"])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "no figures for lecture 3" in lines[0], result.output

@@ -1,0 +1,239 @@
+"""Lecture 5: the backprop scenes show the numbers rnn_core computes, and those numbers are
+the derivatives they claim to be (checked here against finite differences)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from rnn_core import lstm_forward
+from rnn_core.landscape import pascanu_cliff
+from scenes import lecture5_lstm_backprop as l5
+from scenes.kit.components import format_value
+from scenes.kit.config import SceneConfig
+from scenes.kit.theme import get_theme
+from scenes.lesson_data import (
+    chain_examples,
+    cliff_data,
+    gradient_norms,
+    lstm_backward_example,
+    lstm_errors_through_time,
+)
+from scenes.registry import all_scenes
+
+SCENE_CLASSES = [info.cls for info in all_scenes() if info.lecture == 5]
+
+
+def _expected(values) -> list[str]:
+    return [format_value(v) for v in np.asarray(values).ravel()]
+
+
+def _nudged(params, name: str, index, h: float):
+    """A copy of ``params`` with one entry of one array moved by ``h``."""
+    arr = getattr(params, name).copy()
+    arr[index] += h
+    return dataclasses.replace(params, **{name: arr})
+
+
+def test_lecture_5_registers_its_scenes_in_order():
+    assert [cls.scene_id for cls in SCENE_CLASSES] == [
+        "chain-rule-graphs",
+        "errors-through-time",
+        "lstm-backward-flow",
+        "vanishing-exploding",
+        "gradient-clipping",
+    ]
+
+
+# Chain rules ---------------------------------------------------------------------------
+
+
+def test_chain_examples_match_hand_derivatives_and_finite_differences():
+    ex = chain_examples()
+    x = 0.5
+    by_hand = {
+        # L = sin(x^2)^2
+        "single": 2 * math.sin(x * x) * math.cos(x * x) * 2 * x,
+        # L = x^2 sin x + x^2
+        "two": 2 * x * math.sin(x) + x * x * math.cos(x) + 2 * x,
+        # L = sum_k sin(k x)^2 / k
+        "general": sum(2 * math.sin(k * x) * math.cos(k * x) for k in range(1, 5)),
+    }
+    for name, expected in by_hand.items():
+        assert ex[name].derivative == pytest.approx(expected, abs=1e-12), name
+        assert ex[name].numeric == pytest.approx(expected, abs=1e-7), name
+        assert sum(ex[name].terms) == pytest.approx(ex[name].derivative, abs=1e-15)
+    assert len(ex["two"].terms) == 2 and len(ex["general"].terms) == 4
+
+
+def test_chain_rule_scene_shows_the_derivatives(built_scenes):
+    scene = built_scenes(l5.ChainRuleGraphs)
+    assert len(scene.steps) == 3
+    for name, example in chain_examples().items():
+        assert scene.shown[name] == l5._fmt(example.derivative, 6)
+
+
+# Errors through time -------------------------------------------------------------------
+
+
+def test_errors_through_time_frames_show_each_losss_share(built_scenes):
+    scene = built_scenes(l5.ErrorsThroughTime)
+    data = lstm_errors_through_time(SceneConfig(), "W_z")
+    T = data.contributions.shape[0]
+    assert len(scene.frames) == T
+    assert len(scene.steps) == T + 2  # the chain, one step per loss, the sum
+    for s in range(T):
+        assert scene.frames[s].displayed == [_expected(r) for r in data.contributions[s]]
+    assert scene.total.displayed == [_expected(r) for r in data.total]
+    # the shares add up to the gradient of the whole loss, which is what the scene sums to
+    np.testing.assert_allclose(data.contributions.sum(axis=0), data.total, atol=1e-12)
+    # every loss contributes: no frame is empty
+    assert all(np.abs(c).max() > 1e-6 for c in data.contributions)
+
+
+def test_the_summed_gradient_is_the_loss_derivative():
+    cfg = SceneConfig()
+    ex = lstm_backward_example(cfg)
+    data = lstm_errors_through_time(cfg, "W_z")
+
+    def loss(params) -> float:
+        trace = lstm_forward(params, ex.trace.xs)
+        return 0.5 * float(np.sum((trace.y - ex.targets) ** 2))
+
+    h = 1e-6
+    for idx in [(0, 0), (data.total.shape[0] - 1, data.total.shape[1] - 1)]:
+        numeric = (
+            loss(_nudged(ex.params, "W_z", idx, h)) - loss(_nudged(ex.params, "W_z", idx, -h))
+        ) / (2 * h)
+        assert data.total[idx] == pytest.approx(numeric, abs=1e-7)
+
+
+# Inside the block ----------------------------------------------------------------------
+
+
+def test_backward_flow_glyphs_are_the_deltas_at_t(built_scenes):
+    scene = built_scenes(l5.LSTMBackwardFlow)
+    ex = lstm_backward_example(SceneConfig())
+    t = ex.t
+    assert 0 <= t < ex.trace.T - 1, "the zoomed step must have a next step to receive from"
+    for key in ("dy", "do_bar", "dc", "df_bar", "di_bar", "dz_bar"):
+        assert scene.glyphs[key].displayed == _expected(getattr(ex.deltas, key)[t]), key
+    highway = ex.deltas.dc[t + 1] * ex.trace.f[t + 1]
+    np.testing.assert_allclose(scene.highway_value, highway)
+    assert np.abs(highway).max() > 1e-3, "the highway term should be visible, not zero"
+    for gate, glyph in scene.bias_glyphs.items():
+        assert glyph.displayed == _expected(getattr(ex.grads, f"b_{gate}")), gate
+
+
+def test_displayed_bias_gradient_is_the_numeric_one():
+    ex = lstm_backward_example(SceneConfig())
+
+    def loss(params) -> float:
+        trace = lstm_forward(params, ex.trace.xs)
+        return 0.5 * float(np.sum((trace.y - ex.targets) ** 2))
+
+    h = 1e-6
+    for j in range(ex.params.b_f.shape[0]):
+        numeric = (
+            loss(_nudged(ex.params, "b_f", j, h)) - loss(_nudged(ex.params, "b_f", j, -h))
+        ) / (2 * h)
+        assert ex.grads.b_f[j] == pytest.approx(numeric, abs=1e-7)
+
+
+# Vanishing and exploding ---------------------------------------------------------------
+
+
+def test_vanishing_and_exploding_curves(built_scenes):
+    scene = built_scenes(l5.VanishingExploding)
+    data = gradient_norms(SceneConfig())
+    low, high = data.rnn
+    assert set(scene.curves) == {
+        "rnn_low",
+        "bound_low",
+        "rnn_high",
+        "bound_high",
+        "highway",
+        "lstm",
+    }
+    # below 1/gamma the norm vanishes, and never beats its bound
+    assert low[-1] < 1e-2 * low[0]
+    assert np.all(low <= data.bounds[0] * (1 + 1e-9))
+    assert np.all(high <= data.bounds[1] * (1 + 1e-9))
+    assert high[-1] > 100 * low[-1]
+    # the forget-gate highway decays far more slowly than the small-weight RNN
+    assert data.highway[-1] > 100 * low[-1]
+    # each curve passes through its data on the log axes
+    pts = scene.curves["rnn_low"].get_anchors()
+    for k in (0, len(low) // 2, len(low) - 1):
+        expected = scene.axes.point(data.distances[k], low[k])
+        assert np.min(np.linalg.norm(pts - expected, axis=1)) < 1e-6
+
+
+# Gradient clipping ---------------------------------------------------------------------
+
+
+def test_clipping_paths_plain_leaves_the_map_clipped_stays(built_scenes):
+    scene = built_scenes(l5.GradientClipping)
+    data = cliff_data()
+    plain, clipped = scene.paths["plain"], scene.paths["clipped"]
+    inside = (
+        (data.w[0] <= plain.points[:, 0])
+        & (plain.points[:, 0] <= data.w[-1])
+        & (data.b[0] <= plain.points[:, 1])
+        & (plain.points[:, 1] <= data.b[-1])
+    )
+    assert not inside.all(), "plain descent should be thrown off the map"
+    assert plain.grad_norms.max() > 10 * data.threshold
+    for w, b in clipped.points:
+        assert data.w[0] <= w <= data.w[-1] and data.b[0] <= b <= data.b[-1]
+    assert clipped.clipped.any()
+    assert clipped.losses[-1] < clipped.losses[0]
+
+
+def test_clipping_panel_numbers():
+    data = cliff_data()
+    g = data.gradient
+    # norm clipping rescales to exactly the threshold and keeps the direction
+    assert np.linalg.norm(data.norm_clipped) == pytest.approx(data.threshold)
+    cos = g @ data.norm_clipped / (np.linalg.norm(g) * np.linalg.norm(data.norm_clipped))
+    assert cos == pytest.approx(1.0)
+    # value clipping bounds each component and turns the vector
+    assert np.all(np.abs(data.value_clipped) <= data.threshold)
+    cos_v = g @ data.value_clipped / (np.linalg.norm(g) * np.linalg.norm(data.value_clipped))
+    assert cos_v < 0.99
+
+
+def test_cliff_mesh_is_the_real_loss_and_follows_the_cliff():
+    data = cliff_data()
+    loss, _, _ = pascanu_cliff(data.mesh_w, data.mesh_b)
+    off_wall = np.abs(data.mesh_b - data.cliff_line[:, None]) > 0.02
+    assert off_wall.mean() > 0.5
+    # the mesh interpolates between samples 0.001 apart in b: exact to a few percent of the
+    # loss range even on the steepest slope, and far closer almost everywhere
+    err = np.abs(data.mesh_loss - np.asarray(loss))[off_wall]
+    assert err.max() < 0.03 * np.ptp(data.loss)
+    assert np.mean(err < 1e-3) > 0.95
+    # rows run monotonically in b across the whole range in every column
+    assert np.all(np.diff(data.mesh_b, axis=1) >= 0)
+    np.testing.assert_allclose(data.mesh_b[:, 0], data.b[0])
+    np.testing.assert_allclose(data.mesh_b[:, -1], data.b[-1])
+    # where the cliff is a real jump, several rows sit on the wall
+    w_hi = data.mesh_w[:, 0] > 5.5
+    on_wall = np.abs(data.mesh_b[w_hi] - data.cliff_line[w_hi, None]) < 1e-3
+    assert np.all(on_wall.sum(axis=1) >= 4)
+
+
+@pytest.mark.parametrize(
+    "cls", [l5.ErrorsThroughTime, l5.VanishingExploding], ids=lambda c: c.scene_id
+)
+def test_dark_theme_builds(built_scenes, cls):
+    scene = built_scenes(cls, theme="dark")
+    for step in scene.steps:
+        assert step.out_of_frame == [], f"step {step.index}: {step.out_of_frame[:3]}"
+    frame = np.asarray(scene.renderer.get_frame())[..., :3].astype(float)
+    bg = get_theme("dark").background
+    corner = frame[2, 2]
+    assert np.allclose(corner, [int(bg[k : k + 2], 16) for k in (1, 3, 5)], atol=2)
