@@ -34,12 +34,11 @@ from manim import (
 )
 
 from scenes.kit.base import LectureSlide
+from scenes.kit.bptt import play_errors_through_time
 from scenes.kit.components import VectorGlyph, format_value, label, math
 from scenes.kit.diagrams import (
-    BlockChain,
     FunctionGraph,
     LogAxes,
-    MatrixGlyph,
     back_pulse,
     step_palette,
 )
@@ -244,88 +243,10 @@ class ErrorsThroughTime(LectureSlide):
     description = "Per-loss gradients of W_z in coloured frames, summed once per update."
 
     def construct(self) -> None:
-        th = self.theme
-        data = lstm_errors_through_time(self.scene_config, "W_z")
-        self.data = data
-        T = data.contributions.shape[0]
-        colours = step_palette(th, T)
-        title = _title(self, "Errors flow back to every earlier step")
-        chain = BlockChain(
-            T,
-            block_label='"LSTM"',
-            output_label="L^(({t}))",
-            theme=th,
-            spacing=min(2.6, 11.0 / max(T, 1)),
+        self.data = lstm_errors_through_time(self.scene_config, "W_z")
+        play_errors_through_time(
+            self, self.data, block_label='"LSTM"', param_expr="W_z", param_name="W_z"
         )
-        chain.scale(0.85).move_to(UP * 1.25)
-        self.chain = chain
-
-        self.step(
-            "After the forward pass every time step has its own loss L^(t). The parameters "
-            "are the same at every step, but the errors that reach them depend on the step."
-        )
-        self.play(FadeIn(title), FadeIn(chain))
-
-        self.frames: list[MatrixGlyph] = [
-            MatrixGlyph(
-                data.contributions[s],
-                label_expr=f"(partial L^(({s + 1})))/(partial W_z)",
-                color=colours[s],
-                theme=th,
-                cell_width=0.85,
-                font_size=16,
-                label_size=22,
-            )
-            for s in range(T)
-        ]
-        frames = VGroup(*self.frames).arrange(RIGHT, buff=0.55)
-        if frames.width > 12.6:
-            frames.scale_to_fit_width(12.6)
-        frames.next_to(chain, DOWN, buff=0.35)
-        for s in range(T):
-            self.step(
-                f"The loss at step {s + 1} sends errors back to step {s + 1} and to every "
-                f"earlier step. Collected, they give this loss's share of the gradient of "
-                f"W_z, framed in its colour."
-            )
-            arrows = VGroup(*[chain.error_arrow(s, t, colours[s]) for t in range(s, -1, -1)])
-            self.play(LaggedStart(*[Create(a) for a in arrows], lag_ratio=0.25))
-            self.play(FadeIn(self.frames[s]), FadeOut(arrows))
-
-        self.step(
-            "The shares are summed into one gradient, and the parameters are renewed once "
-            "per sequence, not once per step."
-        )
-        total = MatrixGlyph(
-            data.total,
-            label_expr="(partial L)/(partial W_z)",
-            quantity="error",
-            theme=th,
-            cell_width=0.8,
-            font_size=18,
-            label_size=24,
-        )
-        shift = UP * 1.6 - frames.get_center()
-        self.play(FadeOut(chain), *[f.animate.shift(shift) for f in self.frames])
-        pluses = VGroup(
-            *[
-                math("+", font_size=36, theme=th).move_to(
-                    (self.frames[k].frame.get_right() + self.frames[k + 1].frame.get_left()) / 2
-                )
-                for k in range(T - 1)
-            ]
-        )
-        self.play(FadeIn(pluses))
-        summed = VGroup(*self.frames, pluses)
-        equals = math("=", font_size=40, theme=th)
-        result = VGroup(equals, total).arrange(RIGHT, buff=0.3)
-        result.next_to(summed, DOWN, buff=0.5)
-        self.total = total
-        self.play(FadeIn(result, shift=UP * 0.2))
-        update = math("W_z <- W_z - eta (partial L)/(partial W_z)", font_size=30, theme=th).next_to(
-            result, RIGHT, buff=0.8
-        )
-        self.play(FadeIn(update))
 
 
 # ---------------------------------------------------------------------------------------

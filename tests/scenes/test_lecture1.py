@@ -1,0 +1,58 @@
+"""Lecture 1: the task-type charts have the inputs and outputs each task type means."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenes import lecture1_prerequisites as l1
+from scenes.kit.network import TASK_KINDS, TaskDiagram
+
+
+def test_one_chart_per_task_type_in_the_lectures_order(built_scenes):
+    scene = built_scenes(l1.RNNTaskTypes)
+    assert tuple(scene.diagrams) == TASK_KINDS
+    assert len(scene.steps) == len(l1.TASK_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("kind", "n_in", "n_out"),
+    [
+        ("one-to-one", 1, 1),
+        ("one-to-many", 1, 4),
+        ("many-to-one", 4, 1),
+        ("many-to-many", 4, 4),
+        ("bidirectional", 4, 4),
+    ],
+)
+def test_task_diagrams_count_inputs_and_outputs(kind, n_in, n_out):
+    d = TaskDiagram(kind, steps=4)
+    assert (len(d.inputs), len(d.outputs)) == (n_in, n_out)
+
+
+def test_seq2seq_reads_then_writes_and_feeds_outputs_back():
+    d = TaskDiagram("seq2seq", steps=3)
+    assert len(d.blocks) == 5
+    assert len(d.inputs) == 3 and len(d.outputs) == 3
+    # the decoder's outputs after the first one are fed to its next step
+    assert len(d.feedback) >= 2
+    # the outputs sit over the decoder, right of every input
+    assert min(o.get_x() for o in d.outputs) >= max(i.get_x() for i in d.inputs) - 1e-6
+
+
+def test_bidirectional_has_a_backward_row_running_right_to_left():
+    d = TaskDiagram("bidirectional", steps=4)
+    assert len(d.back_blocks) == 4 and len(d.back_recurrent) == 3
+    for arrow in d.back_recurrent:
+        start, end = arrow.get_start(), arrow.get_end()
+        assert end[0] < start[0]
+
+
+def test_many_to_one_example_counts_the_weather_vectors():
+    example = next(t for t in l1.TASK_TYPES if t.kind == "many-to-one")
+    n = l1.FORECAST_HOURS * l1.SAMPLES_PER_HOUR
+    assert any(str(n) in line for line in example.examples), example.examples
+
+
+def test_unknown_task_kind_names_the_choices():
+    with pytest.raises(ValueError, match="one-to-one"):
+        TaskDiagram("two-to-one")

@@ -1,0 +1,117 @@
+"""Lecture 2: the simple-RNN scenes show rnn_core's forward values, its BPTT gradient split
+by loss, and the truncated gradient; the gradients are checked against finite differences."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from rnn_core import rnn_backward, rnn_forward
+from scenes import lecture2_simple_rnn as l2
+from scenes.kit.components import format_value
+from scenes.kit.config import SceneConfig
+from scenes.lesson_data import rnn_errors_through_time
+from scenes.registry import all_scenes
+
+SCENE_CLASSES = [info.cls for info in all_scenes() if info.lecture == 2]
+
+
+def _expected(values) -> list[str]:
+    return [format_value(v) for v in np.asarray(values).ravel()]
+
+
+def test_lecture_2_registers_its_scenes_in_order():
+    assert [c.scene_id for c in SCENE_CLASSES] == [
+        "rnn-neurons",
+        "rnn-unfolding",
+        "rnn-forward",
+        "bptt",
+    ]
+
+
+def test_neurons_show_the_forward_values_of_two_steps(built_scenes):
+    scene = built_scenes(l2.RNNNeurons)
+    _, trace = l2.rnn_lesson(SceneConfig())
+    for t in (1, 2):
+        shown = scene.shown[t]
+        assert shown["x"] == _expected(trace.xs[t - 1])
+        assert shown["h"] == _expected(trace.h[t - 1])
+        assert shown["y"] == _expected(trace.y_hat[t - 1])
+    n = trace.h.shape[1]
+    assert len(scene.loops) == n * n, "every hidden neuron feeds every hidden neuron"
+
+
+def test_unfolding_shares_one_set_of_parameters(built_scenes):
+    scene = built_scenes(l2.RNNUnfolding)
+    params, trace = l2.rnn_lesson(SceneConfig())
+    T = min(trace.T, 5)
+    for name in ("U", "W", "V"):
+        assert len(scene.unrolled.shared[name]) == T
+    assert scene.w_glyph.displayed == [_expected(r) for r in params.W]
+
+
+def test_forward_scene_values_are_rnn_forward(built_scenes):
+    scene = built_scenes(l2.RNNForward)
+    params, trace = l2.rnn_lesson(SceneConfig())
+    for t in range(2):
+        assert scene.glyphs[("x", t)].displayed == _expected(trace.xs[t])
+        assert scene.glyphs[("h", t)].displayed == _expected(trace.h[t])
+        assert scene.glyphs[("y", t)].displayed == _expected(trace.y_hat[t])
+        assert scene.losses_shown[t] == format_value(trace.losses[t], 3)
+    # the values obey the equations on the slide
+    h0 = np.zeros_like(trace.h[0])
+    a1 = params.b + params.W @ h0 + params.U @ trace.xs[0]
+    np.testing.assert_allclose(trace.h[0], np.tanh(a1))
+    a2 = params.b + params.W @ trace.h[0] + params.U @ trace.xs[1]
+    np.testing.assert_allclose(trace.h[1], np.tanh(a2))
+    o2 = params.c + params.V @ trace.h[1]
+    np.testing.assert_allclose(trace.y_hat[1], np.exp(o2) / np.exp(o2).sum())
+    assert trace.losses[1] == pytest.approx(-np.log(trace.y_hat[1][trace.targets[1]]))
+
+
+def test_bptt_frames_sum_to_the_gradient(built_scenes):
+    scene = built_scenes(l2.BPTT)
+    data = rnn_errors_through_time(SceneConfig())
+    for s, frame in enumerate(scene.frames):
+        assert frame.displayed == [_expected(r) for r in data.contributions[s]]
+    assert scene.total.displayed == [_expected(r) for r in data.total]
+    np.testing.assert_allclose(data.contributions.sum(axis=0), data.total, atol=1e-12)
+
+
+def _nudged(params, name, index, h):
+    arr = getattr(params, name).copy()
+    arr[index] += h
+    return dataclasses.replace(params, **{name: arr})
+
+
+def test_bptt_gradient_is_the_numeric_derivative_of_the_total_loss():
+    params, trace = l2.rnn_lesson(SceneConfig())
+    data = rnn_errors_through_time(SceneConfig())
+
+    def loss(p) -> float:
+        return float(rnn_forward(p, trace.xs, trace.targets).losses.sum())
+
+    h = 1e-6
+    for idx in [(0, 0), (1, 2), (2, 1)]:
+        numeric = (loss(_nudged(params, "W", idx, h)) - loss(_nudged(params, "W", idx, -h))) / (
+            2 * h
+        )
+        assert data.total[idx] == pytest.approx(numeric, abs=1e-7)
+
+
+def test_truncated_step_shows_rnn_backward_with_truncate(built_scenes):
+    scene = built_scenes(l2.BPTT)
+    params, trace = l2.rnn_lesson(SceneConfig())
+    k = scene.truncate
+    assert k == l2.TRUNCATE
+    grads, _ = rnn_backward(params, trace, truncate=k)
+    assert scene.truncated_glyph.displayed == [_expected(r) for r in grads.W]
+    assert scene.full_glyph.displayed == [_expected(r) for r in scene.data.total]
+    # truncation really changes the gradient here, and the scene says by how much
+    gap = np.max(np.abs(grads.W - scene.data.total))
+    assert gap > 1e-3
+    assert scene.max_difference == pytest.approx(gap)
+    # the last step was added after the BPTT sum
+    assert len(scene.steps) == trace.T + 3
