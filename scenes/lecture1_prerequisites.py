@@ -11,19 +11,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     RIGHT,
     UP,
     Create,
     FadeIn,
     LaggedStart,
+    ManimColor,
+    Rectangle,
+    RoundedRectangle,
+    SurroundingRectangle,
     VGroup,
 )
 
+from rnn_core import rnn_forward
 from scenes.kit.base import LectureSlide
-from scenes.kit.components import label
-from scenes.kit.network import TaskDiagram
+from scenes.kit.components import VectorGlyph, label, math
+from scenes.kit.config import SceneConfig, rnn_setup
+from scenes.kit.network import TaskDiagram, arrow
 
 __all__ = [
     "TaskType",
@@ -31,6 +39,11 @@ __all__ = [
     "FORECAST_HOURS",
     "SAMPLES_PER_HOUR",
     "RNNTaskTypes",
+    "NetworksAsMappings",
+    "WhyNotDCL",
+    "order_example",
+    "OrderExample",
+    "SENTENCES",
     "SCENES",
 ]
 
@@ -170,4 +183,285 @@ class RNNTaskTypes(LectureSlide):
             )
 
 
-SCENES = [RNNTaskTypes]
+# ---------------------------------------------------------------------------------------
+# Neural networks as mappings
+
+
+def _box(text: str, th, width: float = 2.2, colour: str | None = None) -> VGroup:
+    rect = RoundedRectangle(
+        width=width,
+        height=0.8,
+        corner_radius=0.12,
+        stroke_width=3,
+        color=ManimColor(colour or th.text),
+    ).set_fill(ManimColor(th.panel), opacity=1.0)
+    return VGroup(rect, label(text, font_size=22, theme=th).move_to(rect))
+
+
+def _cells(n: int, colour: str, th, vertical: bool = True, size: float = 0.26) -> VGroup:
+    cells = VGroup(
+        *[
+            Rectangle(width=size, height=size, stroke_width=2, color=ManimColor(colour)).set_fill(
+                ManimColor(colour), opacity=0.15
+            )
+            for _ in range(n)
+        ]
+    )
+    return cells.arrange(DOWN if vertical else RIGHT, buff=0)
+
+
+class NetworksAsMappings(LectureSlide):
+    """A DCL, a CNN and an RNN drawn as what they are: mappings between shapes."""
+
+    scene_id = "nn-as-mappings"
+    title = "Neural networks are mappings"
+    description = "DCL: vector to vector; CNN: image tensor to semantic vector; RNN: sequences."
+
+    def construct(self) -> None:
+        th = self.theme
+        title = label("Neural networks are just mappings", font_size=TITLE_SIZE, theme=th)
+        title.to_edge(UP, buff=0.25)
+        rows: list[VGroup] = []
+
+        self.step(
+            "Forget magical spider webs: a neural network is a mapping. A densely connected "
+            "network maps a vector to a vector; as the last layers of a network it works as "
+            "a classifier or a regressor."
+        )
+        dcl_in = _cells(4, th.x, th)
+        dcl = _box("DCL", th)
+        dcl_out = _cells(2, th.o, th)
+        row1 = VGroup(dcl_in, dcl, dcl_out).arrange(RIGHT, buff=1.0)
+        rows.append(row1)
+        self.play(FadeIn(title), FadeIn(row1))
+
+        self.step(
+            "A CNN maps an image, a (3, 150, 150) tensor of red, green and blue, to a vector: "
+            "its feature extraction part gives a semantic vector holding the meaning of the "
+            "picture, and a DCL classifies it: (1, 0) for dog, (0, 1) for cat."
+        )
+        image = VGroup(
+            *[
+                Rectangle(width=1.0, height=1.0, stroke_width=2, color=ManimColor(c))
+                .set_fill(ManimColor(c), opacity=0.25)
+                .shift((RIGHT + UP) * 0.12 * k)
+                for k, c in enumerate(("#d64541", "#2e9e4f", "#3a6fd8"))
+            ]
+        )
+        shape = label("(3, 150, 150)", font_size=18, color=th.muted, theme=th)
+        shape.next_to(image, DOWN, buff=0.12)
+        conv = _box("feature extraction", th, width=3.0)
+        semantic = _cells(5, th.y, th)
+        sem_label = label("semantic vector", font_size=18, color=th.muted, theme=th)
+        classifier = _box("DCL", th, width=1.4)
+        out = math("(1, 0)", font_size=26, theme=th)
+        row2 = VGroup(VGroup(image, shape), conv, semantic, classifier, out).arrange(
+            RIGHT, buff=0.55
+        )
+        sem_label.next_to(semantic, DOWN, buff=0.12)
+        rows.append(VGroup(row2, sem_label))
+
+        self.step(
+            "An RNN is also just a mapping, from sequence data to sequence data: a list of "
+            "vectors whose order matters, to another list, possibly of a different length."
+        )
+        seq_in = VGroup(*[_cells(3, th.x, th) for _ in range(5)]).arrange(RIGHT, buff=0.12)
+        rnn = _box("RNN", th, colour=th.y)
+        seq_out = VGroup(*[_cells(2, th.o, th) for _ in range(3)]).arrange(RIGHT, buff=0.12)
+        row3 = VGroup(seq_in, rnn, seq_out).arrange(RIGHT, buff=1.0)
+        sub = VGroup(
+            math("bold(x)^1, ..., bold(x)^5", font_size=22, color=th.x, theme=th).next_to(
+                seq_in, DOWN, buff=0.15
+            ),
+            math("hat(bold(y))^1, ..., hat(bold(y))^3", font_size=22, color=th.o, theme=th).next_to(
+                seq_out, DOWN, buff=0.15
+            ),
+        )
+        rows.append(VGroup(row3, sub))
+
+        stack = VGroup(*rows).arrange(DOWN, buff=0.7).next_to(title, DOWN, buff=0.5)
+        self.rows = rows
+        arrows = VGroup()
+        for group in (row1, row2, row3):
+            parts = list(group)
+            for a, b in zip(parts, parts[1:], strict=False):
+                arrows.add(arrow(a.get_right() + RIGHT * 0.06, b.get_left() + LEFT * 0.06, th.text))
+        self.play(FadeIn(stack[1]), Create(arrows[2:6]))
+        self.step(
+            "Keep two points: a DCL classifies or regresses, a CNN extracts features, and an "
+            "RNN maps sequences. The next scenes show why the first two cannot do the third."
+        )
+        self.play(FadeIn(stack[2]), Create(arrows[6:]), Create(arrows[:2]))
+
+
+# ---------------------------------------------------------------------------------------
+# Why not a densely connected layer?
+
+# The lecture's point about input size: one meaning, a different number of parts.
+SENTENCES = (
+    ("English", ("I", "am", "a", "student")),
+    ("German", ("Ich", "bin", "Student")),
+    ("Japanese", ("watashi", "wa", "gakusei", "desu")),
+)
+
+
+@dataclass(frozen=True)
+class OrderExample:
+    """Two orders of the same words, their vectors, what a DCL on the bag of vectors gives
+    (identical) and what a simple RNN gives after the last word (different)."""
+
+    words: tuple[tuple[str, ...], tuple[str, ...]]
+    vectors: tuple[np.ndarray, np.ndarray]  # (T, M) each
+    bags: tuple[np.ndarray, np.ndarray]
+    dcl: tuple[np.ndarray, np.ndarray]  # class probabilities from the bag
+    rnn: tuple[np.ndarray, np.ndarray]  # class probabilities after the last step
+
+
+def order_example(cfg: SceneConfig) -> OrderExample:
+    """'cat cat dog' and 'dog cat cat' through the configured simple RNN, and through the same
+    network as a DCL on the summed word vectors (one step, no recurrence): rnn_core only."""
+    params, _, _ = rnn_setup(cfg)
+    rng = np.random.default_rng(cfg.model.seed + 100)
+    cat, dog = np.round(rng.uniform(-1, 1, (2, cfg.model.n_in)), 2)
+    table = {"cat": cat, "dog": dog}
+    orders = (("cat", "cat", "dog"), ("dog", "cat", "cat"))
+    vecs = tuple(np.array([table[w] for w in ws]) for ws in orders)
+    bags = tuple(v.sum(axis=0) for v in vecs)
+    zeros = np.zeros(3, dtype=int)
+    dcl = tuple(rnn_forward(params, b[None], zeros[:1]).y_hat[0] for b in bags)
+    rnn = tuple(rnn_forward(params, v, zeros).y_hat[-1] for v in vecs)
+    return OrderExample(orders, vecs, bags, dcl, rnn)
+
+
+class WhyNotDCL(LectureSlide):
+    """Fixed input size and order blindness, with 'cat cat dog' vs 'dog cat cat' computed."""
+
+    scene_id = "why-not-dcl"
+    title = "Why not a densely connected layer?"
+    description = "Input sizes vary; a bag of vectors forgets the order, an RNN does not."
+
+    def construct(self) -> None:
+        th = self.theme
+        ex = order_example(self.scene_config)
+        self.example = ex
+        title = label("Why DCLs and CNNs do not fit sequences", font_size=TITLE_SIZE, theme=th)
+        title.to_edge(UP, buff=0.25)
+
+        self.step(
+            "First, a DCL or CNN has a fixed input size; images are first molded into "
+            "(3, 150, 150). The same meaning takes a different number of parts in different "
+            "languages, and a translator must accept any length."
+        )
+        lines = VGroup()
+        for lang, parts in SENTENCES:
+            words = VGroup(
+                *[
+                    VGroup(
+                        SurroundingRectangle(
+                            label(w, font_size=20, theme=th),
+                            buff=0.08,
+                            color=ManimColor(th.x),
+                            stroke_width=2,
+                        ),
+                        label(w, font_size=20, theme=th),
+                    )
+                    for w in parts
+                ]
+            ).arrange(RIGHT, buff=0.12)
+            name = label(f"{lang} ({len(parts)} parts)", font_size=20, color=th.muted, theme=th)
+            lines.add(VGroup(name, words).arrange(RIGHT, buff=0.3))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3).scale(1.15)
+        lines.next_to(title, DOWN, buff=0.6)
+        slots = VGroup(*[_cells(1, th.x, th, size=0.5) for _ in range(4)]).arrange(RIGHT, buff=0.15)
+        fixed = VGroup(slots, _box("DCL", th)).arrange(RIGHT, buff=0.9)
+        fixed.add(
+            arrow(slots.get_right() + RIGHT * 0.06, fixed[1].get_left() + LEFT * 0.06, th.text)
+        )
+        caption = label(
+            "a DCL has exactly 4 input slots: 3 parts leave a hole, 5 do not fit",
+            font_size=20,
+            color=th.muted,
+            theme=th,
+        )
+        fixed_group = VGroup(fixed, caption).arrange(DOWN, buff=0.3).move_to(DOWN * 1.9)
+        self.play(FadeIn(title), LaggedStart(*[FadeIn(ln) for ln in lines], lag_ratio=0.3))
+        self.play(FadeIn(fixed_group))
+
+        self.step(
+            "Second, order. Give each word a vector and take 'cat cat dog' and 'dog cat cat'. "
+            "These are the same three vectors in two orders."
+        )
+        columns = VGroup()
+        self.glyphs: dict[str, list[VectorGlyph]] = {"bag": [], "dcl": [], "rnn": []}
+        for k in range(2):
+            vecs = VGroup(
+                *[
+                    VGroup(
+                        VectorGlyph(v, quantity="x", theme=th, cell_width=0.7, font_size=16),
+                        label(w, font_size=18, theme=th),
+                    ).arrange(DOWN, buff=0.08)
+                    for w, v in zip(ex.words[k], ex.vectors[k], strict=True)
+                ]
+            ).arrange(RIGHT, buff=0.18)
+            columns.add(vecs)
+        columns.arrange(RIGHT, buff=2.6).next_to(title, DOWN, buff=0.35)
+        self.play(
+            lines.animate.set_opacity(0.0), fixed_group.animate.set_opacity(0.0), FadeIn(columns)
+        )
+        self.remove(lines, fixed_group)
+
+        def row(key: str, values, quantity: str, text: str, notes: str, same: bool) -> None:
+            self.step(notes)
+            glyphs = []
+            for k in range(2):
+                g = VectorGlyph(
+                    values[k],
+                    quantity=quantity,
+                    theme=th,
+                    direction="row",
+                    cell_width=0.75,
+                    font_size=17,
+                )
+                glyphs.append(g)
+            level = {"bag": 0.2, "dcl": -0.8, "rnn": -1.8}[key]
+            for k, g in enumerate(glyphs):
+                g.move_to(columns[k].get_center() * RIGHT + UP * level)
+            sign = math(
+                "=" if same else "!=", font_size=34, theme=th, color=th.x if same else th.c
+            ).move_to(UP * level)
+            name = label(text, font_size=18, color=th.muted, theme=th)
+            name.next_to(glyphs[0], LEFT, buff=0.3)
+            self.glyphs[key] = glyphs
+            self.play(FadeIn(name), *[FadeIn(g) for g in glyphs], FadeIn(sign))
+
+        row(
+            "bag",
+            ex.bags,
+            "x",
+            "bag (sum)",
+            "A DCL needs one fixed-size input, so put the words in a bag: add their vectors. "
+            "Both sentences give exactly the same bag.",
+            True,
+        )
+        row(
+            "dcl",
+            ex.dcl,
+            "o",
+            "DCL on the bag",
+            "Whatever the DCL computes from the bag is then the same for both sentences: here "
+            "the class probabilities of the network, one step, no recurrence.",
+            True,
+        )
+        row(
+            "rnn",
+            ex.rnn,
+            "o",
+            "simple RNN",
+            "The simple RNN reads the words one at a time and carries a state; after the last "
+            "word its outputs differ, because the order differs. This is what sequence data "
+            "needs.",
+            False,
+        )
+
+
+SCENES = [NetworksAsMappings, WhyNotDCL, RNNTaskTypes]

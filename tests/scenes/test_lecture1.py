@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from scenes import lecture1_prerequisites as l1
@@ -56,3 +57,32 @@ def test_many_to_one_example_counts_the_weather_vectors():
 def test_unknown_task_kind_names_the_choices():
     with pytest.raises(ValueError, match="one-to-one"):
         TaskDiagram("two-to-one")
+
+
+def test_mappings_scene_draws_three_networks(built_scenes):
+    scene = built_scenes(l1.NetworksAsMappings)
+    assert len(scene.rows) == 3
+    assert len(scene.steps) == 4
+
+
+def test_a_bag_of_vectors_forgets_the_order_a_simple_rnn_does_not(built_scenes):
+    from scenes.kit.components import format_value
+    from scenes.kit.config import SceneConfig
+
+    ex = l1.order_example(SceneConfig())
+    assert ex.words[0] == tuple(reversed(ex.words[1]))
+    np.testing.assert_allclose(ex.bags[0], ex.bags[1])
+    np.testing.assert_allclose(ex.dcl[0], ex.dcl[1])
+    assert np.max(np.abs(ex.rnn[0] - ex.rnn[1])) > 0.02
+
+    scene = built_scenes(l1.WhyNotDCL)
+    shown = {k: [g.displayed for g in gs] for k, gs in scene.glyphs.items()}
+    for key, values in (("bag", ex.bags), ("dcl", ex.dcl), ("rnn", ex.rnn)):
+        assert shown[key] == [[format_value(v) for v in arr] for arr in values], key
+    assert shown["bag"][0] == shown["bag"][1] and shown["dcl"][0] == shown["dcl"][1]
+    assert shown["rnn"][0] != shown["rnn"][1], "the difference must be visible on screen"
+
+
+def test_sentences_differ_in_length():
+    lengths = {len(parts) for _, parts in l1.SENTENCES}
+    assert len(lengths) > 1
