@@ -189,6 +189,17 @@ def clipping_training_history(th: Theme) -> Figure:
     _legend(axes[0], th, loc="upper right")
     axes[1].semilogy(steps, plain.grad_norm, color=th.c, lw=1.2)
     axes[1].semilogy(steps, clipped.grad_norm, color=th.x, lw=1.2)
+    marked = np.flatnonzero(clipped.clipped)
+    axes[1].plot(
+        steps[marked],
+        clipped.grad_norm[marked],
+        ls="none",
+        marker="o",
+        ms=3.5,
+        color=th.x,
+        label=f"clipped steps ({len(marked)})",
+    )
+    _legend(axes[1], th, loc="upper right")
     threshold = clipped.clip[1] if clipped.clip else None
     if threshold is not None:
         axes[1].axhline(threshold, color=th.muted, ls="--", lw=1)

@@ -16,10 +16,12 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Arrow,
     Create,
     CurvedArrow,
     FadeIn,
     FadeOut,
+    GrowArrow,
     Indicate,
     LaggedStart,
     ManimColor,
@@ -39,6 +41,8 @@ from scenes.kit.network import Connections, DenseLayer, RNNBlackBox, UnrolledRNN
 from scenes.lesson_data import rnn_errors_through_time
 
 __all__ = [
+    "DCLBackpropReview",
+    "dcl_lesson",
     "RNNNeurons",
     "RNNUnfolding",
     "RNNForward",
@@ -71,6 +75,238 @@ def rnn_lesson(cfg: SceneConfig):
 
 def _title(scene: LectureSlide, text: str) -> VGroup:
     return label(text, font_size=TITLE_SIZE, theme=scene.theme).to_edge(UP, buff=0.25)
+
+
+# ---------------------------------------------------------------------------------------
+# Review: backprop of a densely connected network
+
+
+def dcl_lesson(cfg: SceneConfig):
+    """(params, trace, grads, deltas) of a three-layer DCL: one step of the configured simple
+    RNN from h^0 = 0, so W plays no part: h = tanh(b + U x), y_hat = softmax(c + V h)."""
+    params, xs, targets = rnn_setup(cfg)
+    trace = rnn_forward(params, xs[:1], targets[:1])
+    grads, deltas = rnn_backward(params, trace)
+    return params, trace, grads, deltas
+
+
+class DCLBackpropReview(LectureSlide):
+    """Backprop of a three-layer DCL with real values: output errors, errors of the layer
+    before as sums over the next layer's errors (red arrows), then the gradients."""
+
+    scene_id = "dcl-backprop-review"
+    title = "Review: backpropagation in a densely connected network"
+    description = "Errors of one layer come from all errors of the next; real values."
+
+    def construct(self) -> None:
+        th = self.theme
+        params, trace, grads, deltas = dcl_lesson(self.scene_config)
+        self.lesson = (params, trace, grads, deltas)
+        red = th.c
+        target = int(trace.targets[0])
+        title = _title(self, "Review: backprop in a densely connected network")
+        xs = (-4.6, -0.9, 2.8)
+        layers = {
+            "x": DenseLayer(
+                trace.xs[0], quantity="x", label_expr="bold(x)", theme=th, spacing=1.05, radius=0.36
+            ),
+            "h": DenseLayer(
+                trace.h[0], quantity="y", label_expr="bold(h)", theme=th, spacing=1.05, radius=0.36
+            ),
+            "y": DenseLayer(
+                trace.y_hat[0],
+                quantity="o",
+                label_expr="hat(bold(y))",
+                theme=th,
+                spacing=1.05,
+                radius=0.36,
+            ),
+        }
+        for key, x in zip(("x", "h", "y"), xs, strict=True):
+            layers[key].move_to(RIGHT * x + DOWN * 0.2)
+        self.layers = layers
+        wires = VGroup(
+            Connections(layers["x"], layers["h"], color=th.param, theme=th),
+            Connections(layers["h"], layers["y"], color=th.param, theme=th),
+        )
+        eq = VGroup(
+            math("bold(h) = tanh(bold(b) + U bold(x))", font_size=24, theme=th),
+            math('hat(bold(y)) = op("softmax")(bold(c) + V bold(h))', font_size=24, theme=th),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        eq.next_to(title, DOWN, buff=0.25)
+        strip = None
+
+        def show_strip(*parts) -> list:
+            nonlocal strip
+            new = VGroup(*parts).arrange(RIGHT, buff=0.3).to_edge(DOWN, buff=0.3)
+            if new.width > 13.4:
+                new.scale_to_fit_width(13.4)
+            anims = [FadeIn(new, shift=UP * 0.2)]
+            if strip is not None:
+                anims.append(FadeOut(strip))
+            strip = new
+            return anims
+
+        def err_glyph(values, layer: DenseLayer) -> VectorGlyph:
+            g = VectorGlyph(
+                values,
+                quantity="error",
+                color=red,
+                theme=th,
+                direction="row",
+                cell_width=0.9,
+                font_size=17,
+            )
+            g.next_to(layer.neurons, DOWN, buff=0.3)
+            return g
+
+        self.step(
+            "A densely connected network with three layers, forward: the input, the middle "
+            "layer after tanh, and the class probabilities. These are the configured model's "
+            "values: one step of the simple RNN, without its recurrent connections."
+        )
+        self.play(FadeIn(title), FadeIn(eq), FadeIn(wires), *[FadeIn(v) for v in layers.values()])
+
+        self.step(
+            f"Backprop starts at the output. With softmax and cross-entropy the error of "
+            f"the output layer is y-hat minus the one-hot target (class {target + 1})."
+        )
+        self.glyphs: dict[str, VectorGlyph] = {}
+        g_out = err_glyph(deltas.do[0], layers["y"])
+        self.glyphs["do"] = g_out
+        self.play(
+            FadeIn(g_out),
+            *show_strip(
+                math(
+                    f"delta bold(o) = hat(bold(y)) - bold(e)_({target + 1}) =",
+                    font_size=26,
+                    theme=th,
+                ),
+                VectorGlyph(
+                    deltas.do[0],
+                    quantity="error",
+                    color=red,
+                    theme=th,
+                    direction="row",
+                    cell_width=0.8,
+                    font_size=18,
+                ),
+            ),
+        )
+
+        j = 0
+        terms = params.V[:, j] * deltas.do[0]
+        self.first_sum = (terms, float(deltas.dh[0][j]))
+        self.step(
+            "To get the error of one neuron in the middle layer you need the errors of every "
+            "neuron in the next layer (red arrows), each weighted by the connection between "
+            "them, added up."
+        )
+        arrows = VGroup(
+            *[
+                Arrow(
+                    layers["y"].neurons[k].get_left(),
+                    layers["h"].neurons[j].get_right(),
+                    buff=0.05,
+                    stroke_width=4,
+                    color=ManimColor(red),
+                    tip_length=0.18,
+                )
+                for k in range(len(layers["y"].neurons))
+            ]
+        )
+        sum_text = " + ".join(
+            f"({format_value(params.V[k, j])})({format_value(deltas.do[0][k])})"
+            for k in range(len(terms))
+        )
+        self.play(
+            LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.2),
+            *show_strip(
+                math(
+                    f"delta h_1 = sum_k V_(k 1) delta o_k = {sum_text} = "
+                    f"{format_value(deltas.dh[0][j], 3)}",
+                    font_size=24,
+                    theme=th,
+                )
+            ),
+        )
+
+        self.step(
+            "The same for every middle neuron, then through tanh's slope: the errors of the "
+            "middle layer. In turn they would give the errors of the layer before, and so on "
+            "backward."
+        )
+        all_arrows = VGroup(
+            *[
+                Arrow(
+                    layers["y"].neurons[k].get_left(),
+                    layers["h"].neurons[i].get_right(),
+                    buff=0.05,
+                    stroke_width=2.5,
+                    color=ManimColor(red),
+                    tip_length=0.14,
+                )
+                for k in range(len(layers["y"].neurons))
+                for i in range(len(layers["h"].neurons))
+            ]
+        )
+        g_hid = err_glyph(deltas.da[0], layers["h"])
+        self.glyphs["da"] = g_hid
+        self.play(
+            FadeOut(arrows),
+            FadeIn(all_arrows),
+            FadeIn(g_hid),
+            *show_strip(
+                math(
+                    "delta bold(a) = (1 - bold(h)^2) dot.o V^T delta bold(o) =",
+                    font_size=26,
+                    theme=th,
+                ),
+                VectorGlyph(
+                    deltas.da[0],
+                    quantity="error",
+                    color=red,
+                    theme=th,
+                    direction="row",
+                    cell_width=0.8,
+                    font_size=18,
+                ),
+            ),
+        )
+
+        self.step(
+            "The errors give the gradients: the gradient of a weight is the error at its "
+            "end times the value at its start. To adjust a layer's parameters you need the "
+            "errors of the next layer."
+        )
+        dv = MatrixGlyph(
+            grads.V,
+            label_expr="(partial L)/(partial V) = delta bold(o) bold(h)^T",
+            color=red,
+            theme=th,
+            cell_width=0.78,
+            font_size=16,
+            label_size=20,
+        )
+        du = MatrixGlyph(
+            grads.U,
+            label_expr="(partial L)/(partial U) = delta bold(a) bold(x)^T",
+            color=red,
+            theme=th,
+            cell_width=0.78,
+            font_size=16,
+            label_size=20,
+        )
+        self.grad_glyphs = {"V": dv, "U": du}
+        pair = VGroup(du, dv).arrange(RIGHT, buff=1.0).to_edge(DOWN, buff=0.2)
+        net = VGroup(wires, all_arrows, g_out, g_hid, *layers.values())
+        self.play(
+            FadeOut(strip),
+            FadeOut(eq),
+            net.animate.scale(0.8).next_to(title, DOWN, buff=0.4),
+        )
+        pair.scale(1.15).next_to(net, DOWN, buff=0.4)
+        self.play(FadeIn(pair))
 
 
 # ---------------------------------------------------------------------------------------
@@ -461,4 +697,4 @@ class BPTT(LectureSlide):
         self.play(FadeIn(pair), FadeIn(diff))
 
 
-SCENES = [RNNNeurons, RNNUnfolding, RNNForward, BPTT]
+SCENES = [DCLBackpropReview, RNNNeurons, RNNUnfolding, RNNForward, BPTT]

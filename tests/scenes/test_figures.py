@@ -95,3 +95,12 @@ def test_cli_figures_for_a_lecture_without_figures_is_a_one_line_error(tmp_path)
     assert "Traceback" not in result.output
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and "no figures for lecture 3" in lines[0], result.output
+
+
+def test_training_history_marks_every_clipped_step():
+    fig = get_figure("clipping-training-history").make(get_theme("light"))
+    _, clipped = clipping_histories()
+    marks = [ln for ln in fig.axes[1].get_lines() if ln.get_label().startswith("clipped steps")]
+    assert len(marks) == 1
+    np.testing.assert_array_equal(marks[0].get_xdata(), np.flatnonzero(clipped.clipped))
+    assert clipped.clipped.sum() > 0

@@ -24,6 +24,7 @@ def _expected(values) -> list[str]:
 
 def test_lecture_2_registers_its_scenes_in_order():
     assert [c.scene_id for c in SCENE_CLASSES] == [
+        "dcl-backprop-review",
         "rnn-neurons",
         "rnn-unfolding",
         "rnn-forward",
@@ -115,3 +116,36 @@ def test_truncated_step_shows_rnn_backward_with_truncate(built_scenes):
     assert scene.max_difference == pytest.approx(gap)
     # the last step was added after the BPTT sum
     assert len(scene.steps) == trace.T + 3
+
+
+def test_dcl_review_shows_real_forward_values_errors_and_gradients(built_scenes):
+    scene = built_scenes(l2.DCLBackpropReview)
+    params, trace, grads, deltas = l2.dcl_lesson(SceneConfig())
+    assert scene.layers["x"].displayed == _expected(trace.xs[0])
+    assert scene.layers["h"].displayed == _expected(trace.h[0])
+    assert scene.layers["y"].displayed == _expected(trace.y_hat[0])
+    onehot = np.eye(len(trace.y_hat[0]))[trace.targets[0]]
+    np.testing.assert_allclose(deltas.do[0], trace.y_hat[0] - onehot)
+    assert scene.glyphs["do"].displayed == _expected(deltas.do[0])
+    assert scene.glyphs["da"].displayed == _expected(deltas.da[0])
+    # the worked sum for one middle neuron: every output error, weighted, added up
+    terms, total = scene.first_sum
+    np.testing.assert_allclose(terms, params.V[:, 0] * deltas.do[0])
+    assert total == pytest.approx(terms.sum())
+    assert scene.grad_glyphs["V"].displayed == [_expected(r) for r in grads.V]
+    assert scene.grad_glyphs["U"].displayed == [_expected(r) for r in grads.U]
+
+
+def test_dcl_review_gradient_is_the_numeric_derivative():
+    params, trace, grads, _ = l2.dcl_lesson(SceneConfig())
+
+    def loss(p) -> float:
+        return float(rnn_forward(p, trace.xs, trace.targets).losses.sum())
+
+    h = 1e-6
+    for name in ("U", "V"):
+        for idx in [(0, 0), (1, 2)]:
+            up, down = _nudged(params, name, idx, h), _nudged(params, name, idx, -h)
+            numeric = (loss(up) - loss(down)) / (2 * h)
+            assert getattr(grads, name)[idx] == pytest.approx(numeric, abs=1e-7)
+    assert np.all(grads.W == 0), "one step from h0 = 0: the recurrent weights play no part"
