@@ -18,7 +18,7 @@ import numpy as np
 
 from ._checks import check_size
 
-__all__ = ["Task", "copy_task", "sine_task", "parity_task"]
+__all__ = ["Task", "copy_task", "sine_task", "parity_task", "weather_task", "WEATHER_FIELDS"]
 
 
 @dataclass(frozen=True)
@@ -85,4 +85,57 @@ def parity_task(rng: np.random.Generator, *, steps: int = 6, batch: int = 8) -> 
         targets=targets,
         kind="classification",
         description=f"running parity of {T} random bits",
+    )
+
+
+# The four measurements of the weather record, in column order, with their units.
+WEATHER_FIELDS = (
+    ("temperature", "\u00b0C"),
+    ("pressure", "hPa"),
+    ("wind", "m/s"),
+    ("humidity", "%"),
+)
+
+
+def weather_task(
+    rng: np.random.Generator,
+    *,
+    hours: int = 96,
+    samples_per_hour: int = 6,
+    lead_hours: int = 24,
+    batch: int = 1,
+) -> Task:
+    """A synthetic but plausible weather record: one 4-dimensional vector (temperature
+    in deg C, pressure in hPa, wind speed in m/s, relative humidity in %) every
+    ``60 / samples_per_hour`` minutes for ``hours`` hours, starting at midnight.
+
+    Temperature follows a daily cycle (coolest near 5:00, warmest near 15:00) on a slowly
+    wandering mean; pressure wanders slowly; wind is stronger in the afternoon; humidity
+    falls as the temperature rises. The target at each step is the temperature
+    ``lead_hours`` later (T, B, 1): the last one is the lecture's many-to-one forecast.
+    """
+    h = check_size("hours", hours)
+    per = check_size("samples_per_hour", samples_per_hour)
+    lead = check_size("lead_hours", lead_hours)
+    b = check_size("batch", batch)
+    T = h * per
+    n = T + lead * per
+    t_hours = np.arange(n)[:, None] / per  # (n, 1)
+    day = 2 * np.pi * (t_hours - 9.0) / 24.0  # sin peaks at 15:00, lowest at 03:00
+    mean = 12.0 + np.cumsum(rng.normal(0.0, 0.02, size=(n, b)), axis=0)
+    temperature = mean + 5.0 * np.sin(day) + rng.normal(0.0, 0.25, size=(n, b))
+    pressure = 1013.0 + np.cumsum(rng.normal(0.0, 0.06, size=(n, b)), axis=0)
+    wind = np.abs(3.0 + 1.5 * np.sin(day) + rng.normal(0.0, 0.8, size=(n, b)))
+    humidity = np.clip(
+        72.0 - 3.0 * (temperature - mean) + rng.normal(0.0, 2.0, size=(n, b)), 15.0, 100.0
+    )
+    record = np.stack([temperature, pressure, wind, humidity], axis=-1)  # (n, B, 4)
+    return Task(
+        xs=record[:T],
+        targets=temperature[lead * per : lead * per + T, :, None],
+        kind="regression",
+        description=(
+            f"forecast the temperature {lead} h ahead from {h} h of weather sampled every "
+            f"{60 // per} minutes ({T} four-dimensional vectors)"
+        ),
     )

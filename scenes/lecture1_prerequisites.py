@@ -17,8 +17,10 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Axes,
     Create,
     FadeIn,
+    FadeOut,
     LaggedStart,
     ManimColor,
     Rectangle,
@@ -28,6 +30,7 @@ from manim import (
 )
 
 from rnn_core import rnn_forward
+from rnn_core.tasks import WEATHER_FIELDS, weather_task
 from scenes.kit.base import LectureSlide
 from scenes.kit.components import VectorGlyph, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
@@ -40,6 +43,8 @@ __all__ = [
     "SAMPLES_PER_HOUR",
     "RNNTaskTypes",
     "NetworksAsMappings",
+    "SequenceData",
+    "weather_record",
     "WhyNotDCL",
     "order_example",
     "OrderExample",
@@ -295,6 +300,161 @@ class NetworksAsMappings(LectureSlide):
 
 
 # ---------------------------------------------------------------------------------------
+# Sequence data
+
+TABLE_START_HOUR = 12  # the table shows two hours from noon on the first day
+TABLE_COLUMNS = 12
+SENTENCE = ("Teddy", "bears", "are", "on", "sale")
+
+
+def weather_record(cfg: SceneConfig) -> np.ndarray:
+    """(T, 4) the lecture's weather record: ``FORECAST_HOURS`` hours, one vector every ten
+    minutes, seeded by the model seed (``rnn_core.tasks.weather_task``)."""
+    task = weather_task(
+        np.random.default_rng(cfg.model.seed),
+        hours=FORECAST_HOURS,
+        samples_per_hour=SAMPLES_PER_HOUR,
+    )
+    return task.xs[:, 0, :]
+
+
+def _clock(step: int) -> str:
+    minutes = step * 60 // SAMPLES_PER_HOUR
+    return f"{(minutes // 60) % 24:02d}:{minutes % 60:02d}"
+
+
+class SequenceData(LectureSlide):
+    """A weather record as 4-dimensional vectors every ten minutes; a sentence as steps."""
+
+    scene_id = "sequence-data"
+    title = "Sequence data"
+    description = "A 4-d weather record every ten minutes; a sentence; time steps."
+
+    def construct(self) -> None:
+        th = self.theme
+        record = weather_record(self.scene_config)
+        self.record = record
+        title = label("Sequence data: lists of vectors in order", font_size=TITLE_SIZE, theme=th)
+        title.to_edge(UP, buff=0.25)
+        first = TABLE_START_HOUR * SAMPLES_PER_HOUR
+        window = record[first : first + TABLE_COLUMNS]
+        decimals = (1, 1, 1, 0)
+        self.table_text: list[list[str]] = []
+
+        self.step(
+            "Sequence data are lists of vectors whose order matters. A weather station "
+            "records temperature, air pressure, wind speed and humidity every ten minutes: "
+            "one 4-dimensional vector per time step."
+        )
+        cell_w, cell_h = 0.92, 0.42
+        rows = VGroup()
+        header = VGroup(
+            *[
+                label(_clock(first + k), font_size=14, color=th.muted, theme=th)
+                for k in range(TABLE_COLUMNS)
+            ]
+        )
+        for r, (name, unit) in enumerate(WEATHER_FIELDS):
+            values = window[:, r]
+            lo, hi = float(values.min()), float(values.max())
+            texts, cells = [], VGroup()
+            for v in values:
+                text = f"{v:.{decimals[r]}f}"
+                texts.append(text)
+                weight = 0.0 if hi == lo else (float(v) - lo) / (hi - lo)
+                box = Rectangle(
+                    width=cell_w, height=cell_h, stroke_width=1, color=ManimColor(th.grid)
+                )
+                box.set_fill(ManimColor(th.x), opacity=0.08 + 0.35 * weight)
+                cells.add(VGroup(box, label(text, font_size=15, theme=th).move_to(box)))
+            cells.arrange(RIGHT, buff=0)
+            name_text = label(f"{name} ({unit})", font_size=16, theme=th)
+            rows.add(VGroup(name_text, cells))
+            self.table_text.append(texts)
+        for row in rows:
+            row[1].move_to(RIGHT * 1.2)
+            row[0].next_to(row[1], LEFT, buff=0.25)
+        rows.arrange(DOWN, buff=0, aligned_edge=RIGHT)
+        for k, h in enumerate(header):
+            h.next_to(rows[0][1][k], UP, buff=0.12)
+        table = VGroup(header, rows).next_to(title, DOWN, buff=0.45)
+        column = VGroup(*[rows[r][1][3] for r in range(4)])
+        pick = SurroundingRectangle(column, buff=0.03, color=ManimColor(th.x), stroke_width=3)
+        pick_label = math("bold(x)^t in RR^4", font_size=24, color=th.x, theme=th)
+        pick_label.next_to(pick, DOWN, buff=0.12)
+        self.play(FadeIn(title), FadeIn(table))
+        self.play(Create(pick), FadeIn(pick_label))
+
+        self.step(
+            f"{FORECAST_HOURS} hours of this record are {FORECAST_HOURS} x {SAMPLES_PER_HOUR} "
+            f"= {FORECAST_HOURS * SAMPLES_PER_HOUR} time steps: the input of the many-to-one "
+            "forecast later in this lecture. The shaded stretch is the table above."
+        )
+        charts = VGroup()
+        hours = np.arange(len(record)) / SAMPLES_PER_HOUR
+        for r, (name, unit) in enumerate(WEATHER_FIELDS):
+            values = record[:, r]
+            lo, hi = float(values.min()), float(values.max())
+            unit_text = f"{name} ({unit})"
+            pad = 0.1 * (hi - lo or 1.0)
+            axes = Axes(
+                x_range=[0, FORECAST_HOURS, 24],
+                y_range=[lo - pad, hi + pad, (hi - lo + 2 * pad) / 2],
+                x_length=5.6,
+                y_length=0.62,
+                axis_config={
+                    "stroke_width": 1.5,
+                    "color": ManimColor(th.muted),
+                    "include_ticks": False,
+                    "include_tip": False,
+                },
+            )
+            line = axes.plot_line_graph(
+                hours, values, add_vertex_dots=False, line_color=ManimColor(th.x), stroke_width=1.6
+            )
+            shade = Rectangle(
+                width=axes.x_length * (TABLE_COLUMNS / SAMPLES_PER_HOUR) / FORECAST_HOURS,
+                height=0.62,
+                stroke_width=0,
+            ).set_fill(ManimColor(th.y), opacity=0.3)
+            shade.move_to(
+                axes.c2p(TABLE_START_HOUR + TABLE_COLUMNS / SAMPLES_PER_HOUR / 2, (lo + hi) / 2)
+            )
+            tag = label(unit_text, font_size=14, color=th.muted, theme=th)
+            tag.next_to(axes, UP, buff=0.05).align_to(axes, LEFT)
+            charts.add(VGroup(shade, axes, line, tag))
+        charts.arrange_in_grid(rows=2, cols=2, buff=(1.6, 0.35))
+        ticks = label(
+            f"0 to {FORECAST_HOURS} h, one point every ten minutes "
+            f"({FORECAST_HOURS * SAMPLES_PER_HOUR} points per line)",
+            font_size=16,
+            color=th.muted,
+            theme=th,
+        )
+        block = VGroup(charts, ticks).arrange(DOWN, buff=0.2)
+        block.next_to(table, DOWN, buff=0.4)
+        self.charts = charts
+        self.play(FadeIn(block))
+
+        self.step(
+            "A time step does not have to be time. In language processing each part of a "
+            "sentence is a time step, one vector per word; order matters here too. RNNs are "
+            "mappings from sequence data to sequence data."
+        )
+        words = VGroup()
+        for k, w in enumerate(SENTENCE):
+            text = label(w, font_size=22, theme=th)
+            box = SurroundingRectangle(text, buff=0.12, color=ManimColor(th.x), stroke_width=2)
+            step = math(f"bold(x)^{k + 1}", font_size=22, color=th.x, theme=th)
+            step.next_to(box, DOWN, buff=0.1)
+            words.add(VGroup(box, text, step))
+        words.arrange(RIGHT, buff=0.35)
+        words.scale(1.3).move_to(DOWN * 0.9)
+        self.words = words
+        self.play(FadeOut(block), LaggedStart(*[FadeIn(w) for w in words], lag_ratio=0.15))
+
+
+# ---------------------------------------------------------------------------------------
 # Why not a densely connected layer?
 
 # The lecture's point about input size: one meaning, a different number of parts.
@@ -464,4 +624,4 @@ class WhyNotDCL(LectureSlide):
         )
 
 
-SCENES = [NetworksAsMappings, WhyNotDCL, RNNTaskTypes]
+SCENES = [NetworksAsMappings, WhyNotDCL, SequenceData, RNNTaskTypes]

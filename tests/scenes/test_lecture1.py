@@ -86,3 +86,18 @@ def test_a_bag_of_vectors_forgets_the_order_a_simple_rnn_does_not(built_scenes):
 def test_sentences_differ_in_length():
     lengths = {len(parts) for _, parts in l1.SENTENCES}
     assert len(lengths) > 1
+
+
+def test_sequence_data_table_is_the_weather_record(built_scenes):
+    from scenes.kit.config import SceneConfig
+
+    scene = built_scenes(l1.SequenceData)
+    record = l1.weather_record(SceneConfig())
+    assert record.shape == (l1.FORECAST_HOURS * l1.SAMPLES_PER_HOUR, 4)
+    first = l1.TABLE_START_HOUR * l1.SAMPLES_PER_HOUR
+    window = record[first : first + l1.TABLE_COLUMNS]
+    decimals = (1, 1, 1, 0)
+    for r, texts in enumerate(scene.table_text):
+        assert texts == [f"{v:.{decimals[r]}f}" for v in window[:, r]]
+    assert len(scene.charts) == 4
+    assert len(scene.words) == len(l1.SENTENCE)
