@@ -26,6 +26,7 @@ from manim import (
     GrowArrow,
     LaggedStart,
     ManimColor,
+    ReplacementTransform,
     Surface,
     SurroundingRectangle,
     ThreeDScene,
@@ -767,7 +768,10 @@ class GradientClipping(LectureSlide, ThreeDScene):
             FadeOut(axis_labels),
             FadeOut(caption),
         )
-        self.play(FadeIn(panel))
+        new_title = _title(self, "Norm clipping vs value clipping")
+        self.add_fixed_in_frame_mobjects(new_title)
+        self.remove(new_title)
+        self.play(FadeIn(panel), ReplacementTransform(title, new_title))
         self.clip_panel = panel
 
     def _clip_panel(self, data) -> VGroup:
