@@ -36,7 +36,7 @@ from scenes.kit.base import LectureSlide
 from scenes.kit.bptt import play_errors_through_time
 from scenes.kit.components import VectorGlyph, format_value, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
-from scenes.kit.diagrams import BlockChain, MatrixGlyph, step_palette
+from scenes.kit.diagrams import BlockChain, BottomStrip, MatrixGlyph, step_palette
 from scenes.kit.network import Connections, DenseLayer, RNNBlackBox, UnrolledRNN
 from scenes.lesson_data import rnn_errors_through_time
 
@@ -77,6 +77,34 @@ def _title(scene: LectureSlide, text: str) -> VGroup:
     return label(text, font_size=TITLE_SIZE, theme=scene.theme).to_edge(UP, buff=0.25)
 
 
+# The three layers of one step: (key, trace field, colour quantity, Typst name).
+_LAYERS = (
+    ("x", "xs", "x", "bold(x)"),
+    ("h", "h", "y", "bold(h)"),
+    ("y", "y_hat", "o", "hat(bold(y))"),
+)
+
+
+def _step_layers(trace, t: int, th, *, superscript: bool, **style) -> dict[str, DenseLayer]:
+    """Input, middle and output layer of step ``t`` with the trace's values, named with
+    the step as a superscript or without; ``style`` goes to every :class:`DenseLayer`."""
+    sup = f"^({t + 1})" if superscript else ""
+    return {
+        key: DenseLayer(
+            getattr(trace, field)[t], quantity=q, label_expr=name + sup, theme=th, **style
+        )
+        for key, field, q, name in _LAYERS
+    }
+
+
+def _layer_wires(layers: dict[str, DenseLayer], th) -> VGroup:
+    """Every connection input -> middle and middle -> output."""
+    return VGroup(
+        Connections(layers["x"], layers["h"], color=th.param, theme=th),
+        Connections(layers["h"], layers["y"], color=th.param, theme=th),
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Review: backprop of a densely connected network
 
@@ -106,46 +134,17 @@ class DCLBackpropReview(LectureSlide):
         target = int(trace.targets[0])
         title = _title(self, "Review: backprop in a densely connected network")
         xs = (-4.6, -0.9, 2.8)
-        layers = {
-            "x": DenseLayer(
-                trace.xs[0], quantity="x", label_expr="bold(x)", theme=th, spacing=1.05, radius=0.36
-            ),
-            "h": DenseLayer(
-                trace.h[0], quantity="y", label_expr="bold(h)", theme=th, spacing=1.05, radius=0.36
-            ),
-            "y": DenseLayer(
-                trace.y_hat[0],
-                quantity="o",
-                label_expr="hat(bold(y))",
-                theme=th,
-                spacing=1.05,
-                radius=0.36,
-            ),
-        }
+        layers = _step_layers(trace, 0, th, superscript=False, spacing=1.05, radius=0.36)
         for key, x in zip(("x", "h", "y"), xs, strict=True):
             layers[key].move_to(RIGHT * x + DOWN * 0.2)
         self.layers = layers
-        wires = VGroup(
-            Connections(layers["x"], layers["h"], color=th.param, theme=th),
-            Connections(layers["h"], layers["y"], color=th.param, theme=th),
-        )
+        wires = _layer_wires(layers, th)
         eq = VGroup(
             math("bold(h) = tanh(bold(b) + U bold(x))", font_size=24, theme=th),
             math('hat(bold(y)) = op("softmax")(bold(c) + V bold(h))', font_size=24, theme=th),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         eq.next_to(title, DOWN, buff=0.25)
-        strip = None
-
-        def show_strip(*parts) -> list:
-            nonlocal strip
-            new = VGroup(*parts).arrange(RIGHT, buff=0.3).to_edge(DOWN, buff=0.3)
-            if new.width > 13.4:
-                new.scale_to_fit_width(13.4)
-            anims = [FadeIn(new, shift=UP * 0.2)]
-            if strip is not None:
-                anims.append(FadeOut(strip))
-            strip = new
-            return anims
+        strip = BottomStrip()
 
         def err_glyph(values, layer: DenseLayer) -> VectorGlyph:
             g = VectorGlyph(
@@ -176,7 +175,7 @@ class DCLBackpropReview(LectureSlide):
         self.glyphs["do"] = g_out
         self.play(
             FadeIn(g_out),
-            *show_strip(
+            *strip.show(
                 math(
                     f"delta bold(o) = hat(bold(y)) - bold(e)_({target + 1}) =",
                     font_size=26,
@@ -221,7 +220,7 @@ class DCLBackpropReview(LectureSlide):
         )
         self.play(
             LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.2),
-            *show_strip(
+            *strip.show(
                 math(
                     f"delta h_1 = sum_k V_(k 1) delta o_k = {sum_text} = "
                     f"{format_value(deltas.dh[0][j], 3)}",
@@ -256,7 +255,7 @@ class DCLBackpropReview(LectureSlide):
             FadeOut(arrows),
             FadeIn(all_arrows),
             FadeIn(g_hid),
-            *show_strip(
+            *strip.show(
                 math(
                     "delta bold(a) = (1 - bold(h)^2) dot.o V^T delta bold(o) =",
                     font_size=26,
@@ -301,7 +300,7 @@ class DCLBackpropReview(LectureSlide):
         pair = VGroup(du, dv).arrange(RIGHT, buff=1.0).to_edge(DOWN, buff=0.2)
         net = VGroup(wires, all_arrows, g_out, g_hid, *layers.values())
         self.play(
-            FadeOut(strip),
+            FadeOut(strip.current),
             FadeOut(eq),
             net.animate.scale(0.8).next_to(title, DOWN, buff=0.4),
         )
@@ -329,35 +328,9 @@ class RNNNeurons(LectureSlide):
         title = _title(self, "A simple RNN is connections of neurons")
 
         def layers(t: int) -> dict[str, DenseLayer]:
-            made = {
-                "x": DenseLayer(
-                    trace.xs[t],
-                    quantity="x",
-                    label_expr=f"bold(x)^({t + 1})",
-                    theme=th,
-                    direction=RIGHT,
-                    spacing=1.25,
-                    radius=0.34,
-                ),
-                "h": DenseLayer(
-                    trace.h[t],
-                    quantity="y",
-                    label_expr=f"bold(h)^({t + 1})",
-                    theme=th,
-                    direction=RIGHT,
-                    spacing=1.25,
-                    radius=0.34,
-                ),
-                "y": DenseLayer(
-                    trace.y_hat[t],
-                    quantity="o",
-                    label_expr=f"hat(bold(y))^({t + 1})",
-                    theme=th,
-                    direction=RIGHT,
-                    spacing=1.25,
-                    radius=0.34,
-                ),
-            }
+            made = _step_layers(
+                trace, t, th, superscript=True, direction=RIGHT, spacing=1.25, radius=0.34
+            )
             for key, level in (("x", -2.3), ("h", 0.0), ("y", 2.0)):
                 made[key].move_to(LEFT * 1.0 + UP * level)
             self.shown[t + 1] = {k: v.displayed for k, v in made.items()}
@@ -369,10 +342,7 @@ class RNNNeurons(LectureSlide):
             "up. These are the real values of the configured model at t = 1."
         )
         net = layers(0)
-        wires = VGroup(
-            Connections(net["x"], net["h"], color=th.param, theme=th),
-            Connections(net["h"], net["y"], color=th.param, theme=th),
-        )
+        wires = _layer_wires(net, th)
         self.play(FadeIn(title), FadeIn(wires), *[FadeIn(v) for v in net.values()])
 
         self.step(
@@ -529,7 +499,7 @@ class RNNForward(LectureSlide):
             "the softmax: an estimate, hence the hat."
         )
         self.play(FadeIn(title), FadeIn(net), FadeIn(panel), FadeIn(note))
-        strip = None
+        strip = BottomStrip(buff=0.25)
 
         def glyph(key: str, t: int, values: np.ndarray, quantity: str, node) -> VectorGlyph:
             if key == "h":  # a row under the W arrow, which leaves h to the right
@@ -548,28 +518,21 @@ class RNNForward(LectureSlide):
             self.glyphs[(key, t)] = g
             return g
 
-        def show_strip(expr: str, values: np.ndarray | None, quantity: str, suffix: str = ""):
-            nonlocal strip
-            parts = [math(expr, font_size=26, theme=th)]
-            if values is not None:
-                parts.append(
-                    VectorGlyph(
-                        values,
-                        quantity=quantity,
-                        theme=th,
-                        direction="row",
-                        cell_width=0.8,
-                        font_size=18,
-                    )
-                )
+        def show_strip(expr: str, values: np.ndarray, quantity: str, suffix: str = ""):
+            parts = [
+                math(expr, font_size=26, theme=th),
+                VectorGlyph(
+                    values,
+                    quantity=quantity,
+                    theme=th,
+                    direction="row",
+                    cell_width=0.8,
+                    font_size=18,
+                ),
+            ]
             if suffix:
                 parts.append(math(suffix, font_size=26, theme=th))
-            new = VGroup(*parts).arrange(RIGHT, buff=0.3).to_edge(DOWN, buff=0.25)
-            anims = [FadeIn(new, shift=UP * 0.2)]
-            if strip is not None:
-                anims.append(FadeOut(strip))
-            strip = new
-            return anims
+            return strip.show(*parts)
 
         for t in range(T):
             k = t + 1

@@ -76,7 +76,8 @@ def _title(scene: LectureSlide, text: str) -> VGroup:
 
 
 def _fmt(v: float, places: int = 4) -> str:
-    return f"{v:.{places}f}".replace("-", "\u2212")
+    """A value in on-screen math: :func:`format_value` with a typographic minus."""
+    return format_value(v, places).replace("-", "\u2212")
 
 
 # ---------------------------------------------------------------------------------------
@@ -322,7 +323,7 @@ class LSTMBackwardFlow(LectureSlide):
             self.step(notes)
             new_strip = self._strip(key, ex.at(key))
             glyph = self._delta_glyph(cell, key, ex.at(key))
-            pulses = [back_pulse(self._wire(cell, w), err) for w in wires]
+            pulses = [back_pulse(cell.wires[w], err) for w in wires]
             self.play(
                 *pulses,
                 *extra,
@@ -372,8 +373,8 @@ class LSTMBackwardFlow(LectureSlide):
             "how LSTMs keep gradients from vanishing."
         )
         self.play(
-            back_pulse(self._wire(cell, "c_out"), err, width=9),
-            back_pulse(self._wire(cell, "mul_f_out"), err, width=9),
+            back_pulse(cell.wires["c_out"], err, width=9),
+            back_pulse(cell.wires["mul_f_out"], err, width=9),
             Create(self.highway),
             FadeIn(hv),
         )
@@ -420,9 +421,6 @@ class LSTMBackwardFlow(LectureSlide):
         new_strip.to_edge(DOWN, buff=0.2)
         self.bias_glyphs = {g: biases[k] for k, g in enumerate("zifo")}
         self.play(FadeOut(strip), FadeIn(new_strip, shift=UP * 0.2))
-
-    def _wire(self, cell: LSTMCell, key: str) -> VMobject:
-        return cell.wires[key]
 
     def _delta_glyph(self, cell: LSTMCell, key: str, values: np.ndarray) -> VectorGlyph:
         glyph = cell.make_glyph(DELTA_ANCHOR[key], values)
@@ -491,7 +489,6 @@ class VanishingExploding(LectureSlide):
         legend = VGroup()
 
         def entry(colour: str, text: str, dashed: bool = False) -> VGroup:
-            line = (DashedLine if dashed else VMobject)()
             if dashed:
                 line = DashedLine(ORIGIN, RIGHT * 0.6, color=ManimColor(colour), stroke_width=4)
             else:

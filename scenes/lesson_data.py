@@ -9,6 +9,7 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -272,7 +273,6 @@ class CliffData:
     w: np.ndarray  # (n,)
     b: np.ndarray  # (m,)
     loss: np.ndarray  # (m, n): loss[j, i] at (w[i], b[j])
-    cliff_b: float
     plain: DescentPath
     clipped: DescentPath
     threshold: float
@@ -280,13 +280,12 @@ class CliffData:
     gradient: np.ndarray  # (2,) at the cliff step, before clipping
     norm_clipped: np.ndarray
     value_clipped: np.ndarray
-    # A mesh whose rows follow the cliff, for drawing: mesh_*[i, r] at column w[i]; rows
-    # below the cliff run from b_range[0] up to it, rows above from it to b_range[1], so
-    # the wall is one clean row of faces instead of a staircase across grid cells.
-    mesh_w: np.ndarray  # (n, 2 * rows)
+    # A drawing mesh that follows the cliff (see :func:`cliff_mesh`): mesh_*[i, r] is row r
+    # of column i, rows placed at equal arc length along each column's loss profile.
+    mesh_w: np.ndarray  # (columns, rows)
     mesh_b: np.ndarray
     mesh_loss: np.ndarray
-    cliff_line: np.ndarray  # (n,) the cliff's b at each w[i]
+    cliff_line: np.ndarray  # (columns,) the cliff's b in each column
 
 
 def cliff_mesh(
@@ -326,7 +325,10 @@ def cliff_mesh(
     return W, B, L, cliff_b
 
 
+@cache
 def cliff_data(n: int = 61, w_range=(3.0, 6.5), b_range=(-4.0, -1.0)) -> CliffData:
+    """Everything the clipping scene and figures draw (about a second to compute, so it is
+    computed once per process; its arrays are read-only because callers share them)."""
     demo = CliffDemo()
     plain, clipped = demo.paths()
     w = np.linspace(*w_range, n)
@@ -338,11 +340,10 @@ def cliff_data(n: int = 61, w_range=(3.0, 6.5), b_range=(-4.0, -1.0)) -> CliffDa
     g = np.array([float(dw), float(db)])
     norm_clipped, _ = clip_by_global_norm(g, demo.threshold)
     value_clipped = clip_by_value(g, demo.threshold)
-    return CliffData(
+    data = CliffData(
         w,
         b,
         loss,
-        find_cliff(w=demo.w0),
         plain,
         clipped,
         demo.threshold,
@@ -352,6 +353,11 @@ def cliff_data(n: int = 61, w_range=(3.0, 6.5), b_range=(-4.0, -1.0)) -> CliffDa
         np.asarray(value_clipped),
         *cliff_mesh(np.linspace(*w_range, 41), b_range),
     )
+    for part in (data, plain, clipped):
+        for value in vars(part).values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+    return data
 
 
 def clipping_histories() -> tuple[TrainHistory, TrainHistory]:

@@ -24,6 +24,8 @@ from manim import (
     Axes,
     Circle,
     CurvedArrow,
+    FadeIn,
+    FadeOut,
     Line,
     ManimColor,
     RoundedRectangle,
@@ -38,6 +40,7 @@ from .theme import Theme, current_theme
 
 __all__ = [
     "MatrixGlyph",
+    "BottomStrip",
     "back_pulse",
     "BlockChain",
     "FunctionGraph",
@@ -109,6 +112,28 @@ class MatrixGlyph(VGroup):
     @property
     def displayed(self) -> list[list[str]]:
         return [row.displayed for row in self.rows]
+
+
+class BottomStrip:
+    """The line along the bottom edge that states the current equation: each :meth:`show`
+    puts up a new line (parts arranged left to right, shrunk to ``max_width`` when wider)
+    and takes the previous one down. ``current`` is the line on screen, or ``None``."""
+
+    def __init__(self, *, buff: float = 0.3, max_width: float = 13.4) -> None:
+        self.buff = buff
+        self.max_width = max_width
+        self.current: VGroup | None = None
+
+    def show(self, *parts) -> list[Animation]:
+        """The animations that replace the current line by ``parts``."""
+        new = VGroup(*parts).arrange(RIGHT, buff=0.3).to_edge(DOWN, buff=self.buff)
+        if new.width > self.max_width:
+            new.scale_to_fit_width(self.max_width)
+        anims: list[Animation] = [FadeIn(new, shift=UP * 0.2)]
+        if self.current is not None:
+            anims.append(FadeOut(self.current))
+        self.current = new
+        return anims
 
 
 def back_pulse(
