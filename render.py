@@ -310,7 +310,7 @@ def _scene_config_from_dict(data: dict):
 
 def _install_slides(out: Path, tmp: Path, name: str, scene_id: str, digest: str) -> None:
     """Move a scene's manim-slides data from its temporary folder into ``out/slides``,
-    rewriting the absolute paths manim-slides records, and write its JSON atomically."""
+    rewriting the paths manim-slides records, and write its JSON atomically."""
     src_json = tmp / SLIDES_DIR / f"{name}.json"
     if not src_json.exists():
         return
@@ -325,10 +325,13 @@ def _install_slides(out: Path, tmp: Path, name: str, scene_id: str, digest: str)
         except OSError:  # a concurrent run installed the same files first
             shutil.rmtree(staged, ignore_errors=True)
     data = json.loads(src_json.read_text())
+    # manim-slides reads these paths relative to the folder that holds ``slides/``, so they
+    # work whether ``out`` was given as a relative or an absolute path, and if it is moved.
+    relative_dir = files_dir.relative_to(out)
     for slide in data["slides"]:
         for key in ("file", "rev_file"):
             if slide.get(key):
-                slide[key] = str(files_dir / Path(slide[key]).name)
+                slide[key] = str(relative_dir / Path(slide[key]).name)
     atomic_write_bytes(slides_root / f"{name}.json", json.dumps(data, indent=2).encode())
     for stale in files_dir.parent.glob(f"{scene_id}-*"):  # earlier versions of this scene
         if stale != files_dir and stale.name[len(scene_id) + 1 :].isalnum():
@@ -718,7 +721,6 @@ def figures(out, fmt, theme, lecture) -> None:
     import io
 
     from scenes.figures import FIGURES
-
     from scenes.kit.theme import get_theme
 
     _check_writable(out)
