@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core
 
-.PHONY: setup system-deps slides revealjs test test-slow test-all bench figures lint clean
+.PHONY: setup system-deps slides revealjs test test-slow test-all bench figures lint lock clean
 
 setup: $(STAMP)
 
@@ -33,25 +33,48 @@ system-deps:
 	  exit 1; \
 	fi
 
-$(STAMP): pyproject.toml | system-deps
+$(STAMP): pyproject.toml constraints.txt | system-deps
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
 	  { echo "rnn-slides: Python >= 3.11 is needed; set PYTHON=/path/to/python3.11 and rerun"; exit 1; }
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) || \
 	  { echo "rnn-slides: could not create $(VENV); install the venv module (Debian: apt-get install python3-venv)"; exit 1; }
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c constraints.txt --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
-# The default lecture deck: every lecture, light theme, 480p, exported as HTML
-# (self-contained and offline when `make revealjs` has fetched reveal.js).
-slides: setup
-	$(PY) render.py deck --all --to html -q l $(if $(wildcard node_modules/reveal.js/dist/reveal.js),--offline,)
-	@[ -d node_modules/reveal.js ] || echo "rnn-slides: this deck loads reveal.js from a CDN; run 'make revealjs' once for an offline deck"
+# Refresh constraints.txt (the versions every `make setup` installs, tested by CI) from what
+# the registry serves today: a throw-away venv, an unconstrained install, a freeze.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -q --upgrade pip
+	.lock-venv/bin/python -m pip install -q -e '.[test]'
+	{ echo "# Versions installed by make setup (pip -c). Refresh with: make lock"; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable --all | grep -v '^setuptools==' | sort -f; } > constraints.txt
+	rm -rf .lock-venv
+	@echo "rnn-slides: constraints.txt refreshed; run make test before committing it"
+
+# The default lecture deck: every lecture, light theme, 480p, a self-contained HTML file that
+# works with no network (reveal.js is fetched once from the npm registry, as cairo comes from
+# apt). `make slides OFFLINE=0` writes a deck that loads reveal.js from a CDN instead.
+OFFLINE ?= 1
+REVEALJS := node_modules/reveal.js/dist/reveal.js
+slides: setup $(if $(filter 1,$(OFFLINE)),$(REVEALJS),)
+	$(PY) render.py deck --all --to html -q l $(if $(filter 1,$(OFFLINE)),--offline,)
 
 # A local reveal.js (the version manim-slides 5.7 uses) for offline HTML decks.
-revealjs:
-	@command -v npm >/dev/null || { echo "rnn-slides: npm is needed (apt-get install npm), or download reveal.js 6.0.1 into node_modules/reveal.js"; exit 1; }
-	npm install --no-save --no-audit --no-fund reveal.js@6.0.1
+revealjs: $(REVEALJS)
+
+$(REVEALJS):
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "rnn-slides: npm is needed once to fetch reveal.js for an offline deck."; \
+	  echo "  install it (Debian/Ubuntu: sudo apt-get install -y npm; macOS: brew install node), then rerun,"; \
+	  echo "  or run 'make slides OFFLINE=0' for a deck that loads reveal.js from a CDN."; \
+	  exit 1; }
+	npm install --no-save --no-audit --no-fund --loglevel=error reveal.js@6.0.1 || { \
+	  echo "rnn-slides: 'npm install reveal.js@6.0.1' failed (no registry access?);"; \
+	  echo "  rerun when online, or run 'make slides OFFLINE=0' for a deck that loads reveal.js from a CDN."; \
+	  exit 1; }
 
 test: setup
 	$(PY) -m pytest -q
