@@ -5,12 +5,18 @@ Themes are plain frozen dataclasses; the *active* theme is looked up at call tim
 with :func:`current_theme`, never bound at import time, so switching the theme
 (``use_theme("dark")``) changes every component built afterwards.
 
+One type scale serves the whole deck (:data:`TYPE`): every font size a scene uses comes
+from it, so a title, a label or a number has the same size in every lecture and nothing a
+student must read is smaller than 2% of the frame height.
+
 Example
 -------
->>> from scenes.kit.theme import current_theme, use_theme
+>>> from scenes.kit.theme import TYPE, current_theme, use_theme
 >>> with use_theme("dark"):
 ...     current_theme().background
 '#14161B'
+>>> TYPE.title, TYPE.number
+(40, 24)
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "TypeScale",
+    "TYPE",
     "Theme",
     "LIGHT",
     "DARK",
@@ -31,6 +39,53 @@ __all__ = [
     "use_theme",
     "set_theme",
 ]
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """Font sizes of the deck, in manim font units at the default frame (8 units high).
+
+    Plain text (``Text``, DejaVu Sans) and Typst math do not draw the same height at the
+    same font size: Typst glyphs come out about 0.73x as tall, so math has its own, larger
+    sizes. Measured heights (scene units) at these sizes: a title's capitals 0.40, a text
+    label's capitals 0.28 (x-height 0.22), value-cell digits 0.25, math ``bold(x)^t`` at
+    ``math`` 0.27, a ``sigma`` in a gate at ``symbol`` 0.17. ``min_height`` is the floor
+    for anything a student must read: 2% of the frame height (about 22 px at 1080p).
+
+    A layout that does not fit at these sizes adapts (fewer cells with a note, wrapping,
+    a scaled diagram with its text rebuilt at these sizes), it never shrinks the type.
+    """
+
+    title: int = 40  # slide title (Text)
+    heading: int = 32  # panel headings, captions that name a figure (Text)
+    label: int = 28  # text labels on a figure: names, legends, axis titles (Text)
+    note: int = 24  # small print that still must be read: ticks, "cells 1-4 of 6" (Text)
+    number: int = 24  # numbers in value cells (mono Text)
+    math: int = 32  # math labels on a figure: x^t, W, c^(t-1) (Typst)
+    equation: int = 30  # the equation strip at the bottom (Typst)
+    symbol: int = 36  # sigma / tanh inside gate boxes, big operators (Typst)
+    min_height: float = 0.16  # smallest height (scene units) of any readable element
+    # Zones of every slide (scene units, frame 14.22 x 8): the title band at the top, the
+    # equation strip at the bottom, the figure fills what is between.
+    title_buff: float = 0.25  # title top edge below the frame top
+    title_band: float = 0.95  # the title zone's height, from the frame top
+    strip_band: float = 1.5  # the equation strip's height, from the frame bottom
+    margin: float = 0.3  # side margin of the figure zone
+
+    def figure_zone(
+        self, frame_width: float = 128 / 9, frame_height: float = 8.0
+    ) -> tuple[float, float, float, float]:
+        """(left, right, bottom, top) of the figure zone between title and equation strip."""
+        half_w, half_h = frame_width / 2, frame_height / 2
+        return (
+            -half_w + self.margin,
+            half_w - self.margin,
+            -half_h + self.strip_band,
+            half_h - self.title_band,
+        )
+
+
+TYPE = TypeScale()
 
 
 @dataclass(frozen=True)
