@@ -64,13 +64,14 @@ def polish_html(text: str, *, title: str) -> str:
 
 def external_assets(text: str) -> list[str]:
     """URLs of scripts, stylesheets and media the deck would load from the network."""
+    url = r"[\"']?((?:https?:)?//[^\"' >]+)"
     found = re.findall(
-        r"<(?:script|link|img|video|source)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?((?:https?:)?//[^\"' >]+)",
+        r"<(?:script|link|img|video|source)\b[^>]*?\b(?:src|href)\s*=\s*" + url,
         text,
         flags=re.IGNORECASE,
     )
     found += re.findall(
-        r"\bdata-background-(?:video|image)\s*=\s*[\"']?((?:https?:)?//[^\"' >]+)",
+        r"\bdata-background-(?:video|image)\s*=\s*" + url,
         text,
         flags=re.IGNORECASE,
     )
@@ -104,7 +105,10 @@ def _set_reveal_setting(text: str, key: str, value: str) -> str:
         return new
     # Not in the template: add it as the first setting.
     return re.sub(
-        r"Reveal\.initialize\(\s*\{", lambda m: f"{m.group(0)}\n        {key}: {value},", text, 1
+        r"Reveal\.initialize\(\s*\{",
+        lambda m: f"{m.group(0)}\n        {key}: {value},",
+        text,
+        count=1,
     )
 
 

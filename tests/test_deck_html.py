@@ -40,9 +40,19 @@ def written_deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         version = revealjs.model_fields["reveal_version"].default
         assets = cache / f"revealjs{version}"
         assets.mkdir(parents=True, exist_ok=True)
-        for asset in ("reveal.css", "black.css", "zenburn.css", "reveal.js", "notes.js",
-                      "markdown.js", "highlight.js", "search.js", "zoom.js", "math.js",
-                      "white.css"):
+        for asset in (
+            "reveal.css",
+            "black.css",
+            "zenburn.css",
+            "reveal.js",
+            "notes.js",
+            "markdown.js",
+            "highlight.js",
+            "search.js",
+            "zoom.js",
+            "math.js",
+            "white.css",
+        ):
             (assets / asset).write_text(f"/* {asset} */")
         monkeypatch.setattr(manim_slides_convert, "user_cache_path", lambda _name: cache)
         configs = [_presentation(tmp_path, "a"), _presentation(tmp_path, "b")]
