@@ -3,7 +3,13 @@
 Scenes never type numbers in by hand; they call :func:`lstm_setup` / :func:`rnn_setup`
 with their :class:`SceneConfig` and draw what ``rnn_core`` computes from it.
 ``render.py`` builds a ``SceneConfig`` from the user's TOML file (validated against
-:data:`LIMITS`) and hands it to the scene class before rendering.
+:data:`LIMITS` and :data:`VALUE_LIMIT`), checks with :func:`validate_for_lecture` that the
+weights fit the model each selected lecture draws, and only then renders.
+
+Every problem is a :class:`ConfigError` whose message is one line of at most
+:data:`MAX_MESSAGE` characters naming the file, the key and the fix (values abbreviated).
+This module imports NumPy but neither manim nor ``rnn_core`` at import time, so the render
+engine can validate a config without loading either.
 
 Example
 -------
@@ -16,10 +22,12 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -31,9 +39,14 @@ __all__ = [
     "ModelConfig",
     "SceneConfig",
     "LIMITS",
+    "VALUE_LIMIT",
+    "LECTURE_MODELS",
+    "MAX_MESSAGE",
     "lstm_setup",
     "rnn_setup",
     "model_inputs",
+    "check_model",
+    "validate_for_lecture",
     "ConfigError",
     "ConfigFile",
     "parse_config",
@@ -48,6 +61,22 @@ LIMITS: dict[str, tuple[int, int]] = {
     "n_out": (1, 6),
     "steps": (1, 8),
 }
+# Largest |value| of a configured input or weight: value cells are sized for a sign, three
+# digits and two decimals; 1e308 would be drawn as 309 digits across the frame.
+VALUE_LIMIT = 100.0
+# Which model each lecture's scenes draw (lecture 3 is history: no model of its own).
+LECTURE_MODELS: dict[int, Literal["rnn", "lstm"]] = {1: "rnn", 2: "rnn", 4: "lstm", 5: "lstm"}
+MAX_MESSAGE = 190  # characters; with click's "Error: " the line stays under ~200
+
+Kind = Literal["rnn", "lstm"]
+_KIND_LABEL = {"lstm": "LSTM", "rnn": "simple-RNN"}
+_KIND_ARRAYS = {"lstm": "W_z..W_o R_z..R_o p_i..p_o b_z..b_o", "rnn": "U W V b c"}
+_LSTM_ARRAYS = ("W_z", "W_i", "W_f", "W_o", "R_z", "R_i", "R_f", "R_o")
+_LSTM_ARRAYS += ("p_i", "p_f", "p_o", "b_z", "b_i", "b_f", "b_o")
+_RNN_ARRAYS = ("U", "W", "V", "b", "c")
+_ARRAY_NAMES: dict[str, tuple[str, ...]] = {"lstm": _LSTM_ARRAYS, "rnn": _RNN_ARRAYS}
+_MAX_ARRAY_BYTES = 1 << 20  # a 6x6 float64 matrix is 288 bytes: anything this big is wrong
+_WEIGHTS_FIX = "a weights file is an .npz archive of named arrays: numpy.savez(path, W_z=..., ...)"
 
 
 @dataclass(frozen=True)
@@ -82,32 +111,244 @@ class SceneConfig:
         return dataclasses.replace(self, model=dataclasses.replace(self.model, **changes))
 
 
+# ---------------------------------------------------------------------------------------
+# Messages: one line, short, values abbreviated
+
+
+class ConfigError(ValueError):
+    """A config or weights problem: one line of at most :data:`MAX_MESSAGE` characters
+    naming the file, the key and the fix."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(_one_line(message))
+
+
+def _one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Control characters become spaces; an over-long line loses its middle, so the key
+    (at the start) and the fix (at the end) both survive."""
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return text[: limit - tail - 5] + " ... " + text[-tail:]
+
+
+def _short(value: object, limit: int = 32) -> str:
+    """``repr(value)`` abbreviated in the middle: a 1 MB string stays a few words."""
+    if isinstance(value, bool):
+        return str(value).lower()  # as TOML spells it
+    if isinstance(value, str) and len(value) > 4 * limit:
+        value = value[: 2 * limit] + value[-limit:]  # repr of a huge string costs its size
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", repr(value))
+    if len(text) <= limit:
+        return text
+    head = (limit - 3) * 2 // 3
+    return text[:head] + "..." + text[-(limit - 3 - head) :]
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "AEFHILMNORSX" else "a"  # an LSTM, a simple-RNN
+
+
+def _short_path(path: str | Path, limit: int = 32) -> str:
+    """A file name as the user wrote it, quoted; long paths keep their end (the file name)."""
+    text = str(path)
+    if len(text) > limit:
+        text = "..." + text[-(limit - 3) :]
+    return repr(text)
+
+
+def _suggest(key: str, valid: tuple[str, ...], *, list_valid: bool = True) -> str:
+    """``; did you mean 'x'?``: exact-but-for-case first, then a valid name the key starts
+    with (``V_out`` -> ``V``), then the closest spelling."""
+    low = key.lower()
+    folded = [v for v in valid if v.lower() == low]
+    prefixes = sorted((v for v in valid if low.startswith(v.lower())), key=len, reverse=True)
+    close = folded or prefixes or difflib.get_close_matches(key[:64], valid, n=1, cutoff=0.5)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; valid keys: {', '.join(valid)}" if list_valid else ""
+
+
+# ---------------------------------------------------------------------------------------
+# Inputs and weights
+
+
 def model_inputs(model: ModelConfig, rng: np.random.Generator) -> np.ndarray:
     """The input sequence, (steps, n_in): the configured one or a seeded draw in [-1, 1]."""
     if model.inputs is not None:
         xs = np.asarray(model.inputs, dtype=np.float64)  # (T, M)
         if xs.ndim != 2 or xs.shape[1] != model.n_in:
-            raise ValueError(
+            raise ConfigError(
                 f"model.inputs has shape {xs.shape}; expected (steps, n_in) = (T, {model.n_in})"
             )
         return xs
     return np.round(rng.uniform(-1.0, 1.0, size=(model.steps, model.n_in)), 2)  # (T, M)
 
 
-def _load_npz(path: str, names: list[str]) -> dict[str, np.ndarray]:
+def _expected_shapes(kind: Kind, model: ModelConfig) -> dict[str, tuple[int, ...]]:
+    """The shape of every array of the model (as ``rnn_core``'s ``init`` makes them;
+    tests hold the two in step), computed without importing ``rnn_core``."""
+    M, N, K = model.n_in, model.n_hidden, model.n_out
+    if kind == "rnn":
+        return {"U": (N, M), "W": (N, N), "V": (K, N), "b": (N,), "c": (K,)}
+    shapes: dict[str, tuple[int, ...]] = {}
+    for gate in "zifo":
+        shapes[f"W_{gate}"] = (N, M)
+        shapes[f"R_{gate}"] = (N, N)
+        shapes[f"b_{gate}"] = (N,)
+        if gate != "z":
+            shapes[f"p_{gate}"] = (N,)
+    return {name: shapes[name] for name in _LSTM_ARRAYS}
+
+
+def _read_weights(path: str) -> dict[str, np.ndarray]:
+    """Every array of a weights file as float64, or a one-line :class:`ConfigError`:
+    the file must be an ``.npz`` archive of real, finite numbers within ``VALUE_LIMIT``."""
+    name = _short_path(Path(path).name, 32)  # the config names its folder
     file = Path(path)
-    if not file.is_file():
-        raise ValueError(f"weights file {path!r} does not exist")
-    with np.load(file, allow_pickle=False) as data:
-        missing = [n for n in names if n not in data.files]
-        if missing:
-            raise ValueError(f"weights file {path!r} lacks arrays {missing}; it has {data.files}")
-        try:
-            return {n: np.asarray(data[n], dtype=np.float64) for n in names}
-        except (ValueError, TypeError) as exc:  # object arrays are refused, never unpickled
-            raise ValueError(
-                f"weights file {path!r}: {str(exc).splitlines()[0]}; store plain float arrays"
-            ) from None
+    if not _is_file(file):
+        raise ConfigError(f"weights file {name} does not exist; {_WEIGHTS_FIX}")
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        raise ConfigError(f"weights file {name} cannot be read: {exc.strerror}") from None
+    if head.startswith(b"\x93NUMPY"):
+        raise ConfigError(f"weights file {name} is a single-array .npy file; {_WEIGHTS_FIX}")
+    if not head.startswith(b"PK") or not zipfile.is_zipfile(file):
+        what = (
+            "empty"
+            if not head
+            else "a text file"
+            if _looks_like_text(head)
+            else "not an .npz archive"
+        )
+        raise ConfigError(f"weights file {name} is {what}; {_WEIGHTS_FIX}")
+    arrays: dict[str, np.ndarray] = {}
+    try:
+        with zipfile.ZipFile(file) as archive:
+            big = [i.filename for i in archive.infolist() if i.file_size > _MAX_ARRAY_BYTES]
+        if big:
+            raise ConfigError(
+                f"weights file {name}: array {_short(big[0])} is over 1 MB, far more than a "
+                "slide's model (at most 6 units) needs; is this the right file?"
+            )
+        with np.load(file, allow_pickle=False) as data:
+            for key in data.files:
+                try:
+                    raw = data[key]
+                except ValueError:  # object arrays need pickle, which is never enabled
+                    raw = np.empty(0, dtype=object)
+                arrays[key] = _numeric_array(raw, key, name)
+    except ConfigError:
+        raise
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, RuntimeError):
+        raise ConfigError(
+            f"weights file {name} is a damaged .npz archive; {_WEIGHTS_FIX}"
+        ) from None
+    if not arrays:
+        raise ConfigError(f"weights file {name} holds no arrays; {_WEIGHTS_FIX}")
+    return arrays
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file`` that answers False for names the OS cannot even look up (too long,
+    NUL bytes) instead of raising."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _numeric_array(raw: object, key: str, name: str) -> np.ndarray:
+    """A stored array as float64 if it holds real, finite numbers within ``VALUE_LIMIT``."""
+    where = f"weights file {name}: array {_short(key)}"
+    fix = "weights must be real numeric arrays (float or int)"
+    if not isinstance(raw, np.ndarray):
+        raise ConfigError(f"{where} is not a NumPy array; {_WEIGHTS_FIX}")
+    kind = raw.dtype.kind
+    problem = {
+        "c": f"is complex ({raw.dtype})",
+        "b": "holds booleans",
+        "U": "holds strings",
+        "S": "holds bytes",
+        "O": "holds Python objects",
+    }.get(kind, f"has dtype {raw.dtype}")
+    if kind not in "fiu":
+        raise ConfigError(f"{where} {problem}; {fix}")
+    arr = raw.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ConfigError(f"{where} holds NaN or infinite values; weights must be finite numbers")
+    if arr.size and np.max(np.abs(arr)) > VALUE_LIMIT:
+        raise ConfigError(
+            f"{where} has a value of {_short(float(arr.flat[np.argmax(np.abs(arr))]))}; "
+            f"weights must lie in -{VALUE_LIMIT:g}..{VALUE_LIMIT:g} to fit on a slide"
+        )
+    return arr
+
+
+def _kind_of(arrays: dict[str, np.ndarray]) -> Kind | None:
+    """The model a file's array names belong to (case-insensitively), or None."""
+    names = {n.lower() for n in arrays}
+    lstm = len(names & {n.lower() for n in _LSTM_ARRAYS})
+    rnn = len(names & {n.lower() for n in _RNN_ARRAYS})
+    if not lstm and not rnn:
+        return None
+    return "lstm" if lstm >= rnn else "rnn"
+
+
+def _weights_for(model: ModelConfig, kind: Kind) -> dict[str, np.ndarray]:
+    """The arrays of ``model.weights`` for a ``kind`` model, checked against the model's
+    sizes: known names only, none missing, right shapes. Peephole arrays are optional
+    when peepholes are off (they stay zero)."""
+    assert model.weights is not None
+    name = _short_path(Path(model.weights).name, 32)
+    arrays = _read_weights(model.weights)
+    label = _KIND_LABEL[kind]
+    found = _kind_of(arrays)
+    if found is None:
+        raise ConfigError(
+            f"weights file {name} holds arrays {_short(sorted(arrays), 40)}; expected LSTM "
+            f"arrays ({_KIND_ARRAYS['lstm']}) or simple-RNN arrays ({_KIND_ARRAYS['rnn']})"
+        )
+    if found != kind:
+        raise ConfigError(
+            f"weights file {name} holds {_KIND_LABEL[found]} arrays, not {label} ones; set "
+            "them under [lecture.N.model], N = 1-2 (simple RNN) or 4-5 (LSTM)"
+        )
+    known = _ARRAY_NAMES[kind]
+    for key in arrays:
+        if key not in known:
+            raise ConfigError(
+                f"weights file {name}: unknown {label} array {_short(key)}"
+                f"{_suggest(key, known, list_valid=False)} ({label}: {_KIND_ARRAYS[kind]})"
+            )
+    needed = [n for n in known if model.peepholes or not n.startswith("p_")]
+    missing = [n for n in needed if n not in arrays]
+    if missing:
+        raise ConfigError(
+            f"weights file {name} lacks {label} arrays {' '.join(missing)}; "
+            f"{_article(label)} {label} file holds {_KIND_ARRAYS[kind]}"
+        )
+    shapes = _expected_shapes(kind, model)
+    sizes = f"n_in={model.n_in}, n_hidden={model.n_hidden}"
+    sizes += f", n_out={model.n_out}" if kind == "rnn" else ""
+    for key in needed:
+        if arrays[key].shape != shapes[key]:
+            raise ConfigError(
+                f"weights file {name}: array {key} has shape {arrays[key].shape}, expected "
+                f"{shapes[key]} for {sizes}; make the file and the model sizes agree"
+            )
+    return {key: arrays[key] for key in needed}
 
 
 def lstm_setup(cfg: SceneConfig) -> tuple[LSTMParams, np.ndarray]:
@@ -118,16 +359,8 @@ def lstm_setup(cfg: SceneConfig) -> tuple[LSTMParams, np.ndarray]:
     rng = np.random.default_rng(model.seed)
     params = LSTMParams.init(model.n_in, model.n_hidden, rng, peepholes=model.peepholes)
     if model.weights is not None:
+        loaded = _weights_for(model, "lstm")
         # Peephole arrays are needed only when peepholes are on; off, they stay zero.
-        names = [n for n in LSTMParams.array_names() if model.peepholes or not n.startswith("p_")]
-        loaded = _load_npz(model.weights, names)
-        for name, arr in loaded.items():
-            want = getattr(params, name).shape
-            if arr.shape != want:
-                raise ValueError(
-                    f"weights file {model.weights!r}: array {name} has shape {arr.shape}, "
-                    f"expected {want} for n_in={model.n_in}, n_hidden={model.n_hidden}"
-                )
         zeros = {n: np.zeros(model.n_hidden) for n in ("p_i", "p_f", "p_o") if n not in loaded}
         params = LSTMParams(**loaded, **zeros, peepholes=model.peepholes)
     return params, model_inputs(model, rng)
@@ -141,20 +374,35 @@ def rnn_setup(cfg: SceneConfig) -> tuple[RNNParams, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(model.seed)
     params = RNNParams.init(model.n_in, model.n_hidden, model.n_out, rng)
     if model.weights is not None:
-        names = [f.name for f in dataclasses.fields(RNNParams)]
-        loaded = _load_npz(model.weights, names)
-        for name, arr in loaded.items():
-            want = getattr(params, name).shape
-            if arr.shape != want:
-                raise ValueError(
-                    f"weights file {model.weights!r}: array {name} has shape {arr.shape}, "
-                    f"expected {want} for n_in={model.n_in}, n_hidden={model.n_hidden}, "
-                    f"n_out={model.n_out}"
-                )
-        params = RNNParams(**loaded)
+        params = RNNParams(**_weights_for(model, "rnn"))
     xs = model_inputs(model, rng)
     targets = rng.integers(0, model.n_out, size=xs.shape[0])  # (T,)
     return params, xs, targets
+
+
+def check_model(cfg: SceneConfig, kind: Kind) -> None:
+    """Refuse (:class:`ConfigError`) a config whose weights file or inputs do not fit a
+    ``kind`` model ("lstm" or "rnn"). Reads the weights file; imports neither manim nor
+    ``rnn_core``."""
+    model = cfg.model
+    if model.inputs is not None:
+        model_inputs(model, np.random.default_rng(0))  # shape against n_in
+    if model.weights is not None:
+        _weights_for(model, kind)
+
+
+def validate_for_lecture(cfg: SceneConfig, lecture: int, source: str | None = None) -> None:
+    """Refuse, before anything renders, a config that lecture ``lecture``'s scenes cannot
+    draw: e.g. simple-RNN weights given to the LSTM lectures. ``source`` (the config file)
+    starts the message."""
+    kind = LECTURE_MODELS.get(lecture)
+    if kind is None:
+        return
+    try:
+        check_model(cfg, kind)
+    except ConfigError as exc:
+        prefix = f"{_short_path(source)}: " if source else ""
+        raise ConfigError(f"{prefix}lecture {lecture}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -173,10 +421,19 @@ _MODEL_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 TOP_KEYS = ("theme", "model", "lecture")
 LECTURE_KEYS = ("theme", "model")
+_TOML_TYPE = {
+    "int": "integer",
+    "float": "float",
+    "str": "string",
+    "bool": "boolean",
+    "list": "array",
+    "dict": "table",
+}
 
 
-class ConfigError(ValueError):
-    """A config file problem, with a one-line message naming the key and the fix."""
+def _type_name(value: object) -> str:
+    name = type(value).__name__
+    return _TOML_TYPE.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -191,18 +448,50 @@ class ConfigFile:
         return self.lectures.get(lecture, self.default)
 
 
-def _suggest(key: str, valid: tuple[str, ...]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; valid keys: {', '.join(valid)}"
-    return hint
-
-
 def _check_keys(table: dict, valid: tuple[str, ...], where: str) -> None:
     for key in table:
         if key not in valid:
-            raise ConfigError(f"unknown key {where}{key!r}{_suggest(key, valid)}")
+            raise ConfigError(f"unknown key {where}{_short(key)}{_suggest(str(key), valid)}")
+
+
+def _require_table(value: object, where: str, header: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{where} must be a table ({header}), got {_type_name(value)} {_short(value)}"
+        )
+    return value
+
+
+def _inputs_from(value: list, where: str) -> tuple[tuple[float, ...], ...]:
+    """Explicit inputs: a non-empty list of rows of real numbers (TOML booleans and strings
+    refused: Python's bools are ints) within +-VALUE_LIMIT, all rows the same length."""
+    example = "e.g. inputs = [[0.5, -0.2, 0.1], [0.0, 0.8, -0.4]]"
+    if not value or not all(isinstance(row, list) for row in value):
+        raise ConfigError(
+            f"{where}inputs must be a list of steps, each a list of numbers; {example}"
+        )
+    rows = []
+    for t, row in enumerate(value):
+        for m, x in enumerate(row):
+            key = f"{where}inputs[{t}][{m}]"
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise ConfigError(
+                    f"{key} must be a number, got {_type_name(x)} {_short(x)}; write plain "
+                    "numbers like 0.5 (no quotes, no true/false)"
+                )
+            if not np.isfinite(x) or abs(x) > VALUE_LIMIT:
+                raise ConfigError(
+                    f"{key} = {_short(x)} is outside -{VALUE_LIMIT:g}..{VALUE_LIMIT:g} "
+                    "(larger or non-finite numbers do not fit on a slide)"
+                )
+        rows.append(tuple(float(x) for x in row))
+    widths = sorted({len(row) for row in rows})
+    if len(widths) > 1 or widths[0] == 0:
+        raise ConfigError(
+            f"{where}inputs rows have {', '.join(map(str, widths[:4]))} numbers; every step "
+            "needs n_in numbers"
+        )
+    return tuple(rows)
 
 
 def _model_from_table(table: dict, base: ModelConfig, where: str, root: Path) -> ModelConfig:
@@ -212,36 +501,28 @@ def _model_from_table(table: dict, base: ModelConfig, where: str, root: Path) ->
         want = _MODEL_TYPES[key]
         ok = isinstance(value, want) and not (want is int and isinstance(value, bool))
         if not ok:
+            wanted = want.__name__ if isinstance(want, type) else want
             raise ConfigError(
-                f"{where}{key} must be {want.__name__ if isinstance(want, type) else want}, "
-                f"got {type(value).__name__} {value!r}"
+                f"{where}{key} must be {wanted}, got {_type_name(value)} {_short(value)}"
             )
         if key in LIMITS:
             lo, hi = LIMITS[key]
             if not lo <= value <= hi:
                 raise ConfigError(
-                    f"{where}{key} = {value} is outside the range {lo}..{hi} "
-                    "(larger diagrams are not legible on a slide)"
-                    if key != "seed"
-                    else f"{where}{key} = {value} is outside the range {lo}..{hi}"
+                    f"{where}{key} = {_short(value)} is outside the range {lo}..{hi}"
+                    + (" (larger diagrams are not legible on a slide)" if key != "seed" else "")
                 )
         if key == "inputs":
-            try:
-                arr = np.asarray(value, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise ConfigError(f"{where}inputs must be a list of lists of numbers") from None
-            if arr.ndim != 2 or not np.all(np.isfinite(arr)):
-                raise ConfigError(
-                    f"{where}inputs must be a list of steps, each a list of n_in finite numbers, "
-                    f"got shape {arr.shape}"
-                )
-            value = tuple(tuple(float(v) for v in row) for row in arr)
+            value = _inputs_from(value, where)
         if key == "weights":
             path = Path(value)
             if not path.is_absolute():
                 path = root / path
-            if not path.is_file():
-                raise ConfigError(f"{where}weights file {str(path)!r} does not exist")
+            if not _is_file(path):
+                raise ConfigError(
+                    f"{where}weights file {_short_path(value)} does not exist (paths are "
+                    "relative to the config file)"
+                )
             value = str(path)
         changes[key] = value
     model = dataclasses.replace(base, **changes)
@@ -259,9 +540,11 @@ def _model_from_table(table: dict, base: ModelConfig, where: str, root: Path) ->
 
 
 def _theme_from(value: object, where: str) -> str:
-    if value not in THEME_NAMES:
-        raise ConfigError(f"{where}theme must be one of {', '.join(THEME_NAMES)}, got {value!r}")
-    return str(value)
+    if not isinstance(value, str) or value not in THEME_NAMES:
+        raise ConfigError(
+            f"{where}theme must be one of {', '.join(THEME_NAMES)}, got {_short(value)}"
+        )
+    return value
 
 
 def parse_config(data: dict, *, root: Path | None = None, source: str | None = None) -> ConfigFile:
@@ -269,58 +552,48 @@ def parse_config(data: dict, *, root: Path | None = None, source: str | None = N
     root = root or Path.cwd()
     _check_keys(data, TOP_KEYS, "")
     theme = _theme_from(data.get("theme", "light"), "")
-    model_table = data.get("model", {})
-    if not isinstance(model_table, dict):
-        raise ConfigError("model must be a table: [model]")
+    model_table = _require_table(data.get("model", {}), "model", "[model]")
     model = _model_from_table(model_table, ModelConfig(), "model.", root)
     default = SceneConfig(theme=theme, model=model)
     lectures: dict[int, SceneConfig] = {}
     lecture_tables = data.get("lecture", {})
     if not isinstance(lecture_tables, dict):
-        raise ConfigError("lecture must be a table of tables: [lecture.4.model]")
+        raise ConfigError(
+            f"lecture must be a table of tables ([lecture.4], [lecture.4.model]), got "
+            f"{_type_name(lecture_tables)} {_short(lecture_tables)}"
+        )
     for number, table in lecture_tables.items():
-        if not str(number).isdigit() or not 1 <= int(number) <= 5:
-            raise ConfigError(f"lecture.{number}: lectures are numbered 1..5")
+        if not re.fullmatch(r"[1-5]", str(number)):
+            raise ConfigError(f"lecture.{_short(number)[1:-1]}: lectures are numbered 1..5")
         where = f"lecture.{number}."
-        if not isinstance(table, dict):
-            raise ConfigError(f"{where[:-1]} must be a table")
+        _require_table(table, f"lecture.{number}", f"[lecture.{number}]")
         _check_keys(table, LECTURE_KEYS, where)
         lecture_theme = _theme_from(table.get("theme", theme), where)
-        lecture_model = _model_from_table(table.get("model", {}), model, where + "model.", root)
+        own_model = _require_table(
+            table.get("model", {}), f"{where}model", f"[lecture.{number}.model]"
+        )
+        lecture_model = _model_from_table(own_model, model, where + "model.", root)
         lectures[int(number)] = SceneConfig(theme=lecture_theme, model=lecture_model)
-    config = ConfigFile(default=default, lectures=lectures, source=source)
-    _check_weights(config)
-    return config
+        if "weights" in own_model:  # weights set for this lecture must fit its model
+            _check_weights(lectures[int(number)], f"{where}model.", LECTURE_MODELS.get(int(number)))
+    _check_weights(default, "model.", None)
+    return ConfigFile(default=default, lectures=lectures, source=source)
 
 
-def _check_weights(config: ConfigFile) -> None:
-    """Open every weights file now, so a bad one fails before any rendering starts."""
-    for scene_config in [config.default, *config.lectures.values()]:
-        if scene_config.model.weights is None:
-            continue
-        path = scene_config.model.weights
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                names = set(data.files)
-        except (OSError, ValueError, zipfile.BadZipFile) as exc:
-            raise ConfigError(
-                f"weights file {path!r} is not a NumPy .npz archive of plain arrays "
-                f"({str(exc).splitlines()[0]}); save it with numpy.savez"
-            ) from None
-        if not isinstance(names, set) or not names:
-            raise ConfigError(f"weights file {path!r} holds no arrays; save it with numpy.savez")
-        try:
-            if {"W_z", "R_z"} <= names:
-                lstm_setup(scene_config)
-            elif {"U", "W", "V"} <= names:
-                rnn_setup(scene_config)
-            else:
-                raise ValueError(
-                    f"weights file {scene_config.model.weights!r} holds {sorted(names)}; expected "
-                    "LSTM arrays (W_z, R_z, ...) or simple-RNN arrays (U, W, V, b, c)"
-                )
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from None
+def _check_weights(scene_config: SceneConfig, where: str, kind: Kind | None) -> None:
+    """Open a weights file now, so a bad one fails before any rendering starts. Without a
+    ``kind`` (the shared [model], used by lectures of both models) the file's array names
+    decide which model it is checked as; :func:`validate_for_lecture` checks it against
+    each selected lecture later."""
+    model = scene_config.model
+    if model.weights is None:
+        return
+    try:
+        if kind is None:
+            kind = _kind_of(_read_weights(model.weights)) or "lstm"
+        check_model(scene_config, kind)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}{exc}") from None  # "lecture.4.model.weights file ..."
 
 
 def load_config(path: str | Path) -> ConfigFile:
@@ -328,12 +601,23 @@ def load_config(path: str | Path) -> ConfigFile:
     import tomllib
 
     file = Path(path)
+    name = _short_path(file)
     try:
-        text = file.read_text(encoding="utf-8")
+        raw = file.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {str(file)!r}: {exc.strerror}") from None
+        raise ConfigError(f"cannot read config file {name}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM (some Windows editors) is harmless
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {name} is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8 TOML"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {str(file)!r} is not valid TOML: {exc}") from None
-    return parse_config(data, root=file.parent, source=str(file))
+        raise ConfigError(f"config file {name} is not valid TOML: {exc}") from None
+    try:
+        return parse_config(data, root=file.parent, source=str(file))
+    except ConfigError as exc:
+        raise ConfigError(f"{name}: {exc}") from None
