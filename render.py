@@ -693,6 +693,39 @@ def still(scene_id, step, output, quality, theme, config_path, seed) -> None:
 
 
 @cli.command()
+@click.argument("ids", nargs=-1)
+@lecture_option
+@click.option("--all", "all_", is_flag=True, help="Every scene of every lecture.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config file.")
+@click.option("--theme", type=click.Choice(["light", "dark"]), help="Override the config's theme.")
+@friendly
+def check(ids, lecture, all_, config_path, theme) -> None:
+    """Check the layout at the end of every step: overlapping labels, numbers outside their
+    cells, text under 2% of the frame height, wires through text, parts outside the frame.
+    Prints a table (scene, step, problem, parts); exits 1 when anything is wrong.
+
+    \b
+    Examples:
+      rnn-slides check lstm-circuit
+      rnn-slides check --all --config examples/config.toml --theme dark
+    """
+    from scenes.kit.lint import check_scene, format_table
+
+    chosen = _select(ids, lecture, all_)
+    resolve = _load_config(config_path, theme, None)
+    problems = []
+    for info in chosen:
+        found = check_scene(info.cls, resolve(info.lecture))
+        click.echo(f"{info.id}: {len(found) or 'no'} problem{'s' * (len(found) != 1)}", err=True)
+        problems += found
+    if problems:
+        click.echo(format_table(problems))
+        click.echo(f"{len(problems)} problems in {len({p.scene for p in problems})} scenes")
+        sys.exit(1)
+    click.echo(f"{len(chosen)} scenes checked: no layout problems")
+
+
+@cli.command()
 @click.option(
     "-o",
     "--out",

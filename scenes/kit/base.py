@@ -29,6 +29,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 
 from .config import SceneConfig
+from .lint import Problem, lint_mobjects, tag_parts
 from .theme import Theme, get_theme, set_theme
 
 __all__ = ["LectureSlide", "StepRecord", "out_of_frame"]
@@ -66,6 +67,8 @@ class StepRecord:
     index: int  # 1-based, as lecturers count slides
     notes: str
     out_of_frame: list[str] = field(default_factory=list)
+    # Layout problems at the end of the step (scenes.kit.lint), when the scene is linted.
+    layout: list[Problem] = field(default_factory=list)
 
 
 class LectureSlide(Slide):
@@ -83,6 +86,8 @@ class LectureSlide(Slide):
     lecture: ClassVar[int] = 0
     scene_config: ClassVar[SceneConfig] = SceneConfig()
     capture_step: ClassVar[int | None] = None
+    # Run the layout lint at the end of every step (``rnn-slides check`` and the tests do).
+    lint_layout: ClassVar[bool] = False
     # Reversed clips are only for stepping backwards in manim-slides' own player; decks
     # (HTML, PPTX, PDF) never use them, and they double the render time.
     skip_reversing: ClassVar[bool] = True
@@ -91,15 +96,21 @@ class LectureSlide(Slide):
 
     @classmethod
     def configured(
-        cls, scene_config: SceneConfig, *, capture_step: int | None = None
+        cls,
+        scene_config: SceneConfig,
+        *,
+        capture_step: int | None = None,
+        lint: bool | None = None,
     ) -> type[LectureSlide]:
-        """A subclass of this scene bound to ``scene_config`` (the class itself is untouched)."""
+        """A subclass of this scene bound to ``scene_config`` (the class itself is untouched);
+        ``lint`` turns the layout lint at the end of each step on or off."""
         return type(
             cls.__name__,
             (cls,),
             {
                 "scene_config": scene_config,
                 "capture_step": capture_step,
+                "lint_layout": cls.lint_layout if lint is None else lint,
                 "__module__": cls.__module__,
                 "__qualname__": cls.__qualname__,
             },
@@ -112,6 +123,13 @@ class LectureSlide(Slide):
         self.camera.background_color = ManimColor(self.theme.background)
         self.steps: list[StepRecord] = []
         self.captured_frame: np.ndarray | None = None
+
+    def add(self, *mobjects: Mobject) -> LectureSlide:
+        # Components are whole when they are first added; manim may later dissolve them into
+        # loose groups, so the lint notes their cells and part names now.
+        if self.lint_layout:
+            tag_parts(mobjects, scene=self)
+        return super().add(*mobjects)
 
     # Click steps ---------------------------------------------------------------------------
     def step(self, notes: str) -> None:
@@ -132,6 +150,11 @@ class LectureSlide(Slide):
             f"{type(m).__name__} at {np.round(m.get_center(), 2).tolist()}"
             for m in out_of_frame(self.mobjects)
         ]
+        if self.lint_layout:
+            record.layout = [
+                Problem(p.kind, p.parts, p.detail, scene=self.scene_id, step=record.index)
+                for p in lint_mobjects(self.mobjects, scene=self)
+            ]
         if self.capture_step is not None and record.index == self.capture_step:
             self.renderer.update_frame(self, ignore_skipping=True)
             self.captured_frame = np.array(self.renderer.get_frame())
