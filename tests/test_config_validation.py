@@ -469,8 +469,8 @@ def test_rnn_weights_for_lstm_lecture_refused_before_any_render(tmp_path: Path) 
     out = tmp_path / "out"
     args = ("--config", str(config), "-q", "l", "-o", str(out))
     result = run("render", RNN_SCENE, LSTM_SCENE, *args)
-    assert_cli_refusal(result, "cfg.toml", "lecture 4", "rnn.npz", "simple-RNN")
     assert no_outputs(out), sorted(out.rglob("*"))
+    assert_cli_refusal(result, "cfg.toml", "lecture 4", "rnn.npz", "simple-RNN")
 
 
 def test_still_and_deck_validate_the_lecture_first(tmp_path: Path) -> None:
