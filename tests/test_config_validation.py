@@ -170,6 +170,18 @@ def test_arrays_under_unknown_names_are_refused_with_the_nearest_name(
     assert f"'{extra}'" in message and suggestion in message and "w.npz" in message, message
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [np.array(["trained on weather"]), np.array([True, False]), np.array([{"a": 1}], dtype=object)],
+    ids=["str", "bool", "object"],
+)
+def test_non_numeric_arrays_under_other_names_are_refused(tmp_path: Path, extra) -> None:
+    """Extra arrays next to complete weights (notes, masks, metadata) are not ignored."""
+    np.savez(tmp_path / "w.npz", **lstm_arrays(), notes=extra)
+    message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'w.npz'\n"))
+    assert "w.npz" in message and "'notes'" in message, message
+
+
 def test_shared_weights_with_an_unknown_name_are_refused(tmp_path: Path) -> None:
     data = rnn_arrays()
     data["V_out"] = data.pop("V")
