@@ -1,49 +1,34 @@
 """rnn-slides: render the RNN/LSTM lecture scenes as videos, stills, figures and decks.
 
 ``python render.py ...`` and the console script ``rnn-slides ...`` are the same click
-group. This module selects scenes through ``scenes.registry`` and drives manim; it never
-builds mobjects itself. Outputs are written atomically (a temporary file, then a rename),
-and a content hash of everything that changes a scene's pixels decides what to re-render.
+group. This module is the command line only: it selects scenes through ``scenes.registry``,
+resolves the user's config and hands the work to the build engine (``scenes.engine``:
+content hash, manifest, worker pool, atomic installs). Importing it loads neither manim
+nor the scenes, and nothing POSIX-only: ``import render`` works on Windows too.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import functools
-import hashlib
 import importlib.metadata
-import inspect
-import json
+import io
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import traceback
-import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict
-from multiprocessing import get_context
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from scenes import engine
+from scenes.engine import FORMATS, QUALITIES, VERSION, RenderSettings
+
 __all__ = ["cli"]
 
-VERSION = "0.1.0"
-QUALITIES = {  # flag -> (pixel width, height, frame rate)
-    "l": (854, 480, 15),
-    "m": (1280, 720, 30),
-    "h": (1920, 1080, 60),
-    "k": (3840, 2160, 60),
-}
-FORMATS = ("mp4", "webm", "mov", "gif")
 DECK_FORMATS = ("html", "pptx", "pdf")
 ROOT = Path(__file__).resolve().parent
-SLIDES_DIR = "slides"  # under the output folder: manim-slides data for decks
 
 
 class UserError(click.ClickException):
@@ -116,7 +101,7 @@ def _select(ids: tuple[str, ...], lecture: int | None, all_: bool) -> list:
 
 
 def _load_config(path: str | None, theme: str | None, seed: int | None):
-    from scenes.kit.config import ConfigFile, SceneConfig, load_config
+    from scenes.kit.config import ConfigFile, SceneConfig, load_config, validate_for_lecture
 
     config = load_config(path) if path else ConfigFile(default=SceneConfig(), lectures={})
 
@@ -126,386 +111,12 @@ def _load_config(path: str | None, theme: str | None, seed: int | None):
             cfg = SceneConfig(theme=theme, model=cfg.model)
         if seed is not None:
             cfg = cfg.with_model(seed=seed)
+        # Planning resolves every selected scene before the first render: a lecture whose
+        # weights do not fit its model (e.g. RNN weights for the LSTM lectures) stops it here.
+        validate_for_lecture(cfg, lecture, config.source)
         return cfg
 
     return resolve
-
-
-def _source_hash(info) -> str:
-    """Hash of the code a scene's pixels depend on: its class (and in-module bases), the
-    module's shared code, the scene kit and rnn_core."""
-    import rnn_core
-    import scenes.kit
-
-    h = hashlib.sha256()
-    module = sys.modules[info.cls.__module__]
-    module_src = inspect.getsource(module)
-    own = {c for c in info.cls.__mro__ if c.__module__ == module.__name__}
-    for other in getattr(module, "SCENES", []):
-        if other not in own:
-            module_src = module_src.replace(inspect.getsource(other), "")
-    h.update(module_src.encode())
-    for package in (scenes.kit, rnn_core):
-        for path in sorted(Path(package.__file__).parent.glob("*.py")):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _manim_version() -> str:
-    return importlib.metadata.version("manim")
-
-
-def content_hash(info, scene_config, quality: str, fmt: str, transparent: bool) -> str:
-    """Everything that changes the pixels of a scene's video, as one hex digest."""
-    payload = {
-        "source": _source_hash(info),
-        "config": _config_dict(scene_config),
-        "quality": quality,
-        "format": fmt,
-        "transparent": transparent,
-        "manim": _manim_version(),
-        "manim_slides": importlib.metadata.version("manim-slides"),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def _config_dict(scene_config) -> dict:
-    data = asdict(scene_config)
-    weights = data["model"].get("weights")
-    if weights:  # the weights' content matters, not just their path
-        data["model"]["weights_sha256"] = hashlib.sha256(Path(weights).read_bytes()).hexdigest()
-    return data
-
-
-# ---------------------------------------------------------------------------------------
-# Files: atomic writes, the manifest, locking
-
-
-def _check_writable(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-test-{uuid.uuid4().hex}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise UserError(
-            f"output folder {str(out)!r} is not writable ({exc.strerror}); choose another with -o"
-        ) from None
-
-
-@contextlib.contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """An exclusive lock on the output folder's manifest (runs may overlap safely)."""
-    lock = open(out / ".rnn-slides.lock", "a+")  # noqa: SIM115
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        lock.close()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise a web server
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _read_manifest(out: Path) -> dict:
-    path = out / "manifest.json"
-    if not path.exists():
-        return {"outputs": {}}
-    try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError):
-        return {"outputs": {}}
-
-
-def _update_manifest(out: Path, entries: dict[str, dict]) -> None:
-    with _locked(out):
-        manifest = _read_manifest(out)
-        manifest.setdefault("outputs", {}).update(entries)
-        manifest["tool"] = {"rnn-slides": VERSION, "manim": _manim_version()}
-        atomic_write_bytes(
-            out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode()
-        )
-
-
-def _output_path(out: Path, info, ext: str) -> Path:
-    return out / f"lecture{info.lecture}" / f"{info.id}.{ext}"
-
-
-# ---------------------------------------------------------------------------------------
-# Rendering (in worker processes)
-
-
-def _render_worker(job: dict) -> dict:
-    """Render one scene into a private temporary folder; runs in a fresh process."""
-    import logging
-
-    from manim import config, tempconfig
-
-    from scenes.kit.config import SceneConfig, parse_config  # noqa: F401
-    from scenes.registry import get_scene
-
-    info = get_scene(job["id"])
-    scene_config = _scene_config_from_dict(job["config"])
-    width, height, fps = QUALITIES[job["quality"]]
-    tmp = Path(job["tmp"])
-    started = time.perf_counter()
-    for name in ("manim", "manim-slides", "manim_slides"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    settings = {
-        "pixel_width": width,
-        "pixel_height": height,
-        "frame_rate": fps,
-        "media_dir": str(tmp / "media"),
-        "format": job["format"],
-        "transparent": job["transparent"],
-        "output_file": info.id,
-        "progress_bar": "none",
-        "verbosity": "ERROR",
-        "disable_caching": True,
-        "write_to_movie": True,
-    }
-    with tempconfig(settings):
-        cls = info.cls.configured(scene_config)
-        scene = cls(output_folder=tmp / SLIDES_DIR)
-        scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
-        duration = float(scene.renderer.time)
-        steps = len(scene.steps)
-        del config
-    return {
-        "id": info.id,
-        "movie": str(movie),
-        "duration": duration,
-        "steps": steps,
-        "seconds": time.perf_counter() - started,
-        "slides_name": type(scene).__name__,
-    }
-
-
-def _scene_config_from_dict(data: dict):
-    from scenes.kit.config import ModelConfig, SceneConfig
-
-    model = dict(data["model"])
-    model.pop("weights_sha256", None)
-    if model.get("inputs") is not None:
-        model["inputs"] = tuple(tuple(r) for r in model["inputs"])
-    return SceneConfig(theme=data["theme"], model=ModelConfig(**model))
-
-
-def _install_slides(out: Path, tmp: Path, name: str, scene_id: str, digest: str) -> None:
-    """Move a scene's manim-slides data from its temporary folder into ``out/slides``,
-    rewriting the paths manim-slides records, and write its JSON atomically."""
-    src_json = tmp / SLIDES_DIR / f"{name}.json"
-    if not src_json.exists():
-        return
-    slides_root = out / SLIDES_DIR
-    files_dir = slides_root / "files" / f"{scene_id}-{digest[:12]}"
-    files_dir.parent.mkdir(parents=True, exist_ok=True)
-    if not files_dir.exists():  # same digest = same pixels: an existing copy is as good
-        staged = files_dir.with_name(f".{files_dir.name}.{uuid.uuid4().hex[:8]}")
-        shutil.move(str(tmp / SLIDES_DIR / "files" / name), str(staged))
-        try:
-            staged.rename(files_dir)
-        except OSError:  # a concurrent run installed the same files first
-            shutil.rmtree(staged, ignore_errors=True)
-    data = json.loads(src_json.read_text())
-    # manim-slides reads these paths relative to the folder that holds ``slides/``, so they
-    # work whether ``out`` was given as a relative or an absolute path, and if it is moved.
-    relative_dir = files_dir.relative_to(out)
-    for slide in data["slides"]:
-        for key in ("file", "rev_file"):
-            if slide.get(key):
-                slide[key] = str(relative_dir / Path(slide[key]).name)
-    atomic_write_bytes(slides_root / f"{name}.json", json.dumps(data, indent=2).encode())
-    for stale in files_dir.parent.glob(f"{scene_id}-*"):  # earlier versions of this scene
-        if stale != files_dir and stale.name[len(scene_id) + 1 :].isalnum():
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def render_scenes(
-    infos: list,
-    resolve,
-    *,
-    out: Path,
-    quality: str,
-    fmt: str,
-    transparent: bool,
-    jobs: int,
-    force: bool,
-    echo: Callable[[str], None] = click.echo,
-) -> dict[str, dict]:
-    """Render what is missing or stale; returns id -> manifest entry for every scene."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    _check_writable(out)
-    manifest = _read_manifest(out)["outputs"]
-    todo, results = [], {}
-    for info in infos:
-        scene_config = resolve(info.lecture)
-        digest = content_hash(info, scene_config, quality, fmt, transparent)
-        target = _output_path(out, info, fmt)
-        key = str(target.relative_to(out))
-        entry = manifest.get(key)
-        slides_ok = fmt != "mp4" or (out / SLIDES_DIR / f"{info.cls.__name__}.json").exists()
-        if not force and entry and entry.get("hash") == digest and target.exists() and slides_ok:
-            results[info.id] = entry
-            continue
-        todo.append((info, scene_config, digest, target, key))
-    if not todo:
-        echo(f"nothing to render: {len(infos)} scene(s) up to date in {out}")
-        return results
-
-    run_dir = out / ".tmp" / uuid.uuid4().hex
-    run_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        jobs_list = []
-        for info, scene_config, digest, target, key in todo:
-            tmp = run_dir / info.id
-            tmp.mkdir()
-            jobs_list.append(
-                {
-                    "id": info.id,
-                    "config": _config_dict(scene_config),
-                    "quality": quality,
-                    "format": fmt,
-                    "transparent": transparent,
-                    "tmp": str(tmp),
-                    "_meta": (info, digest, target, key),
-                }
-            )
-        with Progress(
-            TextColumn("[bold]rendering"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} scenes"),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            transient=not sys.stdout.isatty(),
-        ) as progress:
-            task = progress.add_task("", total=len(jobs_list))
-            for job, result in _run_jobs(jobs_list, jobs):
-                info, digest, target, key = job["_meta"]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(result["movie"], target)  # same filesystem: atomic
-                if fmt == "mp4":
-                    _install_slides(out, Path(job["tmp"]), result["slides_name"], info.id, digest)
-                entry = {
-                    "hash": digest,
-                    "config_hash": hashlib.sha256(
-                        json.dumps(job["config"], sort_keys=True).encode()
-                    ).hexdigest(),
-                    "scene": info.id,
-                    "lecture": info.lecture,
-                    "quality": quality,
-                    "format": fmt,
-                    "transparent": transparent,
-                    "theme": job["config"]["theme"],
-                    "duration": round(result["duration"], 3),
-                    "steps": result["steps"],
-                    "render_seconds": round(result["seconds"], 2),
-                }
-                _update_manifest(out, {key: entry})
-                results[info.id] = entry
-                progress.update(task, advance=1, description=info.id)
-                echo(f"  {key}  ({result['steps']} steps, {result['duration']:.1f} s)")
-    finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            (out / ".tmp").rmdir()
-    return results
-
-
-def _run_jobs(jobs_list: list[dict], jobs: int) -> Iterator[tuple[dict, dict]]:
-    payloads = [{k: v for k, v in job.items() if k != "_meta"} for job in jobs_list]
-    if jobs <= 1 or len(jobs_list) == 1:
-        for job, payload in zip(jobs_list, payloads, strict=True):
-            yield job, _in_subprocess(payload)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {
-            pool.submit(_render_worker, payload): job
-            for job, payload in zip(jobs_list, payloads, strict=True)
-        }
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-
-
-def _in_subprocess(payload: dict) -> dict:
-    """One render in a fresh process, so manim's global state never leaks between scenes."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(_render_worker, payload).result()
-
-
-# ---------------------------------------------------------------------------------------
-# Steps and stills (in this process, animations skipped)
-
-
-def _tempconfig_for(quality: str, media: Path):
-    from manim import tempconfig
-
-    width, height, fps = {**QUALITIES, "tiny": (256, 144, 5)}[quality]
-    return tempconfig(
-        {
-            "pixel_width": width,
-            "pixel_height": height,
-            "frame_rate": fps,
-            "media_dir": str(media),
-            "write_to_movie": False,
-            "save_last_frame": False,
-            "progress_bar": "none",
-            "verbosity": "ERROR",
-            "disable_caching": True,
-        }
-    )
-
-
-def _construct(info, scene_config, quality: str, capture_step: int | None = None):
-    import logging
-
-    for name in ("manim", "manim-slides", "manim_slides"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    with (
-        tempfile.TemporaryDirectory(prefix="rnn-slides-") as media,
-        _tempconfig_for(quality, Path(media)),
-    ):
-        cls = info.cls.configured(scene_config, capture_step=capture_step)
-        scene = cls(output_folder=Path(media) / SLIDES_DIR)
-        scene.renderer.skip_animations = True
-        scene.render()
-        scene.renderer.update_frame(scene, ignore_skipping=True)
-        return scene
-
-
-def count_steps(info, scene_config, out: Path | None = None) -> int:
-    """Number of click steps, cached by content hash under the output folder."""
-    digest = content_hash(info, scene_config, "steps", "-", False)
-    cache_path = (out or Path("out")) / ".cache" / "steps.json"
-    cache = {}
-    if cache_path.exists():
-        with contextlib.suppress(OSError, json.JSONDecodeError):
-            cache = json.loads(cache_path.read_text())
-    if digest in cache:
-        return int(cache[digest])
-    steps = len(_construct(info, scene_config, "tiny").steps)  # steps never depend on size
-    cache[digest] = steps
-    with contextlib.suppress(OSError):
-        atomic_write_bytes(cache_path, json.dumps(cache).encode())
-    return steps
 
 
 # ---------------------------------------------------------------------------------------
@@ -575,7 +186,7 @@ def list_command(lecture: int | None, steps: bool, out: Path) -> None:
     for column in ("id", "lecture", "title", "steps"):
         table.add_column(column, justify="right" if column in ("lecture", "steps") else "left")
     for info in infos:
-        n = str(count_steps(info, SceneConfig(), out)) if steps else "-"
+        n = str(engine.count_steps(info, SceneConfig(), out)) if steps else "-"
         table.add_row(info.id, str(info.lecture), info.title, n)
     Console(width=140).print(table)
 
@@ -629,16 +240,10 @@ def render(
         )
     infos = _select(ids, lecture, all_)
     resolve = _load_config(config_path, theme, seed)
-    render_scenes(
-        infos,
-        resolve,
-        out=out,
-        quality=quality,
-        fmt=fmt,
-        transparent=transparent,
-        jobs=jobs,
-        force=force,
+    settings = RenderSettings(
+        quality=quality, fmt=fmt, transparent=transparent, jobs=jobs, force=force
     )
+    engine.build(infos, resolve, out=out, settings=settings, echo=click.echo)
 
 
 render.help = (render.help or "") + EXAMPLES_RENDER
@@ -677,18 +282,16 @@ def still(scene_id, step, output, quality, theme, config_path, seed) -> None:
         raise UserError(f"still writes PNG files; name the output *.png, not {output.name!r}")
     info = _registry().get_scene(scene_id)
     scene_config = _load_config(config_path, theme, seed)(info.lecture)
-    _check_writable(output.parent if str(output.parent) else Path("."))
-    scene = _construct(info, scene_config, quality, capture_step=step)
+    engine.check_writable(output.parent if str(output.parent) else Path("."))
+    scene = engine.construct(info, scene_config, quality, capture_step=step)
     if step is not None and scene.captured_frame is None:
         raise UserError(
             f"scene {scene_id!r} has {len(scene.steps)} steps; --step must be 1..{len(scene.steps)}"
         )
     frame = scene.captured_frame if step is not None else scene.renderer.get_frame()
-    import io
-
     buffer = io.BytesIO()
     Image.fromarray(frame).save(buffer, format="PNG")
-    atomic_write_bytes(output, buffer.getvalue())
+    engine.atomic_write_bytes(output, buffer.getvalue())
     click.echo(f"wrote {output} ({frame.shape[1]}x{frame.shape[0]})")
 
 
@@ -751,12 +354,10 @@ def figures(out, fmt, theme, lecture) -> None:
       rnn-slides figures
       rnn-slides figures --format svg -o handout/
     """
-    import io
-
     from scenes.figures import FIGURES
     from scenes.kit.theme import get_theme
 
-    _check_writable(out)
+    engine.check_writable(out)
     formats = fmt or ("png", "svg", "pdf")
     chosen = [f for f in FIGURES if lecture is None or f.lecture == lecture]
     if not chosen:
@@ -767,7 +368,7 @@ def figures(out, fmt, theme, lecture) -> None:
             buffer = io.BytesIO()
             figure.savefig(buffer, format=ext, dpi=200, facecolor=figure.get_facecolor())
             path = out / f"lecture{spec.lecture}" / f"{spec.id}.{ext}"
-            atomic_write_bytes(path, buffer.getvalue())
+            engine.atomic_write_bytes(path, buffer.getvalue())
             click.echo(f"  {path}")
 
 
@@ -827,22 +428,19 @@ def deck(
         raise UserError("--offline applies to --to html only (PPTX and PDF never need the network)")
     infos = _select((), lecture, all_)
     resolve = _load_config(config_path, theme, None)
-    render_scenes(
+    engine.build(
         infos,
         resolve,
         out=out,
-        quality=quality,
-        fmt="mp4",
-        transparent=False,
-        jobs=jobs,
-        force=False,
+        settings=RenderSettings(quality=quality, jobs=jobs),
+        echo=click.echo,
     )
-    names = [info.cls.__name__ for info in infos]
+    names = [info.class_name for info in infos]  # manim-slides keys its data by class name
     if len(set(names)) != len(names):
         raise UserError("two scenes share a class name; manim-slides needs unique names")
     label = f"lecture{lecture}" if lecture is not None else "all"
     dest = output or out / f"deck-{label}.{to}"
-    _check_writable(dest.parent)
+    engine.check_writable(dest.parent)
     extra: list[str] = []
     if to == "html":
         from scenes.kit.theme import get_theme
@@ -851,57 +449,11 @@ def deck(
         extra = ["-cslide_number=true", f"-cbackground_color={background}"]
         if offline:
             extra += ["--offline", "--one-file", "--revealjs-assets-timeout", "0.5"]
-    deck_key = f"decks/{dest.resolve()}"
-    deck_digest = _deck_digest(out, names, to, extra)
-    entry = _read_manifest(out)["outputs"].get(deck_key)
-    if entry and entry.get("hash") == deck_digest and dest.exists():
+    prepare = functools.partial(_prime_revealjs_cache, revealjs) if offline else None
+    if engine.build_deck(out, names, dest, to, extra, prepare=prepare):
+        click.echo(f"wrote {dest} ({len(names)} scenes)")
+    else:
         click.echo(f"deck up to date: {dest} ({len(names)} scenes)")
-        return
-    if offline:
-        _prime_revealjs_cache(revealjs)
-    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".deck-") as tmp:
-        tmp_dest = Path(tmp) / dest.name
-        cmd = [
-            sys.executable,
-            "-m",
-            "manim_slides",
-            "convert",
-            *names,
-            str(tmp_dest),
-            "--folder",
-            str(out / SLIDES_DIR),
-            "--to",
-            to,
-            "-v",
-            "error",
-        ]
-        cmd += extra
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0 or not tmp_dest.exists():
-            last = (proc.stderr or proc.stdout).strip().splitlines()
-            raise UserError(f"manim-slides convert failed: {last[-1] if last else 'no output'}")
-        assets = Path(tmp) / f"{dest.stem}_assets"
-        if assets.exists():
-            final_assets = dest.parent / assets.name
-            old = dest.parent / f".{assets.name}.old-{uuid.uuid4().hex[:8]}"
-            if final_assets.exists():
-                final_assets.rename(old)
-            assets.rename(final_assets)
-            shutil.rmtree(old, ignore_errors=True)
-        os.replace(tmp_dest, dest)
-    _update_manifest(out, {deck_key: {"hash": deck_digest, "format": to, "scenes": names}})
-    click.echo(f"wrote {dest} ({len(names)} scenes)")
-
-
-def _deck_digest(out: Path, names: list[str], to: str, extra: list[str]) -> str:
-    """What a deck is made of: each scene's slide data (which names its video files, whose
-    names carry the scene's content hash), the format and the conversion options."""
-    h = hashlib.sha256(json.dumps([names, to, extra]).encode())
-    h.update(importlib.metadata.version("manim-slides").encode())
-    for name in names:
-        path = out / SLIDES_DIR / f"{name}.json"
-        h.update(path.read_bytes() if path.exists() else b"missing")
-    return h.hexdigest()
 
 
 def _prime_revealjs_cache(revealjs: Path) -> None:
@@ -984,7 +536,7 @@ def doctor(out: Path) -> None:
     )
 
     def writable() -> str:
-        _check_writable(out)
+        engine.check_writable(out)
         return f"{out.resolve()} is writable"
 
     check("output folder", writable, "choose a writable folder with -o")

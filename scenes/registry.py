@@ -1,8 +1,13 @@
 """The scene registry: stable kebab-case ids -> scene classes, in lecture order.
 
 Lecture modules are found by name (``scenes/lecture<N>_<topic>.py``); each defines
-``LECTURE`` (its number), ``LECTURE_TITLE`` and an ordered ``SCENES`` list. Nothing
-else needs editing when a lecture module is added.
+``LECTURE`` (its number), ``LECTURE_TITLE`` and an ordered ``SCENES`` list, and each scene
+class sets ``scene_id``, ``title`` and ``description`` as string literals. Nothing else
+needs editing when a lecture module is added.
+
+The registry reads those names from the modules' source (with :mod:`ast`) instead of
+importing them: listing scenes, selecting them and deciding that nothing needs rendering
+never import manim or the scenes. :attr:`SceneInfo.cls` imports the class on first use.
 
 Example
 -------
@@ -13,43 +18,177 @@ Example
 
 from __future__ import annotations
 
+import ast
 import difflib
 import importlib
-import pkgutil
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import scenes
+if TYPE_CHECKING:
+    from .kit.base import LectureSlide
 
-from .kit.base import LectureSlide
-
-__all__ = ["SceneInfo", "all_scenes", "get_scene", "lecture_titles", "lecture_modules", "suggest"]
+__all__ = [
+    "SceneInfo",
+    "all_scenes",
+    "get_scene",
+    "lecture_titles",
+    "lecture_modules",
+    "parsed_source",
+    "scan_module",
+    "suggest",
+]
 
 _MODULE_RE = re.compile(r"^lecture(\d+)_\w+$")
+SCENES_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
 class SceneInfo:
-    """One registered scene."""
+    """One registered scene, known without importing it.
+
+    ``module`` is the dotted module name, ``path`` its source file and ``class_name`` the
+    scene class's name (manim-slides keys its data by it).
+    """
 
     id: str
-    cls: type[LectureSlide]
     lecture: int
     title: str
     description: str
     module: str
+    class_name: str
+    path: Path
+
+    @property
+    def cls(self) -> type[LectureSlide]:
+        """The scene class (imports its module, and with it manim, on first use)."""
+        return _load_class(self.module, self.class_name, self.id, self.lecture)
+
+
+@cache
+def _load_class(module_name: str, class_name: str, scene_id: str, lecture: int) -> type:
+    module = importlib.import_module(module_name)
+    cls = getattr(module, class_name)
+    if getattr(cls, "scene_id", None) != scene_id:
+        raise RuntimeError(
+            f"{module_name}.{class_name}.scene_id is {cls.scene_id!r} after import but "
+            f"{scene_id!r} in the source; set it as a plain string literal"
+        )
+    cls.lecture = lecture
+    return cls
+
+
+@dataclass(frozen=True)
+class _ModuleIndex:
+    lecture: int
+    title: str
+    scenes: tuple[SceneInfo, ...]
+
+
+def _literal(node: ast.AST | None, what: str, where: str, kind: type) -> object:
+    try:
+        value = ast.literal_eval(node) if node is not None else None
+    except ValueError:
+        value = None
+    if not isinstance(value, kind) or isinstance(value, bool) != (kind is bool):
+        raise RuntimeError(
+            f"{where}: {what} must be a plain {kind.__name__} literal "
+            "(the registry reads it from the source without importing the module)"
+        )
+    return value
+
+
+def _assignments(body: list[ast.stmt]) -> dict[str, ast.AST]:
+    """Top-level ``name = value`` (and ``name: type = value``) statements of a body."""
+    found: dict[str, ast.AST] = {}
+    for stmt in body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            if isinstance(stmt.target, ast.Name):
+                found[stmt.target.id] = stmt.value
+    return found
+
+
+@cache
+def parsed_source(path: Path) -> tuple[str, ast.Module]:
+    """A module's text and syntax tree, read once per process (the engine hashes the
+    same text it was parsed from)."""
+    text = path.read_text(encoding="utf-8")
+    return text, ast.parse(text, filename=str(path))
+
+
+def scan_module(path: Path, module_name: str) -> _ModuleIndex:
+    """The lecture number, title and scenes of a lecture module, read from its source."""
+    where = str(path)
+    _, tree = parsed_source(path)
+    top = _assignments(tree.body)
+    lecture = _literal(top.get("LECTURE"), "LECTURE", where, int)
+    title = _literal(top.get("LECTURE_TITLE"), "LECTURE_TITLE", where, str)
+    listed = top.get("SCENES")
+    if not isinstance(listed, ast.List | ast.Tuple) or not all(
+        isinstance(e, ast.Name) for e in listed.elts
+    ):
+        raise RuntimeError(f"{where}: SCENES must be a list of scene class names")
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+
+    def attribute(class_name: str, name: str) -> ast.AST | None:
+        """A class attribute, looked up through the in-module bases as Python would."""
+        node = classes.get(class_name)
+        if node is None:
+            return None
+        own = _assignments(node.body)
+        if name in own:
+            return own[name]
+        for base in node.bases:
+            if isinstance(base, ast.Name):
+                found = attribute(base.id, name)
+                if found is not None:
+                    return found
+        return None
+
+    scenes = []
+    for element in listed.elts:
+        name = element.id  # type: ignore[attr-defined]
+        if name not in classes:
+            raise RuntimeError(f"{where}: SCENES lists {name}, which is not a class defined there")
+        here = f"{where}: {name}"
+        scenes.append(
+            SceneInfo(
+                id=_literal(attribute(name, "scene_id"), "scene_id", here, str),
+                lecture=lecture,
+                title=_literal(attribute(name, "title"), "title", here, str),
+                description=_literal(attribute(name, "description"), "description", here, str),
+                module=module_name,
+                class_name=name,
+                path=path,
+            )
+        )
+    return _ModuleIndex(lecture=lecture, title=title, scenes=tuple(scenes))
 
 
 @cache
 def lecture_modules() -> tuple[str, ...]:
     """Names of the lecture modules, ordered by lecture number."""
     found = []
-    for info in pkgutil.iter_modules(scenes.__path__):
-        match = _MODULE_RE.match(info.name)
+    for path in SCENES_DIR.glob("lecture*.py"):
+        match = _MODULE_RE.match(path.stem)
         if match:
-            found.append((int(match.group(1)), f"scenes.{info.name}"))
+            found.append((int(match.group(1)), f"scenes.{path.stem}"))
     return tuple(name for _, name in sorted(found))
+
+
+@cache
+def _index() -> tuple[_ModuleIndex, ...]:
+    modules = []
+    for module_name in lecture_modules():
+        path = SCENES_DIR / f"{module_name.rsplit('.', 1)[1]}.py"
+        modules.append(scan_module(path, module_name))
+    return tuple(modules)
 
 
 @cache
@@ -57,36 +196,21 @@ def all_scenes() -> tuple[SceneInfo, ...]:
     """Every registered scene, in lecture order and each lecture's declared order."""
     result: list[SceneInfo] = []
     seen: dict[str, str] = {}
-    for module_name in lecture_modules():
-        module = importlib.import_module(module_name)
-        for cls in module.SCENES:
-            if not cls.scene_id:
-                raise RuntimeError(f"{module_name}.{cls.__name__} has no scene_id")
-            if cls.scene_id in seen:
-                raise RuntimeError(f"scene id {cls.scene_id!r} is used twice")
-            seen[cls.scene_id] = module_name
-            cls.lecture = module.LECTURE
-            result.append(
-                SceneInfo(
-                    id=cls.scene_id,
-                    cls=cls,
-                    lecture=module.LECTURE,
-                    title=cls.title,
-                    description=cls.description,
-                    module=module_name,
-                )
-            )
+    for module in _index():
+        for info in module.scenes:
+            if not info.id:
+                raise RuntimeError(f"{info.module}.{info.class_name} has no scene_id")
+            if info.id in seen:
+                raise RuntimeError(f"scene id {info.id!r} is used twice")
+            seen[info.id] = info.module
+            result.append(info)
     return tuple(result)
 
 
 @cache
 def lecture_titles() -> dict[int, str]:
     """Lecture number -> title."""
-    titles = {}
-    for module_name in lecture_modules():
-        module = importlib.import_module(module_name)
-        titles[module.LECTURE] = module.LECTURE_TITLE
-    return titles
+    return {module.lecture: module.title for module in _index()}
 
 
 def suggest(scene_id: str) -> str | None:

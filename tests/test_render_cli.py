@@ -1,5 +1,7 @@
 """The CLI as lecturers use it: every command's help, one-line errors for the mistakes users
-make, stills, the render cache and manifest, atomic outputs and concurrent runs.
+make, stills, the render cache and manifest (a damaged output is rendered again, a no-op
+rebuild imports no manim, a manim.cfg in the working folder changes nothing), atomic
+outputs and concurrent runs.
 
 Real renders are kept to one cheap scene at -ql; whole decks are marked slow.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +25,7 @@ from PIL import Image
 
 import render
 from render import cli
+from scenes import engine
 from scenes.kit.config import LIMITS, SceneConfig
 from scenes.registry import all_scenes, get_scene
 
@@ -79,12 +83,12 @@ def test_list_shows_every_scene_id() -> None:
 
 def test_step_count_is_cached_by_content(tmp_path: Path) -> None:
     info = get_scene(CHEAP)
-    scene = render._construct(info, SceneConfig(), "tiny")
-    assert render.count_steps(info, SceneConfig(), tmp_path) == len(scene.steps)
+    scene = engine.construct(info, SceneConfig(), "tiny")
+    assert engine.count_steps(info, SceneConfig(), tmp_path) == len(scene.steps)
     cache = json.loads((tmp_path / ".cache" / "steps.json").read_text())
     assert list(cache.values()) == [len(scene.steps)]
     (tmp_path / ".cache" / "steps.json").write_text(json.dumps({k: 99 for k in cache}))
-    assert render.count_steps(info, SceneConfig(), tmp_path) == 99  # read, not rebuilt
+    assert engine.count_steps(info, SceneConfig(), tmp_path) == 99  # read, not rebuilt
 
 
 @pytest.mark.slow
@@ -94,7 +98,7 @@ def test_list_counts_steps_of_one_lecture(tmp_path: Path) -> None:
     for info in all_scenes():
         if info.lecture == 4:
             row = next(ln for ln in result.output.splitlines() if f" {info.id} " in f" {ln} ")
-            steps = len(render._construct(info, SceneConfig(), "tiny").steps)
+            steps = len(engine.construct(info, SceneConfig(), "tiny").steps)
             assert row.split()[-1] == str(steps)
 
 
@@ -279,24 +283,48 @@ def test_still_writes_the_last_frame_and_step_frames(tmp_path: Path) -> None:
 # Render, cache, manifest
 
 
-def test_render_then_rebuild_renders_nothing(tmp_path: Path) -> None:
+# A manim.cfg that crops the frame and paints it red, as a stray one in a lecturer's folder
+# would: renders and stills must ignore it (manim reads it from the working folder).
+MANIM_CFG = "[CLI]\nframe_height = 4.0\nframe_width = 7.0\nbackground_color = #FF0000\n"
+
+
+@pytest.fixture(scope="module")
+def cheap_render(tmp_path_factory) -> Path:
+    """CHEAP rendered once at -ql into ``<cwd>/out``, run from a folder holding a manim.cfg;
+    returns the working folder."""
+    cwd = tmp_path_factory.mktemp("render")
+    (cwd / "manim.cfg").write_text(MANIM_CFG)
     # a relative output folder, as `make slides` uses (out/ under the current directory)
-    out = tmp_path / "out"
-    result = run("render", CHEAP, "-q", "l", "-j", "1", "-o", "out", cwd=tmp_path)
+    result = run("render", CHEAP, "-q", "l", "-j", "1", "-o", "out", cwd=cwd)
     assert result.exit_code == 0, result.output
+    return cwd
+
+
+def _video_frames(path: Path) -> list[np.ndarray]:
+    import av
+
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def test_render_then_rebuild_renders_nothing(cheap_render: Path) -> None:
+    out = cheap_render / "out"
     video = out / "lecture4" / f"{CHEAP}.mp4"
     assert video.stat().st_size > 10_000
     manifest = json.loads((out / "manifest.json").read_text())
     entry = manifest["outputs"][f"lecture4/{CHEAP}.mp4"]
     assert entry["quality"] == "l" and entry["theme"] == "light"
-    assert entry["steps"] == len(render._construct(get_scene(CHEAP), SceneConfig(), "l").steps)
+    assert entry["steps"] == len(engine.construct(get_scene(CHEAP), SceneConfig(), "l").steps)
     assert entry["duration"] > 0 and len(entry["config_hash"]) == 64
+    assert entry["size"] == video.stat().st_size
+    assert entry["sha256"] == engine.file_record(video)["sha256"]
     # read back the way manim-slides convert reads it: every video must resolve to a file
     from manim_slides.config import PresentationConfig
 
-    slides = PresentationConfig.from_file(out / "slides" / f"{get_scene(CHEAP).cls.__name__}.json")
+    slides = PresentationConfig.from_file(out / "slides" / f"{get_scene(CHEAP).class_name}.json")
     assert len(slides.slides) == entry["steps"]
     assert all(Path(s.file).is_file() for s in slides.slides)
+    assert all(Path(s.file).relative_to(out).as_posix() in entry["files"] for s in slides.slides)
     assert not (out / ".tmp").exists()  # no partial files left behind
 
     mtime = video.stat().st_mtime_ns
@@ -306,16 +334,95 @@ def test_render_then_rebuild_renders_nothing(tmp_path: Path) -> None:
     assert video.stat().st_mtime_ns == mtime
 
 
+def test_render_ignores_manim_cfg_in_the_working_folder(cheap_render: Path) -> None:
+    """The rendered video's last frame is the scene's last frame at 480p, uncropped and on
+    the theme's background, though the render ran beside a manim.cfg saying otherwise."""
+    last = _video_frames(cheap_render / "out" / "lecture4" / f"{CHEAP}.mp4")[-1].astype(int)
+    scene = engine.construct(get_scene(CHEAP), SceneConfig(), "l")
+    expected = np.asarray(scene.renderer.get_frame())[..., :3].astype(int)
+    assert last.shape == expected.shape == (480, 854, 3)
+    # video compression blurs edges a little; a cropped frame would move nearly every stroke
+    assert (np.abs(last - expected).max(axis=2) > 40).mean() < 0.03
+
+
+def test_still_ignores_manim_cfg_in_the_working_folder(tmp_path: Path) -> None:
+    (tmp_path / "manim.cfg").write_text(MANIM_CFG)
+    png = tmp_path / "still.png"
+    cmd = [sys.executable, str(ROOT / "render.py"), "still", CHEAP, "-q", "l", "--step", "1"]
+    proc = subprocess.run([*cmd, "-o", str(png)], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    still = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    scene = engine.construct(get_scene(CHEAP), SceneConfig(), "l", capture_step=1)
+    expected = np.asarray(scene.captured_frame)[..., :3].astype(int)
+    assert still.shape == expected.shape
+    differ = np.abs(still - expected).max(axis=2) > 2
+    assert not differ.any(), f"{differ.mean():.2%} of the pixels differ"
+
+
+NO_OP_PROBE = """
+import runpy, sys
+sys.argv = ["render.py", *sys.argv[1:]]
+try:
+    runpy.run_path({render!r}, run_name="__main__")
+except SystemExit as exit:
+    assert not exit.code, exit.code
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("manim", "manim_slides")
+               or m.startswith("scenes.lecture"))
+print("imported:", heavy[:5])
+"""
+
+
+def test_no_op_render_imports_neither_manim_nor_the_scenes(cheap_render: Path) -> None:
+    probe = NO_OP_PROBE.format(render=str(ROOT / "render.py"))
+    args = ["render", CHEAP, "-q", "l", "-o", "out"]
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=cheap_render, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "nothing to render" in proc.stdout
+    assert "imported: []" in proc.stdout, proc.stdout
+
+
+def test_damaged_video_is_rendered_again(cheap_render: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(cheap_render / "out", out)
+    video = out / "lecture4" / f"{CHEAP}.mp4"
+    good = video.read_bytes()
+    video.write_bytes(good[: len(good) // 3])  # a truncated copy, a full disk, a bad sync
+    result = run("render", CHEAP, "-q", "l", "-j", "1", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "nothing to render" not in result.output
+    reference = cheap_render / "out" / "lecture4" / f"{CHEAP}.mp4"
+    assert len(_video_frames(video)) == len(_video_frames(reference))
+
+
+@pytest.mark.slow
+def test_deleted_step_videos_and_corrupt_manifest_are_rebuilt(
+    cheap_render: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(cheap_render / "out", out)
+    shutil.rmtree(out / "slides" / "files")
+    result = run("render", CHEAP, "-q", "l", "-j", "1", "-o", str(out))
+    assert result.exit_code == 0 and "nothing to render" not in result.output, result.output
+    assert list((out / "slides" / "files").rglob("*.mp4"))
+    (out / "manifest.json").write_text("[]")
+    result = run("render", CHEAP, "-q", "l", "-j", "1", "-o", str(out))
+    assert result.exit_code == 0 and "nothing to render" not in result.output, result.output
+    assert "moved it to manifest.json.corrupt-" in result.output
+    assert run("render", CHEAP, "-o", str(out)).output.startswith("nothing to render")
+
+
 def test_content_hash_tracks_what_changes_pixels() -> None:
     circuit, odyssey = get_scene("lstm-circuit"), get_scene("lstm-odyssey")
     base = SceneConfig()
-    h = render.content_hash(circuit, base, "l", "mp4", False)
-    assert h == render.content_hash(circuit, base, "l", "mp4", False)  # stable
-    assert h != render.content_hash(odyssey, base, "l", "mp4", False)
-    assert h != render.content_hash(circuit, SceneConfig(theme="dark"), "l", "mp4", False)
-    assert h != render.content_hash(circuit, base.with_model(seed=1), "l", "mp4", False)
-    assert h != render.content_hash(circuit, base, "m", "mp4", False)
-    assert h != render.content_hash(circuit, base, "l", "webm", False)
+    h = engine.content_hash(circuit, base, "l", "mp4", False)
+    assert h == engine.content_hash(circuit, base, "l", "mp4", False)  # stable
+    assert h != engine.content_hash(odyssey, base, "l", "mp4", False)
+    assert h != engine.content_hash(circuit, SceneConfig(theme="dark"), "l", "mp4", False)
+    assert h != engine.content_hash(circuit, base.with_model(seed=1), "l", "mp4", False)
+    assert h != engine.content_hash(circuit, base, "m", "mp4", False)
+    assert h != engine.content_hash(circuit, base, "l", "webm", False)
 
 
 def test_source_hash_of_a_scene_ignores_its_sibling_classes() -> None:
@@ -327,8 +434,8 @@ def test_source_hash_of_a_scene_ignores_its_sibling_classes() -> None:
     sibling = get_scene("lstm-odyssey")
     module_src = inspect.getsource(sys.modules[info.cls.__module__])
     assert inspect.getsource(sibling.cls) in module_src
-    assert render._source_hash(info) == render._source_hash(info)
-    assert render._source_hash(info) != render._source_hash(sibling)
+    assert engine.source_hash(info) == engine.source_hash(info)
+    assert engine.source_hash(info) != engine.source_hash(sibling)
 
 
 def test_per_lecture_config_changes_only_that_lecture(tmp_path: Path) -> None:
@@ -338,7 +445,7 @@ def test_per_lecture_config_changes_only_that_lecture(tmp_path: Path) -> None:
     assert resolve(2).model.seed == SceneConfig().model.seed
     plain = render._load_config(None, None, None)
     info = get_scene(CHEAP)
-    assert render.content_hash(info, resolve(4), "l", "mp4", False) != render.content_hash(
+    assert engine.content_hash(info, resolve(4), "l", "mp4", False) != engine.content_hash(
         info, plain(4), "l", "mp4", False
     )
 
@@ -354,16 +461,16 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch)
     def boom(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render.os, "replace", boom)
+    monkeypatch.setattr(engine.os, "replace", boom)
     with pytest.raises(OSError):
-        render.atomic_write_bytes(target, b"new")
+        engine.atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["figure.png"]
 
 
 def _hammer_manifest(out: str, worker: int) -> None:
     for k in range(15):
-        render._update_manifest(Path(out), {f"w{worker}/{k}": {"k": k}})
+        engine.update_manifest(Path(out), {f"w{worker}/{k}": {"k": k}})
 
 
 def test_concurrent_runs_do_not_lose_manifest_entries(tmp_path: Path) -> None:

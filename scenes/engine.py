@@ -1,0 +1,901 @@
+"""The build engine behind ``rnn-slides``: what is stale, rendering it, installing it.
+
+The CLI (``render.py``) says *what* to build (scenes from :mod:`scenes.registry` and a
+function giving each lecture's resolved config), *where* (an output folder) and *how*
+(:class:`RenderSettings`), then calls :func:`build`, :func:`build_deck`, :func:`construct`
+or :func:`count_steps`. This module owns:
+
+- the content hash of everything that changes a scene's pixels, computed from source text
+  (the scene's class and its module's shared code, as :mod:`ast` segments), the resolved
+  config and the tool versions. Deciding that nothing needs rendering imports neither
+  manim nor the scenes;
+- the manifest ``OUT/manifest.json``: per output its content hash and the size and sha256
+  of every file it installed (the video and, for mp4, the manim-slides JSON and the step
+  videos a deck is built from). "Up to date" means the hash matches and every one of those
+  files is there with that size and sha256. A file that is not a manifest is moved aside
+  (``manifest.json.corrupt-<time>``) with a one-line warning and rebuilt;
+- atomic installs (a temporary file or folder, then a rename on the same filesystem) and
+  a cross-platform lock (``filelock``) around the manifest;
+- one temporary folder per run, ``OUT/.tmp/<uuid>/``, holding a lock for as long as its
+  run lives: the next run removes the folders of dead runs (whose lock it can take) and
+  never those of live ones;
+- the worker pool (spawned processes: a fresh manim per scene) and in-process builds for
+  stills and step counts. manim reads ``manim.cfg`` from the working folder (and the
+  user's config folder) when imported; renders here ignore both: manim's defaults, then
+  the settings below, so a stray ``manim.cfg`` never changes an output.
+
+Example
+-------
+>>> from scenes.engine import RenderSettings, build
+>>> from scenes.registry import get_scene
+>>> from scenes.kit.config import SceneConfig
+>>> build([get_scene("lstm-circuit")], lambda lecture: SceneConfig(), out=Path("out"),
+...       settings=RenderSettings(quality="l"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import contextlib
+import functools
+import hashlib
+import importlib
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from scenes.registry import SceneInfo, parsed_source
+
+__all__ = [
+    "VERSION",
+    "QUALITIES",
+    "FORMATS",
+    "SLIDES_DIR",
+    "EngineError",
+    "RenderSettings",
+    "build",
+    "plan",
+    "build_deck",
+    "construct",
+    "count_steps",
+    "content_hash",
+    "source_hash",
+    "config_dict",
+    "read_manifest",
+    "update_manifest",
+    "atomic_write_bytes",
+    "check_writable",
+    "locked",
+    "run_folder",
+    "reap_dead_runs",
+    "manim_config",
+]
+
+VERSION = "0.1.0"
+QUALITIES = {  # flag -> (pixel width, height, frame rate)
+    "l": (854, 480, 15),
+    "m": (1280, 720, 30),
+    "h": (1920, 1080, 60),
+    "k": (3840, 2160, 60),
+}
+FORMATS = ("mp4", "webm", "mov", "gif")
+SLIDES_DIR = "slides"  # under the output folder: manim-slides data for decks
+MANIFEST = "manifest.json"
+TMP_DIR = ".tmp"  # under the output folder: one folder per run
+LOCK_NAME = ".rnn-slides.lock"  # the output folder's lock (manifest, run folders)
+OWNER_LOCK = ".owner.lock"  # inside a run folder: held while the run is alive
+PROJECT = Path(__file__).resolve().parent.parent
+SCENES_DIR = PROJECT / "scenes"
+
+Echo = Callable[[str], None]
+
+
+class EngineError(Exception):
+    """A problem the user can fix; the CLI prints it as one line."""
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """How to render: quality flag, container format, alpha, parallel jobs, cache bypass."""
+
+    quality: str = "l"
+    fmt: str = "mp4"
+    transparent: bool = False
+    jobs: int = 1
+    force: bool = False
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Content hash (no manim, no scene imports)
+
+
+def _text_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    # a Windows checkout (CRLF) hashes like a Linux one: same code, same pixels
+    return data.replace(b"\r\n", b"\n") if path.suffix == ".py" else data
+
+
+@functools.cache
+def _folder_digest(folder: Path) -> str:
+    """Every file of a package folder (code and data such as bundled weights)."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(_text_bytes(path) + b"\0")
+    return h.hexdigest()
+
+
+def _in_module_chain(tree: ast.Module, class_name: str) -> set[str]:
+    """``class_name`` and its bases defined in the same module, transitively."""
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    chain: set[str] = set()
+    todo = [class_name]
+    while todo:
+        name = todo.pop()
+        if name in chain or name not in classes:
+            continue
+        chain.add(name)
+        todo += [b.id for b in classes[name].bases if isinstance(b, ast.Name)]
+    return chain
+
+
+def _listed_scenes(tree: ast.Module) -> set[str]:
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "SCENES" for t in stmt.targets)
+            and isinstance(stmt.value, ast.List | ast.Tuple)
+        ):
+            return {e.id for e in stmt.value.elts if isinstance(e, ast.Name)}
+    return set()
+
+
+def _module_segment(path: Path, class_name: str) -> str:
+    """The module's text without the scene classes ``class_name`` does not derive from:
+    editing one scene re-renders that scene only, editing shared code re-renders all."""
+    text, tree = parsed_source(path)
+    drop = _listed_scenes(tree) - _in_module_chain(tree, class_name)
+    lines = text.splitlines(keepends=True)
+    keep = [True] * len(lines)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name in drop:
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            for i in range(start - 1, node.end_lineno or node.lineno):
+                keep[i] = False
+    return "".join(line for line, k in zip(lines, keep, strict=True) if k)
+
+
+def _imported_project_modules(path: Path) -> set[Path]:
+    """Files of ``scenes`` modules outside the kit that ``path`` imports, transitively
+    (such as ``scenes/lesson_data.py``); the kit and ``rnn_core`` are hashed whole."""
+    found: set[Path] = set()
+    todo = [path]
+    while todo:
+        _, tree = parsed_source(todo.pop())
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative imports inside the scenes package
+                    base = "scenes" + (f".{base}" if base else "")
+                names = [base] + [f"{base}.{a.name}" for a in node.names]
+            for name in names:
+                parts = name.split(".")
+                if len(parts) < 2 or parts[0] != "scenes" or parts[1] == "kit":
+                    continue
+                candidate = SCENES_DIR / f"{parts[1]}.py"
+                if candidate.is_file() and candidate != path and candidate not in found:
+                    found.add(candidate)
+                    todo.append(candidate)
+    return found
+
+
+@functools.cache
+def _source_hash(path: Path, class_name: str) -> str:
+    h = hashlib.sha256(_module_segment(path, class_name).encode())
+    for dep in sorted(_imported_project_modules(path)):
+        h.update(dep.name.encode() + b"\0" + _text_bytes(dep) + b"\0")
+    h.update(_folder_digest(SCENES_DIR / "kit").encode())
+    h.update(_folder_digest(PROJECT / "rnn_core").encode())
+    return h.hexdigest()
+
+
+def source_hash(info: SceneInfo) -> str:
+    """Hash of the code a scene's pixels depend on: its class (and in-module bases), the
+    module's shared code, the ``scenes`` modules it imports, the scene kit and rnn_core."""
+    return _source_hash(Path(info.path), info.class_name)
+
+
+@functools.cache
+def _version(package: str) -> str:
+    return importlib.metadata.version(package)
+
+
+def config_dict(scene_config: Any) -> dict:
+    """A scene config as JSON-ready data; a weights file counts by its content."""
+    data = asdict(scene_config)
+    weights = data["model"].get("weights")
+    if weights:
+        data["model"]["weights_sha256"] = hashlib.sha256(Path(weights).read_bytes()).hexdigest()
+    return data
+
+
+def scene_config_from_dict(data: dict) -> Any:
+    from scenes.kit.config import ModelConfig, SceneConfig
+
+    model = dict(data["model"])
+    model.pop("weights_sha256", None)
+    if model.get("inputs") is not None:
+        model["inputs"] = tuple(tuple(r) for r in model["inputs"])
+    return SceneConfig(theme=data["theme"], model=ModelConfig(**model))
+
+
+def content_hash(
+    info: SceneInfo, scene_config: Any, quality: str, fmt: str, transparent: bool
+) -> str:
+    """Everything that changes the pixels of a scene's video, as one hex digest."""
+    payload = {
+        "source": source_hash(info),
+        "config": config_dict(scene_config),
+        "quality": quality,
+        "format": fmt,
+        "transparent": transparent,
+        "manim": _version("manim"),
+        "manim_slides": _version("manim-slides"),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------
+# Files: atomic writes, locks, checksums
+
+
+def check_writable(out: Path) -> None:
+    """Create ``out`` if needed and prove a file can be written there."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise EngineError(
+            f"output folder {str(out)!r} is not writable ({exc.strerror}); choose another with -o"
+        ) from None
+
+
+def locked(out: Path) -> FileLock:
+    """The output folder's lock (re-entrant within a process); use as ``with locked(out):``."""
+    return FileLock(out / LOCK_NAME, is_singleton=True)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise a web server
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def file_record(path: Path) -> dict:
+    """Size and sha256 of an installed file, as the manifest keeps them."""
+    return {"size": path.stat().st_size, "sha256": _sha256(path)}
+
+
+def _intact(records: dict[Path, dict]) -> bool:
+    """Every file exists with its recorded size and sha256 (sizes first: a cheap no)."""
+    for path, record in records.items():
+        try:
+            if not path.is_file() or path.stat().st_size != record["size"]:
+                return False
+        except OSError:
+            return False
+    return all(_sha256(path) == record["sha256"] for path, record in records.items())
+
+
+def _entry_files(entry: dict, target: Path, base: Path) -> dict[Path, dict] | None:
+    """The files an entry vouches for, or None for an entry without checksums (written
+    by an older version: its files cannot be trusted)."""
+    if "sha256" not in entry or "size" not in entry:
+        return None
+    files = {target: {"size": entry["size"], "sha256": entry["sha256"]}}
+    for rel, record in entry.get("files", {}).items():
+        files[base / rel] = record
+    return files
+
+
+# ---------------------------------------------------------------------------------------
+# The manifest
+
+_ENTRY_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "hash": str,
+    "size": int,
+    "sha256": str,
+    "files": dict,
+    "steps": int,
+    "scenes": list,
+}
+
+
+def _manifest_problem(data: object) -> str | None:
+    """Why ``data`` is not a manifest this engine wrote, or None."""
+    if not isinstance(data, dict):
+        return f"it holds {type(data).__name__ if data is not None else 'null'}, not an object"
+    outputs = data.get("outputs", {})
+    if not isinstance(outputs, dict):
+        return f'"outputs" is {type(outputs).__name__}, not an object'
+    if not isinstance(data.get("tool", {}), dict):
+        return '"tool" is not an object'
+    for key, entry in outputs.items():
+        if not isinstance(entry, dict):
+            return f"entry {key[:60]!r} is {type(entry).__name__}, not an object"
+        for name, kind in _ENTRY_FIELDS.items():
+            value = entry.get(name)
+            if name in entry and (not isinstance(value, kind) or isinstance(value, bool)):
+                return f"entry {key[:60]!r} has a {type(value).__name__} {name}"
+        for rel, record in entry.get("files", {}).items():
+            if not (
+                isinstance(record, dict)
+                and isinstance(record.get("size"), int)
+                and not isinstance(record.get("size"), bool)
+                and isinstance(record.get("sha256"), str)
+            ):
+                return f"entry {key[:60]!r} has a bad record for {rel[:60]!r}"
+    return None
+
+
+def _load_manifest(path: Path) -> tuple[dict, str | None]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {"outputs": {}}, None
+    except IsADirectoryError:
+        return {"outputs": {}}, "it is a folder"
+    except OSError as exc:
+        raise EngineError(f"cannot read {path} ({exc.strerror}); check its permissions") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {"outputs": {}}, "it is not JSON"
+    problem = _manifest_problem(data)
+    if problem:
+        return {"outputs": {}}, problem
+    data.setdefault("outputs", {})
+    return data, None
+
+
+def _move_aside(path: Path, problem: str) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    os.replace(path, aside)
+    _warn(
+        f"{path} was not a valid manifest ({problem}); moved it to {aside.name} "
+        "and rendering what it listed again"
+    )
+
+
+def read_manifest(out: Path) -> dict:
+    """The manifest of ``out``; a damaged one is moved aside (with a warning) and an empty
+    one returned, so every output it listed is checked and rendered again."""
+    path = out / MANIFEST
+    data, problem = _load_manifest(path)
+    if problem is None:
+        return data
+    with locked(out):
+        data, problem = _load_manifest(path)  # another run may have repaired it meanwhile
+        if problem is not None:
+            _move_aside(path, problem)
+            data = {"outputs": {}}
+    return data
+
+
+def update_manifest(out: Path, entries: dict[str, dict]) -> None:
+    """Merge ``entries`` into the manifest, under the output folder's lock."""
+    with locked(out):
+        manifest = read_manifest(out)
+        manifest["outputs"].update(entries)
+        manifest["tool"] = {"rnn-slides": VERSION, "manim": _version("manim")}
+        atomic_write_bytes(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+
+
+def _output_key(info: SceneInfo, ext: str) -> str:
+    return f"lecture{info.lecture}/{info.id}.{ext}"
+
+
+# ---------------------------------------------------------------------------------------
+# Run folders
+
+
+def _reap(folder: Path) -> bool:
+    """Remove a run folder whose owner is gone; keep it (False) while its lock is held."""
+    owner = folder / OWNER_LOCK
+    if owner.exists():
+        lock = FileLock(owner)  # a new handle: a live owner, even in this process, blocks it
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        lock.release()
+    shutil.rmtree(folder, ignore_errors=True)
+    return not folder.exists()
+
+
+def reap_dead_runs(out: Path) -> int:
+    """Remove ``OUT/.tmp/<run>/`` folders left by runs that died (killed, power loss);
+    returns how many were removed. Folders of live runs are kept."""
+    root = out / TMP_DIR
+    if not root.is_dir():
+        return 0
+    removed = 0
+    with locked(out):  # run folders are created and locked under this lock: no race
+        for folder in root.iterdir():
+            if folder.is_dir() and _reap(folder):
+                removed += 1
+        with contextlib.suppress(OSError):
+            root.rmdir()
+    return removed
+
+
+@contextlib.contextmanager
+def run_folder(out: Path) -> Iterator[Path]:
+    """A private temporary folder ``OUT/.tmp/<uuid>/`` for one run, on the same filesystem
+    as the outputs (so installs are renames), locked while the run lives."""
+    with locked(out):
+        folder = out / TMP_DIR / uuid.uuid4().hex
+        folder.mkdir(parents=True)
+        owner = FileLock(folder / OWNER_LOCK)
+        owner.acquire()
+    try:
+        yield folder
+    finally:
+        owner.release()
+        shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            (out / TMP_DIR).rmdir()
+
+
+# ---------------------------------------------------------------------------------------
+# manim, configured the same way wherever it runs
+
+
+def _import_manim() -> Any:
+    """Import manim from a neutral folder: at import it reads ``manim.cfg`` from the
+    working folder (and a malformed one would stop the import)."""
+    if "manim" in sys.modules:
+        return sys.modules["manim"]
+    old = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="rnn-slides-") as neutral:
+        os.chdir(neutral)
+        try:
+            import manim
+        finally:
+            os.chdir(old)
+    return manim
+
+
+@contextlib.contextmanager
+def manim_config(settings: dict) -> Iterator[None]:
+    """manim's library defaults (no folder-wide or user-wide ``manim.cfg``), then
+    ``settings``; the previous config is restored on exit."""
+    import logging
+
+    manim = _import_manim()
+    from manim import config, tempconfig
+
+    parser = configparser.ConfigParser()
+    with open(Path(manim.__file__).parent / "_config" / "default.cfg", encoding="utf-8") as f:
+        parser.read_file(f)
+    for name in ("manim", "manim-slides", "manim_slides"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    with tempconfig({}):
+        config.digest_parser(parser)
+        config.update(settings)
+        yield
+
+
+def _scene_class(module: str, class_name: str, lecture: int) -> type:
+    cls = getattr(importlib.import_module(module), class_name)
+    cls.lecture = lecture
+    return cls
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering (in worker processes)
+
+
+def _render_worker(job: dict) -> dict:
+    """Render one scene into its private temporary folder; runs in a fresh process."""
+    _import_manim()
+    cls = _scene_class(job["module"], job["class_name"], job["lecture"])
+    scene_config = scene_config_from_dict(job["config"])
+    width, height, fps = QUALITIES[job["quality"]]
+    tmp = Path(job["tmp"])
+    started = time.perf_counter()
+    settings = {
+        "pixel_width": width,
+        "pixel_height": height,
+        "frame_rate": fps,
+        "media_dir": str(tmp / "media"),
+        "format": job["format"],
+        "transparent": job["transparent"],
+        "output_file": job["id"],
+        "progress_bar": "none",
+        "verbosity": "ERROR",
+        "disable_caching": True,
+        "write_to_movie": True,
+    }
+    with manim_config(settings):
+        scene = cls.configured(scene_config)(output_folder=tmp / SLIDES_DIR)
+        scene.render()
+        movie = Path(scene.renderer.file_writer.movie_file_path)
+    return {
+        "id": job["id"],
+        "movie": str(movie),
+        "duration": float(scene.renderer.time),
+        "steps": len(scene.steps),
+        "seconds": time.perf_counter() - started,
+        "slides_name": type(scene).__name__,
+    }
+
+
+def _install_slides(out: Path, tmp: Path, name: str, scene_id: str, digest: str) -> dict:
+    """Move a scene's manim-slides data from its temporary folder into ``OUT/slides``,
+    rewriting the paths manim-slides records; returns the records of the files installed."""
+    src_json = tmp / SLIDES_DIR / f"{name}.json"
+    if not src_json.exists():
+        return {}
+    slides_root = out / SLIDES_DIR
+    files_dir = slides_root / "files" / f"{scene_id}-{digest[:12]}"
+    files_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Same digest, same pixels, but an existing copy may be the damaged one that caused
+    # this render: set it aside (inside the run folder, removed with it) and install ours.
+    if files_dir.exists():
+        with contextlib.suppress(OSError):
+            os.replace(files_dir, tmp / f"old-{uuid.uuid4().hex}")
+    with contextlib.suppress(OSError):  # a concurrent run installed the same files first
+        os.replace(tmp / SLIDES_DIR / "files" / name, files_dir)
+    data = json.loads(src_json.read_text(encoding="utf-8"))
+    # manim-slides reads these paths relative to the folder that holds ``slides/``, so they
+    # work whether ``out`` was given as a relative or an absolute path, and if it is moved.
+    relative_dir = files_dir.relative_to(out)
+    used: set[str] = set()
+    for slide in data["slides"]:
+        for key in ("file", "rev_file"):
+            if slide.get(key):
+                slide[key] = (relative_dir / Path(slide[key]).name).as_posix()
+                used.add(slide[key])
+    json_path = slides_root / f"{name}.json"
+    atomic_write_bytes(json_path, json.dumps(data, indent=2).encode())
+    for stale in files_dir.parent.glob(f"{scene_id}-*"):  # earlier versions of this scene
+        if stale != files_dir and stale.name[len(scene_id) + 1 :].isalnum():
+            shutil.rmtree(stale, ignore_errors=True)
+    records = {json_path.relative_to(out).as_posix(): file_record(json_path)}
+    for rel in sorted(used):
+        records[rel] = file_record(out / rel)
+    return records
+
+
+@dataclass(frozen=True)
+class _Job:
+    info: SceneInfo
+    scene_config: Any
+    digest: str
+    target: Path
+    key: str
+
+
+def plan(
+    infos: Sequence[SceneInfo], resolve: Callable[[int], Any], out: Path, settings: RenderSettings
+) -> tuple[list[_Job], dict[str, dict]]:
+    """Which scenes need rendering, and the manifest entries of those that do not.
+
+    Every config is resolved (and so validated) here, before anything renders."""
+    manifest = read_manifest(out)["outputs"]
+    todo, fresh = [], {}
+    for info in infos:
+        scene_config = resolve(info.lecture)
+        digest = content_hash(
+            info, scene_config, settings.quality, settings.fmt, settings.transparent
+        )
+        key = _output_key(info, settings.fmt)
+        target = out / key
+        entry = manifest.get(key)
+        if not settings.force and entry and entry.get("hash") == digest:
+            files = _entry_files(entry, target, out)
+            slides_json = f"{SLIDES_DIR}/{info.class_name}.json"
+            needs_slides = settings.fmt == "mp4" and slides_json not in entry.get("files", {})
+            if files is not None and not needs_slides and _intact(files):
+                fresh[info.id] = entry
+                continue
+        todo.append(_Job(info, scene_config, digest, target, key))
+    return todo, fresh
+
+
+def build(
+    infos: Sequence[SceneInfo],
+    resolve: Callable[[int], Any],
+    *,
+    out: Path,
+    settings: RenderSettings,
+    echo: Echo = print,
+) -> dict[str, dict]:
+    """Render what is missing, stale or damaged; returns id -> manifest entry for every
+    scene. Outputs land in ``OUT/lecture<N>/<id>.<format>`` (and ``OUT/slides`` for mp4)."""
+    check_writable(out)
+    reap_dead_runs(out)
+    todo, results = plan(infos, resolve, out, settings)
+    if not todo:
+        echo(f"nothing to render: {len(infos)} scene(s) up to date in {out}")
+        return results
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with run_folder(out) as run_dir:
+        jobs = []
+        for job in todo:
+            tmp = run_dir / job.info.id
+            tmp.mkdir()
+            payload = {
+                "id": job.info.id,
+                "module": job.info.module,
+                "class_name": job.info.class_name,
+                "lecture": job.info.lecture,
+                "config": config_dict(job.scene_config),
+                "quality": settings.quality,
+                "format": settings.fmt,
+                "transparent": settings.transparent,
+                "tmp": str(tmp.resolve()),
+            }
+            jobs.append((job, payload))
+        with Progress(
+            TextColumn("[bold]rendering"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} scenes"),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            transient=not sys.stdout.isatty(),
+        ) as progress:
+            task = progress.add_task("", total=len(jobs))
+            for job, payload, result in _run_jobs(jobs, settings.jobs):
+                entry = _install(out, job, payload, result, settings)
+                update_manifest(out, {job.key: entry})
+                results[job.info.id] = entry
+                progress.update(task, advance=1, description=job.info.id)
+                echo(f"  {job.key}  ({result['steps']} steps, {result['duration']:.1f} s)")
+    return results
+
+
+def _install(out: Path, job: _Job, payload: dict, result: dict, settings: RenderSettings) -> dict:
+    """Rename a finished render into place and describe it for the manifest."""
+    job.target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(result["movie"], job.target)  # same filesystem: atomic
+    files = {}
+    if settings.fmt == "mp4":
+        files = _install_slides(
+            out, Path(payload["tmp"]), result["slides_name"], job.info.id, job.digest
+        )
+    return {
+        "hash": job.digest,
+        "config_hash": hashlib.sha256(
+            json.dumps(payload["config"], sort_keys=True).encode()
+        ).hexdigest(),
+        "scene": job.info.id,
+        "lecture": job.info.lecture,
+        "quality": settings.quality,
+        "format": settings.fmt,
+        "transparent": settings.transparent,
+        "theme": payload["config"]["theme"],
+        "duration": round(result["duration"], 3),
+        "steps": result["steps"],
+        "render_seconds": round(result["seconds"], 2),
+        **file_record(job.target),
+        "files": files,
+    }
+
+
+def _run_jobs(jobs: list[tuple[_Job, dict]], workers: int) -> Iterator[tuple[_Job, dict, dict]]:
+    # spawn, not fork: a fresh manim per scene (its global state never leaks between
+    # scenes) and the same behaviour on Linux, macOS and Windows
+    context = get_context("spawn")
+    if workers <= 1 or len(jobs) == 1:
+        for job, payload in jobs:
+            with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                yield job, payload, pool.submit(_render_worker, payload).result()
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_render_worker, payload): (job, payload) for job, payload in jobs}
+        for future in as_completed(futures):
+            job, payload = futures[future]
+            yield job, payload, future.result()
+
+
+# ---------------------------------------------------------------------------------------
+# Steps and stills (in this process, animations skipped)
+
+
+def construct(info: SceneInfo, scene_config: Any, quality: str, capture_step: int | None = None):
+    """Build a scene in this process with animations skipped; returns the finished scene
+    (``steps``, ``captured_frame`` for ``capture_step``, ``renderer.get_frame()``)."""
+    width, height, fps = {**QUALITIES, "tiny": (256, 144, 5)}[quality]
+    _import_manim()
+    cls = info.cls
+    with tempfile.TemporaryDirectory(prefix="rnn-slides-") as media:
+        settings = {
+            "pixel_width": width,
+            "pixel_height": height,
+            "frame_rate": fps,
+            "media_dir": media,
+            "write_to_movie": False,
+            "save_last_frame": False,
+            "progress_bar": "none",
+            "verbosity": "ERROR",
+            "disable_caching": True,
+        }
+        with manim_config(settings):
+            scene = cls.configured(scene_config, capture_step=capture_step)(
+                output_folder=Path(media) / SLIDES_DIR
+            )
+            scene.renderer.skip_animations = True
+            scene.render()
+            scene.renderer.update_frame(scene, ignore_skipping=True)
+            return scene
+
+
+def count_steps(info: SceneInfo, scene_config: Any, out: Path | None = None) -> int:
+    """Number of click steps, cached by content hash in ``OUT/.cache/steps.json``."""
+    digest = content_hash(info, scene_config, "steps", "-", False)
+    out = out or Path("out")
+    cache_path = out / ".cache" / "steps.json"
+    cache = _read_steps_cache(cache_path)
+    if digest in cache:
+        return cache[digest]
+    steps = len(construct(info, scene_config, "tiny").steps)  # steps never depend on size
+    with contextlib.suppress(OSError):
+        out.mkdir(parents=True, exist_ok=True)
+        with locked(out):
+            cache = _read_steps_cache(cache_path)
+            cache[digest] = steps
+            atomic_write_bytes(cache_path, json.dumps(cache).encode())
+    return steps
+
+
+def _read_steps_cache(path: Path) -> dict[str, int]:
+    """The step-count cache; anything unreadable or of the wrong shape counts as empty
+    (it is only a cache: it is rebuilt, never trusted)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Decks
+
+
+def deck_digest(out: Path, names: list[str], to: str, extra: list[str]) -> str:
+    """What a deck is made of: each scene's slide data (which names its video files, whose
+    names carry the scene's content hash), the format and the conversion options."""
+    h = hashlib.sha256(json.dumps([names, to, extra]).encode())
+    h.update(_version("manim-slides").encode())
+    for name in names:
+        path = out / SLIDES_DIR / f"{name}.json"
+        h.update(path.read_bytes() if path.exists() else b"missing")
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def _deck_workspace(out: Path, dest: Path) -> Iterator[Path]:
+    """A temporary folder on the deck's filesystem: a run folder under ``out`` when the
+    deck lands on the same filesystem (removed at the next start if this run dies),
+    otherwise one beside the deck."""
+    same_fs = False
+    with contextlib.suppress(OSError):
+        same_fs = out.stat().st_dev == dest.parent.stat().st_dev
+    if same_fs:
+        with run_folder(out) as folder:
+            yield folder
+    else:
+        with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".deck-") as folder:
+            yield Path(folder)
+
+
+def build_deck(
+    out: Path,
+    names: list[str],
+    dest: Path,
+    to: str,
+    extra: list[str],
+    *,
+    prepare: Callable[[], None] | None = None,
+) -> bool:
+    """Convert the scenes' slide data in ``OUT/slides`` into one deck file ``dest`` with
+    manim-slides; False when the recorded deck is current and intact (nothing done).
+    ``prepare`` runs first when a conversion is needed."""
+    key = f"decks/{dest.resolve().as_posix()}"
+    digest = deck_digest(out, names, to, extra)
+    entry = read_manifest(out)["outputs"].get(key)
+    if entry and entry.get("hash") == digest:
+        files = _entry_files(entry, dest, dest.parent)
+        if files is not None and _intact(files):
+            return False
+    if prepare is not None:
+        prepare()
+    with _deck_workspace(out, dest) as tmp:
+        tmp_dest = tmp / dest.name
+        cmd = [
+            sys.executable,
+            "-m",
+            "manim_slides",
+            "convert",
+            *names,
+            str(tmp_dest),
+            "--folder",
+            str(out / SLIDES_DIR),
+            "--to",
+            to,
+            "-v",
+            "error",
+            *extra,
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0 or not tmp_dest.exists():
+            last = (proc.stderr or proc.stdout).strip().splitlines()
+            raise EngineError(f"manim-slides convert failed: {last[-1] if last else 'no output'}")
+        files: dict[str, dict] = {}
+        assets = tmp / f"{dest.stem}_assets"
+        if assets.exists():
+            final_assets = dest.parent / assets.name
+            if final_assets.exists():
+                os.replace(final_assets, tmp / f"old-{uuid.uuid4().hex}")
+            os.replace(assets, final_assets)
+            for path in sorted(final_assets.rglob("*")):
+                if path.is_file():
+                    files[path.relative_to(dest.parent).as_posix()] = file_record(path)
+        os.replace(tmp_dest, dest)
+    update_manifest(
+        out,
+        {key: {"hash": digest, "format": to, "scenes": names, **file_record(dest), "files": files}},
+    )
+    return True
