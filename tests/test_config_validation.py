@@ -450,25 +450,32 @@ def test_lstm_weights_for_a_simple_rnn_lecture_are_refused_at_load(tmp_path: Pat
 
 
 def test_check_model_imports_neither_manim_nor_rnn_core(tmp_path: Path) -> None:
+    """The engine validates configs before deciding anything renders: loading the module on
+    its own (without the scenes.kit package) and checking weights pulls in neither."""
     np.savez(tmp_path / "rnn.npz", **rnn_arrays())
     code = (
-        "import sys\n"
-        "from scenes.kit.config import ModelConfig, SceneConfig, validate_for_lecture\n"
-        f"cfg = SceneConfig(model=ModelConfig(weights={str(tmp_path / 'rnn.npz')!r}))\n"
-        "validate_for_lecture(cfg, 2)\n"
+        "import importlib.util, sys\n"
+        "spec = importlib.util.spec_from_file_location('kit_config', sys.argv[1])\n"
+        "mod = importlib.util.module_from_spec(spec)\n"
+        "sys.modules['kit_config'] = mod\n"
+        "spec.loader.exec_module(mod)\n"
+        "cfg = mod.SceneConfig(model=mod.ModelConfig(weights=sys.argv[2]))\n"
+        "mod.validate_for_lecture(cfg, 2)\n"
         "try:\n"
-        "    validate_for_lecture(cfg, 4)\n"
+        "    mod.validate_for_lecture(cfg, 4)\n"
         "except ValueError as exc:\n"
         "    print('refused:', exc)\n"
-        "print(sorted(m for m in ('manim', 'rnn_core') if m in sys.modules))\n"
+        "print(sorted(m for m in ('manim', 'rnn_core', 'scenes') if m in sys.modules))\n"
     )
+    module = ROOT / "scenes" / "kit" / "config.py"
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(module), str(tmp_path / "rnn.npz")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "refused:" in out and "simple-RNN" in out, out
-    # scenes.kit's package __init__ may pull in manim; config itself must not need it
-    if "manim" in out.splitlines()[-1]:
-        pytest.skip("scenes.kit/__init__ imports manim eagerly (not this module's doing)")
     assert out.splitlines()[-1] == "[]", out
 
 
