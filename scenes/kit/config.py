@@ -67,6 +67,7 @@ VALUE_LIMIT = 100.0
 # Which model each lecture's scenes draw (lecture 3 is history: no model of its own).
 LECTURE_MODELS: dict[int, Literal["rnn", "lstm"]] = {1: "rnn", 2: "rnn", 4: "lstm", 5: "lstm"}
 MAX_MESSAGE = 190  # characters; with click's "Error: " the line stays under ~200
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")  # all str.splitlines splits on
 
 Kind = Literal["rnn", "lstm"]
 _KIND_LABEL = {"lstm": "LSTM", "rnn": "simple-RNN"}
@@ -126,7 +127,7 @@ class ConfigError(ValueError):
 def _one_line(text: str, limit: int = MAX_MESSAGE) -> str:
     """Control characters become spaces; an over-long line loses its middle, so the key
     (at the start) and the fix (at the end) both survive."""
-    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
+    text = _LINE_BREAKS.sub(" ", text).strip()
     if len(text) <= limit:
         return text
     tail = limit // 3
@@ -139,15 +140,11 @@ def _short(value: object, limit: int = 32) -> str:
         return str(value).lower()  # as TOML spells it
     if isinstance(value, str) and len(value) > 4 * limit:
         value = value[: 2 * limit] + value[-limit:]  # repr of a huge string costs its size
-    text = re.sub(r"[\x00-\x1f\x7f]+", " ", repr(value))
+    text = _LINE_BREAKS.sub(" ", repr(value))
     if len(text) <= limit:
         return text
     head = (limit - 3) * 2 // 3
     return text[:head] + "..." + text[-(limit - 3 - head) :]
-
-
-def _article(word: str) -> str:
-    return "an" if word[0] in "AEFHILMNORSX" else "a"  # an LSTM, a simple-RNN
 
 
 def _short_path(path: str | Path, limit: int = 32) -> str:
@@ -337,7 +334,7 @@ def _weights_for(model: ModelConfig, kind: Kind) -> dict[str, np.ndarray]:
     if missing:
         raise ConfigError(
             f"weights file {name} lacks {label} arrays {' '.join(missing)}; "
-            f"{_article(label)} {label} file holds {_KIND_ARRAYS[kind]}"
+            f"expected {_KIND_ARRAYS[kind]}"
         )
     shapes = _expected_shapes(kind, model)
     sizes = f"n_in={model.n_in}, n_hidden={model.n_hidden}"
