@@ -92,6 +92,11 @@ bench: setup
 figures: setup
 	$(PY) render.py figures -o out
 
+# Retrain the shipped models (rnn_core/models/*.npz) from their seeds; the file is replaced
+# only when the new model passes its story checks.
+models: setup
+	$(PY) -m rnn_core.pretrained --retrain
+
 lint: setup
 	$(PY) -m ruff check .
 

@@ -7,7 +7,7 @@ ch. 10 (simple RNN).
 
 from __future__ import annotations
 
-from . import clipping, jacobians, landscape, tasks, train
+from . import clipping, jacobians, landscape, optim, pretrained, tasks, train
 from .clipping import clip_by_global_norm, clip_by_value
 from .gradcheck import check_gradients, numeric_gradient, relative_error
 from .lstm import (
@@ -32,6 +32,8 @@ __all__ = [
     "clipping",
     "jacobians",
     "landscape",
+    "optim",
+    "pretrained",
     "tasks",
     "train",
     "clip_by_global_norm",

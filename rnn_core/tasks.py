@@ -18,7 +18,17 @@ import numpy as np
 
 from ._checks import check_size
 
-__all__ = ["Task", "copy_task", "sine_task", "parity_task", "weather_task", "WEATHER_FIELDS"]
+__all__ = [
+    "Task",
+    "MemoryTask",
+    "copy_task",
+    "sine_task",
+    "parity_task",
+    "weather_task",
+    "memory_task",
+    "WEATHER_FIELDS",
+    "MEMORY_INPUTS",
+]
 
 
 @dataclass(frozen=True)
@@ -138,4 +148,77 @@ def weather_task(
             f"forecast the temperature {lead} h ahead from {h} h of weather sampled every "
             f"{60 // per} minutes ({T} four-dimensional vectors)"
         ),
+    )
+
+
+# The memory task's input columns, in order: x^t = (v^t, s^t, r^t). Other tools build
+# their own sequences with this layout, so it never changes.
+MEMORY_INPUTS = ("value", "store", "recall")
+
+
+@dataclass(frozen=True)
+class MemoryTask(Task):
+    """A batch of the memory task: ``xs`` (T, B, 3) with columns :data:`MEMORY_INPUTS`,
+    ``targets`` (T, B, 1) holding the stored value at the last step and 0 elsewhere,
+    ``mask`` (T, B) equal to 1 at the last step only (the one step the loss counts),
+    ``store_step`` (B,) the step whose value is to be kept, and ``stored`` (B,) that value."""
+
+    mask: np.ndarray
+    store_step: np.ndarray
+    stored: np.ndarray
+
+
+def memory_task(
+    rng: np.random.Generator,
+    steps: int = 8,
+    batch: int = 8,
+    *,
+    store_step: int | None = None,
+) -> MemoryTask:
+    """Store one value, ignore the distractors, give it back when asked.
+
+    At every step t the input is x^t = (v^t, s^t, r^t): the value v^t is uniform in
+    [-1, 1] at every step (mostly distractors), the store flag s^t is 1 at exactly one step
+    in the first half of the sequence (t < steps // 2, drawn uniformly per sequence unless
+    ``store_step`` fixes it) and 0 elsewhere, and the recall flag r^t is 1 at the last step
+    only. The target is the value that was stored, asked for at the last step only.
+    """
+    T = check_size("steps", steps)
+    b = check_size("batch", batch)
+    if T < 2:
+        raise ValueError(f"steps must be at least 2 (a store step and a recall step), got {T}")
+    half = T // 2
+    if store_step is None:
+        where = rng.integers(0, half, size=b)
+    else:
+        if isinstance(store_step, bool) or not isinstance(store_step, int | np.integer):
+            raise ValueError(f"store_step must be an integer step, got {store_step!r}")
+        if not 0 <= store_step < half:
+            raise ValueError(
+                f"store_step = {store_step} is outside the first half 0 .. {half - 1} "
+                f"of {T} steps; pick a step in that range"
+            )
+        where = np.full(b, int(store_step), dtype=np.int64)
+    values = rng.uniform(-1.0, 1.0, size=(T, b))
+    cols = np.arange(b)
+    xs = np.zeros((T, b, len(MEMORY_INPUTS)))
+    xs[:, :, 0] = values
+    xs[where, cols, 1] = 1.0
+    xs[-1, :, 2] = 1.0
+    stored = values[where, cols]
+    targets = np.zeros((T, b, 1))
+    targets[-1, :, 0] = stored
+    mask = np.zeros((T, b))
+    mask[-1] = 1.0
+    return MemoryTask(
+        xs=xs,
+        targets=targets,
+        kind="regression",
+        description=(
+            f"store the value flagged in the first half of {T} steps, ignore the "
+            f"distractors, and give it back at the last step"
+        ),
+        mask=mask,
+        store_step=where.astype(np.int64),
+        stored=stored,
     )
