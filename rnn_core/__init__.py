@@ -7,7 +7,7 @@ ch. 10 (simple RNN).
 
 from __future__ import annotations
 
-from . import clipping, jacobians, landscape, optim, pretrained, tasks, train
+from . import clipping, jacobians, landscape, optim, tasks, train
 from .clipping import clip_by_global_norm, clip_by_value
 from .gradcheck import check_gradients, numeric_gradient, relative_error
 from .lstm import (
@@ -55,3 +55,13 @@ __all__ = [
     "numeric_gradient",
     "relative_error",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # ``pretrained`` is imported on first use, so ``python -m rnn_core.pretrained`` does not
+    # find it already imported by the package (runpy warns about that).
+    if name == "pretrained":
+        import importlib
+
+        return importlib.import_module(".pretrained", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

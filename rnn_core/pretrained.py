@@ -7,8 +7,14 @@ gates tell the lectures' story: in the memory cell the input gate opens once, at
 step, the forget gate holds near 1 until the recall, and the output gate opens at the
 recall. :func:`memory_story` measures exactly that on fresh sequences.
 
+``order-rnn``: the simple RNN of lectures 1 and 2 (M = 3, H = 3, K = 2) trained to name
+the first word of a sentence of "cat"s and "dog"s, so order matters: "cat cat dog" and
+"dog cat cat" have the same bag of word vectors (a DCL on the bag cannot tell them apart)
+but different answers, and the RNN gives both. :func:`order_story` checks it.
+
 The weights live in ``rnn_core/models/<name>.npz`` (the ``LSTMParams`` field names plus
-``W_out``, ``b_out`` and a JSON ``meta`` string). ``python -m rnn_core.pretrained
+``W_out``, ``b_out``, or the ``RNNParams`` field names plus the word vectors ``words``, and
+a JSON ``meta`` string). ``python -m rnn_core.pretrained
 --retrain`` trains them again from the seed with rnn_core's own forward, backward and Adam
 and replaces the file atomically, but only when the new model passes the story checks.
 
@@ -44,17 +50,26 @@ import numpy as np
 
 from .lstm import LSTMParams, lstm_backward, lstm_forward
 from .optim import Adam
+from .rnn import RNNParams, rnn_backward, rnn_forward
 from .tasks import MEMORY_INPUTS, MemoryTask, memory_task
 
 __all__ = [
     "MODELS",
     "PretrainedLSTM",
+    "PretrainedRNN",
     "MemoryRecipe",
+    "OrderRecipe",
     "MemoryExample",
     "STORY_LIMITS",
+    "ORDER_LIMITS",
+    "ORDER_CLASSES",
+    "ORDER_PAIR",
     "load",
     "train_memory_lstm",
+    "train_order_rnn",
     "memory_story",
+    "order_story",
+    "order_sentences",
     "story_failures",
     "fresh_sequences",
     "example_sequence",
@@ -65,6 +80,7 @@ __all__ = [
 # Name -> one-line description of every shipped model.
 MODELS = {
     "memory-lstm": "LSTM (N = 3, M = 3, peepholes) + linear read-out trained on the memory task",
+    "order-rnn": "simple RNN (M = 3, H = 3, K = 2) naming the first word of cat/dog sentences",
 }
 
 
@@ -166,9 +182,7 @@ def memory_story(model: PretrainedLSTM, sequences: MemoryTask | None = None) -> 
     stored = task.stored
     final = trace.c[-1]  # (B, N)
     with np.errstate(invalid="ignore", divide="ignore"):
-        corr = np.array(
-            [np.corrcoef(final[:, k], stored)[0, 1] for k in range(final.shape[1])]
-        )
+        corr = np.array([np.corrcoef(final[:, k], stored)[0, 1] for k in range(final.shape[1])])
     corr = np.nan_to_num(np.abs(corr))  # a constant cell tracks nothing
     k = int(np.argmax(corr))
     steps = np.arange(T)[:, None]
@@ -189,10 +203,13 @@ def memory_story(model: PretrainedLSTM, sequences: MemoryTask | None = None) -> 
     }
 
 
-def story_failures(story: dict[str, Any]) -> list[str]:
-    """The measures of :func:`memory_story` that miss :data:`STORY_LIMITS` (empty: all pass)."""
+def story_failures(
+    story: dict[str, Any], limits: dict[str, tuple[str, float]] | None = None
+) -> list[str]:
+    """The measures of a story that miss their limits (default :data:`STORY_LIMITS`, those
+    of :func:`memory_story`); empty when all pass."""
     bad = []
-    for key, (kind, limit) in STORY_LIMITS.items():
+    for key, (kind, limit) in (STORY_LIMITS if limits is None else limits).items():
         value = story[key]
         if (kind == "max" and not value <= limit) or (kind == "min" and not value >= limit):
             word = "<=" if kind == "max" else ">="
@@ -244,9 +261,7 @@ def train_memory_lstm(recipe: MemoryRecipe | None = None) -> tuple[PretrainedLST
     return model, losses
 
 
-def _add_quiet_input(
-    grads: LSTMParams, trace: Any, task: MemoryTask, weight: float
-) -> LSTMParams:
+def _add_quiet_input(grads: LSTMParams, trace: Any, task: MemoryTask, weight: float) -> LSTMParams:
     """Add the gradient of ``weight * sum(i^t, t != store step)`` (one step deep: the
     previous state held fixed) to the input-gate parameters' gradients."""
     if weight == 0.0:
@@ -309,6 +324,155 @@ def example_sequence() -> MemoryExample:
     )
 
 
+# ---------------------------------------------------------------------------------------
+# order-rnn: the simple RNN of lectures 1 and 2, for which word order matters
+
+# Class k means "the sentence starts with ORDER_CLASSES[k]": (1, 0) is dog and (0, 1) cat,
+# as lecture 1 writes a classifier's output.
+ORDER_CLASSES = ("dog", "cat")
+
+
+@dataclass(frozen=True)
+class PretrainedRNN:
+    """A trained simple RNN and its word vectors: ``params`` (:class:`RNNParams`), ``words``
+    (read-only mapping word -> (M,) vector), ``classes`` (the word each output names) and
+    ``meta``."""
+
+    params: RNNParams
+    words: MappingProxyType
+    classes: tuple[str, ...]
+    meta: MappingProxyType
+
+    def encode(self, sentence: str | tuple[str, ...] | list[str]) -> np.ndarray:
+        """The word vectors of a sentence, (T, M); words are split on spaces."""
+        ws = sentence.split() if isinstance(sentence, str) else list(sentence)
+        unknown = [w for w in ws if w not in self.words]
+        if not ws or unknown:
+            known = ", ".join(self.words)
+            raise ValueError(f"cannot encode {sentence!r}: use one or more of the words {known}")
+        return np.array([self.words[w] for w in ws])
+
+    def classify(self, sentence: str | tuple[str, ...] | list[str]) -> np.ndarray:
+        """Class probabilities after the last word, (K,)."""
+        xs = self.encode(sentence)
+        return rnn_forward(self.params, xs, np.zeros(len(xs), dtype=np.int64)).y_hat[-1]
+
+    def classify_bag(self, sentence: str | tuple[str, ...] | list[str]) -> np.ndarray:
+        """The same network used as a DCL on the bag (the summed word vectors, one step, no
+        recurrence): the same answer for every order of the same words."""
+        bag = self.encode(sentence).sum(axis=0)
+        return rnn_forward(self.params, bag[None], np.zeros(1, dtype=np.int64)).y_hat[0]
+
+
+@dataclass(frozen=True)
+class OrderRecipe:
+    """How ``order-rnn`` is trained: Adam on every sentence of ``min_words`` to
+    ``max_words`` words over {cat, dog} (full batch per length), cross-entropy at every step
+    against the first word (it can be named as soon as it is seen, and must be kept).
+    The word vectors are fixed, drawn from ``word_seed`` and rounded to two decimals so a
+    slide shows them exactly. Training stops early (100 small steps) while the answers are
+    confident but not saturated: about 0.99 for the lecture's pair, so a slide shows real
+    probabilities rather than 1.00 and 0.00."""
+
+    seed: int = 0
+    word_seed: int = 1
+    n_in: int = 3
+    n_hidden: int = 3
+    n_steps: int = 100
+    lr: float = 0.01
+    min_words: int = 2
+    max_words: int = 5
+
+
+def order_sentences(min_words: int = 2, max_words: int = 5) -> list[tuple[str, ...]]:
+    """Every sentence of ``min_words`` .. ``max_words`` words over :data:`ORDER_CLASSES`."""
+    out: list[tuple[str, ...]] = []
+    for T in range(min_words, max_words + 1):
+        for code in range(2**T):
+            out.append(tuple(ORDER_CLASSES[(code >> (T - 1 - t)) & 1] for t in range(T)))
+    return out
+
+
+def _order_words(r: OrderRecipe) -> dict[str, np.ndarray]:
+    vecs = np.round(np.random.default_rng(r.word_seed).uniform(-1.0, 1.0, (2, r.n_in)), 2)
+    return {w: vecs[k] for k, w in enumerate(ORDER_CLASSES)}
+
+
+def train_order_rnn(recipe: OrderRecipe | None = None) -> tuple[PretrainedRNN, np.ndarray]:
+    """Train ``order-rnn`` from its recipe; returns the model and the mean loss per step."""
+    r = OrderRecipe() if recipe is None else recipe
+    if not 1 <= r.min_words <= r.max_words:
+        raise ValueError(f"need 1 <= min_words <= max_words, got {r.min_words}, {r.max_words}")
+    words = _order_words(r)
+    index = {w: k for k, w in enumerate(ORDER_CLASSES)}
+    batches = []
+    for T in range(r.min_words, r.max_words + 1):
+        sents = order_sentences(T, T)
+        xs = np.stack([np.array([words[w] for w in s]) for s in sents], axis=1)  # (T, B, M)
+        first = np.array([index[s[0]] for s in sents])
+        batches.append((xs, np.broadcast_to(first, (T, len(sents))).copy()))
+    total = sum(xs.shape[0] * xs.shape[1] for xs, _ in batches)
+    params = RNNParams.init(r.n_in, r.n_hidden, len(ORDER_CLASSES), np.random.default_rng(r.seed))
+    opt = Adam(lr=r.lr)
+    losses = np.empty(r.n_steps)
+    for step in range(r.n_steps):
+        summed = {n: np.zeros_like(getattr(params, n)) for n in params.array_names()}
+        loss = 0.0
+        for xs, targets in batches:
+            trace = rnn_forward(params, xs, targets)
+            grads, _ = rnn_backward(params, trace)
+            loss += float(trace.losses.sum())
+            for n in summed:
+                summed[n] += getattr(grads, n)
+        mean = dataclasses.replace(params, **{n: g / total for n, g in summed.items()})
+        (params,) = opt.step([params], [mean])
+        losses[step] = loss / total
+    meta = {
+        "name": "order-rnn",
+        "description": MODELS["order-rnn"],
+        "classes": list(ORDER_CLASSES),
+        "recipe": dataclasses.asdict(r),
+        "final_loss": float(losses[-1]),
+    }
+    model = PretrainedRNN(params, MappingProxyType(words), ORDER_CLASSES, MappingProxyType(meta))
+    return model, losses
+
+
+ORDER_PAIR = ("cat cat dog", "dog cat cat")  # the lecture's pair: same bag, different order
+
+# What the order story demands: every sentence right, the lecture's pair confidently so.
+ORDER_LIMITS: dict[str, tuple[str, float]] = {
+    "accuracy": ("min", 1.0),
+    "pair_confidence": ("min", 0.9),
+    "bag_difference": ("max", 1e-12),
+}
+
+
+def order_story(model: PretrainedRNN) -> dict[str, Any]:
+    """``accuracy``: share of all 2- to 5-word sentences whose first word the RNN names
+    (after the last word); ``pair_confidence``: the smaller probability of the right class
+    for "cat cat dog" (cat) and "dog cat cat" (dog); ``bag_difference``: the largest
+    difference between the two sentences' answers when the network is a DCL on the bag
+    (0: it cannot tell them apart); ``pair``: both answers of both models."""
+    sents = order_sentences(2, 5)
+    right = [int(np.argmax(model.classify(s))) == model.classes.index(s[0]) for s in sents]
+    rnn = {s: model.classify(s) for s in ORDER_PAIR}
+    bag = {s: model.classify_bag(s) for s in ORDER_PAIR}
+    conf = [float(rnn[s][model.classes.index(s.split()[0])]) for s in ORDER_PAIR]
+    return {
+        "accuracy": float(np.mean(right)),
+        "pair_confidence": min(conf),
+        "bag_difference": float(np.max(np.abs(bag[ORDER_PAIR[0]] - bag[ORDER_PAIR[1]]))),
+        "pair": {s: {"rnn": rnn[s].tolist(), "bag": bag[s].tolist()} for s in ORDER_PAIR},
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Files
+
+Pretrained = PretrainedLSTM | PretrainedRNN
+
+
 def _check_name(name: str) -> str:
     if name not in MODELS:
         known = ", ".join(sorted(MODELS))
@@ -322,8 +486,9 @@ def model_path(name: str) -> Path:
     return Path(str(resources.files("rnn_core").joinpath("models", f"{name}.npz")))
 
 
-def load(name: str) -> PretrainedLSTM:
-    """The shipped model ``name`` (see :data:`MODELS`); ``ValueError`` for unknown names."""
+def load(name: str) -> Any:
+    """The shipped model ``name``: ``"memory-lstm"`` gives a :class:`PretrainedLSTM`,
+    ``"order-rnn"`` a :class:`PretrainedRNN`; ``ValueError`` for unknown names."""
     _check_name(name)
     path = model_path(name)
     if not path.is_file():
@@ -334,36 +499,47 @@ def load(name: str) -> PretrainedLSTM:
     return _read(path)
 
 
-def _read(path: Path) -> PretrainedLSTM:
+def _read(path: Path) -> Pretrained:
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
     except Exception as exc:  # a truncated or foreign file
         raise ValueError(f"{path} is not a readable model file ({exc})") from None
-    names = (*LSTMParams.array_names(), "W_out", "b_out", "meta")
-    missing = [k for k in names if k not in arrays]
+    kind = "rnn" if "words" in arrays else "lstm"
+    fields = RNNParams.array_names() if kind == "rnn" else LSTMParams.array_names()
+    extra = ("words",) if kind == "rnn" else ("W_out", "b_out")
+    missing = [k for k in (*fields, *extra, "meta") if k not in arrays]
     if missing:
         raise ValueError(f"{path} lacks {', '.join(missing)}; retrain it with --retrain")
     meta = json.loads(str(arrays["meta"]))
-    params = LSTMParams(**{k: arrays[k] for k in LSTMParams.array_names()})
-    for k in LSTMParams.array_names():
-        getattr(params, k).setflags(write=False)
-    W_out = np.asarray(arrays["W_out"], dtype=np.float64)
-    b_out = np.asarray(arrays["b_out"], dtype=np.float64)
+    for k in (*fields, *extra):
+        arrays[k] = np.asarray(arrays[k], dtype=np.float64)
+        arrays[k].setflags(write=False)
+    if kind == "rnn":
+        params = RNNParams(**{k: arrays[k] for k in fields})
+        classes = tuple(meta["classes"])
+        words = arrays["words"]
+        if words.shape != (len(classes), params.n_in):
+            raise ValueError(f"{path}: words {words.shape} do not match M = {params.n_in}")
+        vocab = MappingProxyType({w: words[k] for k, w in enumerate(classes)})
+        return PretrainedRNN(params, vocab, classes, MappingProxyType(meta))
+    params = LSTMParams(**{k: arrays[k] for k in fields})
+    W_out, b_out = arrays["W_out"], arrays["b_out"]
     if W_out.shape != (b_out.shape[0], params.n_hidden):
         raise ValueError(f"{path}: W_out {W_out.shape} does not match N = {params.n_hidden}")
-    W_out.setflags(write=False)
-    b_out.setflags(write=False)
     return PretrainedLSTM(params, W_out, b_out, MappingProxyType(meta))
 
 
-def save(model: PretrainedLSTM, path: Path) -> None:
+def save(model: Pretrained, path: Path) -> None:
     """Write ``model`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {k: getattr(model.params, k) for k in LSTMParams.array_names()}
-    payload["W_out"] = np.asarray(model.W_out)
-    payload["b_out"] = np.asarray(model.b_out)
+    payload = {k: getattr(model.params, k) for k in model.params.array_names()}
+    if isinstance(model, PretrainedRNN):
+        payload["words"] = np.array([model.words[w] for w in model.classes])
+    else:
+        payload["W_out"] = np.asarray(model.W_out)
+        payload["b_out"] = np.asarray(model.b_out)
     payload["meta"] = np.array(json.dumps(dict(model.meta), sort_keys=True))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
     try:
@@ -376,56 +552,70 @@ def save(model: PretrainedLSTM, path: Path) -> None:
         raise
 
 
+def story(name: str, model: Pretrained) -> tuple[dict[str, Any], list[str]]:
+    """The story of model ``name`` and the checks it fails (empty: all pass)."""
+    if name == "memory-lstm":
+        measured = memory_story(model)  # type: ignore[arg-type]
+        return measured, story_failures(measured)
+    measured = order_story(model)  # type: ignore[arg-type]
+    return measured, story_failures(measured, ORDER_LIMITS)
+
+
 def retrain(name: str, out_dir: Path | None = None) -> tuple[Path, dict[str, Any], float]:
     """Train ``name`` from its seed, check its story and write it (atomically) into
     ``out_dir`` (default: the package's models folder). Returns (path, story, seconds).
     Raises ``ValueError`` and writes nothing when the story checks fail."""
     _check_name(name)
     start = time.perf_counter()
-    model, _ = train_memory_lstm()
+    model, _ = train_memory_lstm() if name == "memory-lstm" else train_order_rnn()
     seconds = time.perf_counter() - start
-    story = memory_story(model)
-    bad = story_failures(story)
+    measured, bad = story(name, model)
     if bad:
         raise ValueError(f"retrained {name!r} misses its story ({'; '.join(bad)}); not written")
     meta = dict(model.meta)
-    meta["story"] = story
+    meta["story"] = measured
     model = dataclasses.replace(model, meta=MappingProxyType(meta))
     path = (Path(out_dir) / f"{name}.npz") if out_dir is not None else model_path(name)
     save(model, path)
-    return path, story, seconds
+    return path, measured, seconds
 
 
-def _format_story(story: dict[str, Any]) -> str:
+def _format_story(measured: dict[str, Any]) -> str:
     return ", ".join(
-        f"{k} = {v:.3f}" if isinstance(v, float) else f"{k} = {v}" for k, v in story.items()
+        f"{k} = {v:.3f}" if isinstance(v, float) else f"{k} = {v}"
+        for k, v in measured.items()
+        if not isinstance(v, dict)
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m rnn_core.pretrained",
-        description="Show the story of the shipped models, or retrain them from their seed.",
+        description="Show the story of the shipped models, or retrain them from their seeds.",
     )
-    parser.add_argument("--retrain", action="store_true", help="train again and write the file")
-    parser.add_argument("--name", default="memory-lstm", help=f"one of: {', '.join(MODELS)}")
+    parser.add_argument("--retrain", action="store_true", help="train again and write the files")
+    parser.add_argument(
+        "--name", choices=sorted(MODELS), default=None, help="one model (default: all)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="folder to write (default: package)")
     args = parser.parse_args(argv)
+    names = [args.name] if args.name else list(MODELS)
+    failed = False
     try:
-        if args.retrain:
-            path, story, seconds = retrain(args.name, args.out)
-            print(f"wrote {path} (trained in {seconds:.1f} s)")
-        else:
-            story = memory_story(load(args.name))
-            bad = story_failures(story)
-            if bad:
-                print(f"{args.name}: story fails: {'; '.join(bad)}", file=sys.stderr)
-                return 1
-        print(f"{args.name}: {_format_story(story)}")
+        for name in names:
+            if args.retrain:
+                path, measured, seconds = retrain(name, args.out)
+                print(f"wrote {path} (trained in {seconds:.1f} s)")
+            else:
+                measured, bad = story(name, load(name))
+                if bad:
+                    print(f"{name}: story fails: {'; '.join(bad)}", file=sys.stderr)
+                    failed = True
+            print(f"{name}: {_format_story(measured)}")
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
