@@ -107,4 +107,3 @@ class Adam:
         v = self.beta2 * v + (1.0 - self.beta2) * g * g
         self._m[key], self._v[key] = m, v
         return p - self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
-

@@ -27,7 +27,7 @@ Example
 >>> model = load("memory-lstm")
 >>> ex = example_sequence()
 >>> answer = model.predict(ex.xs)[-1, 0]  # the read-out at the recall step
->>> abs(answer - ex.stored) < 0.1
+>>> bool(abs(answer - ex.stored) < 0.1)
 True
 """
 
