@@ -163,7 +163,8 @@ def memory_story(model: PretrainedLSTM, sequences: MemoryTask | None = None) -> 
 
     - ``recall_error``: mean |pred - stored value| at the recall (last) step;
     - ``memory_cell``: the cell whose final state c^{T-1} tracks the stored value best
-      (largest |correlation| over the sequences); ``tracking`` is that |correlation|;
+      (largest |correlation| over the sequences); ``tracking`` is that |correlation|,
+      ``tracking_by_cell`` the same for every cell (several cells may hold the value);
     - for that cell, ``forget_hold``: mean forget gate f^t over the steps after the store
       step up to and including the recall step (the gates the stored value passes through
       on the highway); ``input_store``: mean input gate at the store step;
@@ -193,6 +194,7 @@ def memory_story(model: PretrainedLSTM, sequences: MemoryTask | None = None) -> 
         "recall_error": float(np.mean(np.abs(pred - stored))),
         "memory_cell": k,
         "tracking": float(corr[k]),
+        "tracking_by_cell": [float(x) for x in corr],
         "forget_hold": float(f[steps > store].mean()),
         "input_store": float(i[task.store_step, cols].mean()),
         "input_elsewhere": float(i[steps != store].mean()),
@@ -582,7 +584,11 @@ def retrain(name: str, out_dir: Path | None = None) -> tuple[Path, dict[str, Any
 
 def _format_story(measured: dict[str, Any]) -> str:
     return ", ".join(
-        f"{k} = {v:.3f}" if isinstance(v, float) else f"{k} = {v}"
+        f"{k} = {v:.3f}"
+        if isinstance(v, float)
+        else f"{k} = [{', '.join(f'{x:.3f}' for x in v)}]"
+        if isinstance(v, list)
+        else f"{k} = {v}"
         for k, v in measured.items()
         if not isinstance(v, dict)
     )

@@ -105,6 +105,7 @@ def test_story_measures_what_it_says(model):
     assert s["output_elsewhere"] == pytest.approx(tr.o[:-1, :, k].mean())
     corr = [abs(np.corrcoef(tr.c[-1, :, j], task.stored)[0, 1]) for j in range(3)]
     assert k == int(np.argmax(corr))
+    np.testing.assert_allclose(s["tracking_by_cell"], corr)
 
 
 def test_story_fails_for_a_random_model():
