@@ -518,3 +518,39 @@ def test_still_and_deck_validate_the_lecture_first(tmp_path: Path) -> None:
     )
     assert_cli_refusal(result, "lecture 4", "simple-RNN")
     assert no_outputs(out)
+
+
+# ---------------------------------------------------------------------------------------
+# What a weights file implies: sizes, and no peepholes for imported framework models
+
+
+def test_imported_lstm_implies_its_sizes_and_no_peepholes(tmp_path: Path) -> None:
+    from rnn_core.interop import lstm_from_torch
+
+    rng = np.random.default_rng(1)
+    state = {
+        "weight_ih_l0": rng.normal(size=(16, 2)),
+        "weight_hh_l0": rng.normal(size=(16, 4)),
+        "bias_ih_l0": rng.normal(size=16),
+        "bias_hh_l0": rng.normal(size=16),
+    }
+    np.savez(tmp_path / "torch.npz", **lstm_from_torch(state))
+    config = load_config(write(tmp_path, "[lecture.4.model]\nweights = 'torch.npz'\n"))
+    model = config.for_lecture(4).model
+    assert (model.n_in, model.n_hidden, model.peepholes) == (2, 4, False)
+    params, xs = lstm_setup(config.for_lecture(4))
+    assert params.W_z.shape == (4, 2) and xs.shape[1] == 2
+    assert not params.p_i.any()
+
+
+def test_explicit_peepholes_with_an_imported_lstm_is_refused(tmp_path: Path) -> None:
+    arrays = {k: v for k, v in lstm_arrays().items() if not k.startswith("p_")}
+    np.savez(tmp_path / "w.npz", **arrays)
+    message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'w.npz'\npeepholes = true\n"))
+    assert "p_i" in message
+
+
+def test_weights_too_large_for_a_slide_name_the_size(tmp_path: Path) -> None:
+    np.savez(tmp_path / "big.npz", **lstm_arrays(n_in=3, n_hidden=8))
+    message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'big.npz'\n"))
+    assert "n_hidden = 8" in message and "1..6" in message

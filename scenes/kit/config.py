@@ -523,6 +523,8 @@ def _model_from_table(table: dict, base: ModelConfig, where: str, root: Path) ->
             value = str(path)
         changes[key] = value
     model = dataclasses.replace(base, **changes)
+    if "weights" in changes:
+        model = _implied_by_weights(model, table, where)
     if model.inputs is not None:
         n_steps, width = len(model.inputs), len(model.inputs[0])
         if width != model.n_in:
@@ -534,6 +536,39 @@ def _model_from_table(table: dict, base: ModelConfig, where: str, root: Path) ->
             raise ConfigError(f"{where}inputs has {n_steps} steps; the range is {lo}..{hi}")
         model = dataclasses.replace(model, steps=n_steps)
     return model
+
+
+def _implied_by_weights(model: ModelConfig, table: dict, where: str) -> ModelConfig:
+    """The sizes and peepholes a weights file fixes, where ``table`` does not set them: a
+    file's shapes give n_in, n_hidden (and n_out), and an LSTM file without peephole arrays
+    (as `rnn-slides weights import` writes for PyTorch and Keras models) means no peepholes."""
+    assert model.weights is not None
+    try:
+        arrays = _read_weights(model.weights)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}{exc}") from None  # "lecture.4.model.weights file ..."
+    kind = _kind_of(arrays)
+    sizes: dict[str, int] = {}
+    changes: dict[str, object] = {}
+    if kind == "lstm" and np.ndim(arrays.get("W_z")) == 2:
+        sizes["n_hidden"], sizes["n_in"] = arrays["W_z"].shape
+        if "peepholes" not in table and not any(n.startswith("p_") for n in arrays):
+            changes["peepholes"] = False
+    elif kind == "rnn" and np.ndim(arrays.get("U")) == 2:
+        sizes["n_hidden"], sizes["n_in"] = arrays["U"].shape
+        if np.ndim(arrays.get("V")) == 2:
+            sizes["n_out"] = arrays["V"].shape[0]
+    for key, value in sizes.items():
+        if key in table:
+            continue  # an explicit size is checked against the file's shapes later
+        lo, hi = LIMITS[key]
+        if not lo <= value <= hi:
+            raise ConfigError(
+                f"{where}weights file {_short_path(Path(model.weights).name)} has {key} = "
+                f"{value}; slides draw models with {key} {lo}..{hi}"
+            )
+        changes[key] = value
+    return dataclasses.replace(model, **changes)
 
 
 def _theme_from(value: object, where: str) -> str:
