@@ -13,6 +13,7 @@ import dataclasses
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     RIGHT,
     UP,
     AnimationGroup,
@@ -31,7 +32,8 @@ from rnn_core import LSTMParams, LSTMStep, LSTMTrace, lstm_forward
 from scenes.kit.base import LectureSlide
 from scenes.kit.components import VectorGlyph, Wire, label, math
 from scenes.kit.config import lstm_setup
-from scenes.kit.lstm_cell import VALUE_LABELS, LSTMCell
+from scenes.kit.lstm_cell import MAX_CELLS, VALUE_LABELS, LSTMCell
+from scenes.kit.theme import TYPE
 
 __all__ = [
     "LSTMCircuit",
@@ -47,9 +49,8 @@ __all__ = [
 LECTURE = 4
 LECTURE_TITLE = "Understanding LSTM forward propagation in two ways"
 
-CELL_SCALE = 0.74
-TITLE_SIZE = 34
-EQ_SIZE = 30
+STRIP_BUFF = 0.2  # the equation strip's bottom edge above the frame bottom
+MAX_STEPS = 4  # time steps drawn in the unrolled chain; longer sequences say so in a note
 
 # The lecture's equations (Greff et al. 2017), in Typst. Peephole terms are labelled so
 # they can be coloured blue; ``_bare`` variants are the LSTM without peepholes.
@@ -111,58 +112,61 @@ def step_values(step: LSTMStep) -> dict[str, np.ndarray]:
 
 
 class _LSTMForwardSlide(LectureSlide):
-    """Shared steps of the lecture-4 scenes."""
+    """Shared steps of the lecture-4 scenes: the three zones of every slide (title, figure,
+    equation strip) at the deck's type scale."""
 
     def _title(self, text: str) -> VGroup:
-        title = label(text, font_size=TITLE_SIZE, theme=self.theme)
-        title.to_edge(UP, buff=0.25)
+        title = label(text, font_size=TYPE.title, theme=self.theme)
+        title.to_edge(UP, buff=TYPE.title_buff)
         return title
 
-    def _place_cell(self, cell: LSTMCell) -> LSTMCell:
-        cell.scale(CELL_SCALE)
-        cell.move_to(UP * 0.55)
-        return cell
+    def _cell(self, layout: str, *, peepholes: bool) -> LSTMCell:
+        """A cell drawn at its natural size: it is laid out to fill the figure zone."""
+        return LSTMCell(layout=layout, theme=self.theme, peepholes=peepholes, max_cells=MAX_CELLS)
+
+    def _note(self, text: str) -> VGroup:
+        """A small note at the bottom-right corner of the figure zone ("cells 1-3 of 6")."""
+        note = label(text, font_size=TYPE.note, color=self.theme.muted, theme=self.theme)
+        _, right, bottom, _ = TYPE.figure_zone()
+        note.move_to([right, bottom, 0.0], aligned_edge=DOWN + RIGHT)
+        return note
 
     def _strip(self, key: str, step: LSTMStep, *, peepholes: bool) -> VGroup:
         """The bottom strip: the equation of ``key`` and its values at this step."""
         expr = EQUATIONS[key] if peepholes or key not in BARE else BARE[key]
-        eq = math(expr, font_size=EQ_SIZE, theme=self.theme)
+        eq = math(expr, font_size=TYPE.equation, theme=self.theme)
         if peepholes and key in BARE:
             eq.select("peep").set_color(ManimColor(self.theme.peephole))
-        parts = [eq]
-        if key in BAR_LABELS:
-            parts.append(
-                VectorGlyph(
-                    getattr(step, f"{key}_bar"),
-                    label=BAR_LABELS[key],
-                    quantity=key,
-                    theme=self.theme,
-                    direction="row",
-                    cell_width=1.0,
-                    font_size=20,
-                )
-            )
-        parts.append(
+        names = ([f"{key}_bar"] if key in BAR_LABELS else []) + [key]
+        labels = {f"{key}_bar": BAR_LABELS.get(key), key: VALUE_LABELS[key]}
+        glyphs = [
             VectorGlyph(
-                getattr(step, key),
-                label=VALUE_LABELS[key],
+                getattr(step, name),
+                label=labels[name],
                 quantity=key,
                 theme=self.theme,
                 direction="row",
-                cell_width=1.0,
-                font_size=20,
+                label_side=LEFT,
+                max_cells=MAX_CELLS,
             )
-        )
-        glyphs = VGroup(*parts[1:]).arrange(RIGHT, buff=0.6)
-        strip = VGroup(eq, glyphs).arrange(DOWN, buff=0.25)
-        strip.to_edge(DOWN, buff=0.2)
-        strip.glyphs = list(parts[1:])
+            for name in names
+        ]
+        row = VGroup(*glyphs).arrange(RIGHT, buff=0.7)
+        strip = VGroup(eq, row).arrange(DOWN, buff=0.15)
+        strip.to_edge(DOWN, buff=STRIP_BUFF)
+        strip.glyphs = glyphs
         return strip
 
     def _swap_strip(self, old: VGroup | None, new: VGroup) -> AnimationGroup:
         if old is None:
             return AnimationGroup(FadeIn(new, shift=UP * 0.2))
         return AnimationGroup(FadeOut(old), FadeIn(new, shift=UP * 0.2))
+
+    def _show_note(self, cell: LSTMCell) -> None:
+        """Say on screen which cells the value columns leave out, when they leave any."""
+        if cell.note:
+            self.cells_note = self._note(cell.note)
+            self.add(self.cells_note)
 
 
 class LSTMCircuit(_LSTMForwardSlide):
@@ -175,7 +179,7 @@ class LSTMCircuit(_LSTMForwardSlide):
     def construct(self) -> None:
         params, _, bare, peep, t = lecture4_traces(self.scene_config)
         step = bare.step(t)
-        cell = self._place_cell(LSTMCell(layout="circuit", theme=self.theme, peepholes=False))
+        cell = self._cell("circuit", peepholes=False)
         self.cell = cell
 
         # The two streams
@@ -205,6 +209,7 @@ class LSTMCircuit(_LSTMForwardSlide):
             cell.x_bus.pulse(self.theme.x),
             cell.y_bus.pulse(self.theme.y),
         )
+        self._show_note(cell)
 
         strip = None
         narration = {
@@ -308,27 +313,31 @@ class LSTMOdyssey(_LSTMForwardSlide):
         trace = peep if peep is not None else bare
         step = trace.step(t)
         has_peep = peep is not None
-        cell = self._place_cell(LSTMCell(layout="odyssey", theme=self.theme, peepholes=has_peep))
-        cell.to_edge(UP, buff=0.95)
+        cell = self._cell("odyssey", peepholes=has_peep)
         self.cell = cell
 
         self.step(
-            "The Space Odyssey type: the cell in the middle, the gates around it, peepholes "
-            "in blue, dotted lines for information from the previous time step."
+            "The Space Odyssey type of Greff et al.: the cell in the middle, the gates around "
+            "it. x^t and y^(t-1) reach every gate on the two buses below; peepholes in blue, "
+            "dotted lines for information from the previous time step."
         )
         title = self._title("LSTM: the Space Odyssey type")
+        peepholes = list(cell.peepholes.values()) if has_peep else []
         self.play(
             FadeIn(title),
             FadeIn(cell.node_group),
             FadeIn(cell.terminals_group),
-            LaggedStart(
-                *[w.grow() for w in [*cell.wires.values(), *cell.peepholes.values()]],
-                lag_ratio=0.04,
-            ),
+            Create(cell.extras),
+            LaggedStart(*[w.grow() for w in [*cell.wires.values(), *peepholes]], lag_ratio=0.04),
             run_time=2,
         )
         inputs = cell.show_values(step, ["x", "y_prev", "c_prev"])
-        self.play(*[FadeIn(g) for g in inputs.values()])
+        self.play(
+            *[FadeIn(g) for g in inputs.values()],
+            cell.x_bus.pulse(self.theme.x),
+            cell.y_bus.pulse(self.theme.y),
+        )
+        self._show_note(cell)
 
         strip = None
         order = [
@@ -375,16 +384,16 @@ class LSTMCircuitToOdyssey(_LSTMForwardSlide):
         trace = peep if peep is not None else lecture4_traces(self.scene_config)[2]
         step = trace.step(t)
         has_peep = peep is not None
-        circuit = self._place_cell(LSTMCell(layout="circuit", theme=self.theme, peepholes=has_peep))
+        circuit = self._cell("circuit", peepholes=has_peep)
         circuit.show_values(step)
-        odyssey = self._place_cell(LSTMCell(layout="odyssey", theme=self.theme, peepholes=has_peep))
+        odyssey = self._cell("odyssey", peepholes=has_peep)
         odyssey.show_values(step)
-        odyssey.move_to(DOWN * 0.1)
         self.circuit, self.odyssey = circuit, odyssey
 
         self.step("The circuit drawing, with one step's real values.")
         title = self._title("Two drawings of the same LSTM block")
         self.play(FadeIn(title), FadeIn(circuit))
+        self._show_note(circuit)
 
         self.step(
             "Every gate, product, wire and value moves to its place in the Space Odyssey chart: "
@@ -393,7 +402,7 @@ class LSTMCircuitToOdyssey(_LSTMForwardSlide):
         self.play(self._morph(circuit, odyssey), run_time=3)
 
         self.step("And back: the two charts are the same computation.")
-        back = self._place_cell(LSTMCell(layout="circuit", theme=self.theme, peepholes=has_peep))
+        back = self._cell("circuit", peepholes=has_peep)
         back.show_values(step)
         self.play(self._morph(circuit, back), run_time=3)
 
@@ -419,14 +428,20 @@ class LSTMUnrolled(_LSTMForwardSlide):
     title = "The LSTM unrolled over time"
     description = "Black boxes pass y and c along with real values; one box opens up."
 
+    PITCH = 3.4  # distance between two time steps: room for a column of values between
+    BOX = (1.4, 1.1)  # width, height of a black box
+    BOX_Y = 0.15
+    ARROW = 0.35  # length of the x and y arrows between a box and its value column
+
     def construct(self) -> None:
         params, xs, bare, peep, t = lecture4_traces(self.scene_config)
         trace = peep if peep is not None else bare
-        T = min(trace.T, 4)
+        T = min(trace.T, MAX_STEPS)
         th = self.theme
-        box_w, gap = 1.5, 1.65
-        xs_pos = [(k - (T - 1) / 2) * (box_w + gap) for k in range(T)]
+        box_w, box_h = self.BOX
+        xs_pos = [(k - (T - 1) / 2) * self.PITCH for k in range(T)]
 
+        # Black boxes passing y and c along
         self.step(
             "Seen from outside, an LSTM block is a black box that passes two vectors to the "
             "next time step: the output y^t and the cell state c^t."
@@ -436,72 +451,93 @@ class LSTMUnrolled(_LSTMForwardSlide):
         for k in range(T):
             box = RoundedRectangle(
                 width=box_w,
-                height=1.2,
+                height=box_h,
                 corner_radius=0.15,
                 stroke_width=3,
                 color=ManimColor(th.text),
             ).set_fill(ManimColor(th.panel), 1.0)
-            box.move_to(RIGHT * xs_pos[k] + UP * 0.3)
-            box.add(label("LSTM", font_size=22, theme=th).move_to(box))
+            box.move_to(RIGHT * xs_pos[k] + UP * self.BOX_Y)
+            box.add(label("LSTM", font_size=TYPE.label, theme=th).move_to(box))
             boxes.add(box)
         self.boxes = boxes
-        self.play(FadeIn(title), LaggedStart(*[FadeIn(b) for b in boxes], lag_ratio=0.2))
-
-        self.step(
-            "Each step takes x^t from below and gives y^t above; c and y run along the chain."
-        )
-        glyphs = VGroup()
-        self.glyphs = {}
-        for k in range(T):
-            box = boxes[k]
-            gx = VectorGlyph(
-                trace.xs[k], quantity="x", theme=th, direction="row", cell_width=0.5, font_size=14
-            )
-            gx.next_to(box, DOWN, buff=0.55)
-            gy = VectorGlyph(
-                trace.y[k], quantity="y", theme=th, direction="row", cell_width=0.5, font_size=14
-            )
-            gy.next_to(box, UP, buff=0.55)
-            lx = math(f"bold(x)^{k + 1}", color=th.x, font_size=24).next_to(gx, DOWN, buff=0.08)
-            ly = math(f"bold(y)^{k + 1}", color=th.y, font_size=24).next_to(gy, UP, buff=0.08)
-            wires = VGroup(
-                Wire([gx.get_top(), box.get_bottom()], quantity="x", theme=th),
-                Wire([box.get_top(), gy.get_bottom()], quantity="y", theme=th),
-            )
-            glyphs.add(gx, gy, lx, ly, wires)
-            self.glyphs[("x", k)], self.glyphs[("y", k)] = gx, gy
         chain = VGroup()
         for k in range(T - 1):
             a, b = boxes[k], boxes[k + 1]
-            cw = Wire([a.get_right() + UP * 0.3, b.get_left() + UP * 0.3], quantity="c", theme=th)
-            yw = Wire(
-                [a.get_right() + DOWN * 0.3, b.get_left() + DOWN * 0.3], quantity="y", theme=th
+            chain.add(
+                Wire([a.get_right() + UP * 0.3, b.get_left() + UP * 0.3], quantity="c", theme=th),
+                Wire(
+                    [a.get_right() + DOWN * 0.3, b.get_left() + DOWN * 0.3], quantity="y", theme=th
+                ),
             )
-            gc = VectorGlyph(
-                trace.c[k],
-                quantity="c",
-                theme=th,
-                direction="column",
-                cell_width=0.5,
-                cell_height=0.24,
-                font_size=13,
-            )
-            gc.next_to(cw, UP, buff=0.06)
-            self.glyphs[("c", k)] = gc
-            chain.add(cw, yw, gc)
-        self.play(FadeIn(glyphs), FadeIn(chain), run_time=1.5)
+        legend = VGroup(
+            math("bold(c)", color=th.c, font_size=TYPE.math, theme=th),
+            math("bold(y)", color=th.y, font_size=TYPE.math, theme=th),
+        )
+        if T > 1:  # name the two chains once, on the first link
+            legend[0].next_to(chain[0], UP, buff=0.08)
+            legend[1].next_to(chain[1], DOWN, buff=0.08)
+        self.play(
+            FadeIn(title),
+            LaggedStart(*[FadeIn(b) for b in boxes], lag_ratio=0.2),
+            *[w.grow() for w in chain],
+            FadeIn(legend if T > 1 else VGroup()),
+        )
+        if trace.T > T:
+            self.cells_note = self._note(f"time steps 1-{T} of {trace.T}")
+            self.add(self.cells_note)
 
+        # Values along the chain
+        self.step(
+            "Each step takes x^t from below and gives y^t above; the cell state c^t runs "
+            "along the chain to the next step, and so does y^t."
+        )
+        glyphs = VGroup()
+        self.glyphs = {}
+        column = dict(theme=th, max_cells=MAX_CELLS)
+        for k in range(T):
+            box = boxes[k]
+            gx = VectorGlyph(trace.xs[k], quantity="x", **column)
+            gx.next_to(box, DOWN, buff=self.ARROW)
+            gy = VectorGlyph(trace.y[k], quantity="y", **column)
+            gy.next_to(box, UP, buff=self.ARROW)
+            lx = math(f"bold(x)^{k + 1}", color=th.x, font_size=TYPE.math, theme=th)
+            lx.next_to(gx, DOWN, buff=0.1)
+            ly = math(f"bold(y)^{k + 1}", color=th.y, font_size=TYPE.math, theme=th)
+            ly.next_to(gy, UP, buff=0.1)
+            wires = VGroup(
+                Wire([gx.frame.get_top(), box.get_bottom()], quantity="x", theme=th),
+                Wire([box.get_top(), gy.frame.get_bottom()], quantity="y", theme=th),
+            )
+            glyphs.add(gx, gy, lx, ly, wires)
+            self.glyphs[("x", k)], self.glyphs[("y", k)] = gx, gy
+        for k in range(T - 1):
+            gc = VectorGlyph(trace.c[k], quantity="c", **column)
+            gc.next_to(chain[2 * k], UP, buff=0.1)
+            lc = math(f"bold(c)^{k + 1}", color=th.c, font_size=TYPE.math, theme=th)
+            lc.next_to(gc, UP, buff=0.1)
+            glyphs.add(gc, lc)
+            self.glyphs[("c", k)] = gc
+        shown = [g for g in self.glyphs.values() if g.truncated]
+        if shown and not hasattr(self, "cells_note"):
+            self.cells_note = self._note(shown[0].note)
+            glyphs.add(self.cells_note)
+        self.play(FadeOut(legend), FadeIn(glyphs), run_time=1.5)
+
+        # Inside one box
         self.step(
             f"Open the box at t = {t + 1}: inside is the cell we drew as a circuit, "
             "with exactly these numbers."
         )
-        cell = LSTMCell(layout="circuit", theme=th, peepholes=peep is not None)
+        cell = self._cell("circuit", peepholes=peep is not None)
         cell.show_values(trace.step(t))
-        cell.scale(0.62).move_to(DOWN * 0.1)
         self.play(
-            FadeOut(glyphs), FadeOut(chain), *[FadeOut(b) for k, b in enumerate(boxes) if k != t]
+            FadeOut(glyphs),
+            FadeOut(chain),
+            *[FadeOut(b) for k, b in enumerate(boxes) if k != t],
+            *([FadeOut(self.cells_note)] if hasattr(self, "cells_note") else []),
         )
         self.play(ReplacementTransform(boxes[t], cell), run_time=1.5)
+        self._show_note(cell)
         self.cell = cell
 
 
@@ -527,16 +563,17 @@ class LSTMGateExtremes(_LSTMForwardSlide):
         shut_step = lstm_forward(shut, x, y0=y0, c0=c0).step(0)
         self.steps_shown = {"open": open_step, "shut": shut_step}
 
-        cell = self._place_cell(LSTMCell(layout="circuit", theme=self.theme, peepholes=False))
+        cell = self._cell("circuit", peepholes=False)
         self.cell = cell
         self.step(
-            "What if every gate is fully open? Large positive biases saturate the sigmoids at 1."
+            "What if every gate is fully open? Large positive biases saturate the sigmoids at "
+            "1: the cell forgets nothing, takes everything in, and gives everything out."
         )
-        title = self._title("All gates open: forget nothing, take everything, give out everything")
-        title.scale_to_fit_width(min(title.width, 13.4))
+        title = self._title("All gates open: f = i = o = 1")
         self.play(FadeIn(title), FadeIn(cell))
         cell.show_values(open_step)
         self.play(*[FadeIn(g) for g in cell.values.values()])
+        self._show_note(cell)
 
         self.step(
             "With f = 1 the cell keeps all of c^(t-1); with i = 1 it adds all of z^t: "
@@ -551,8 +588,7 @@ class LSTMGateExtremes(_LSTMForwardSlide):
             "Now every gate shut: large negative biases give f = i = o = 0. The cell forgets "
             "everything, takes nothing in, and gives nothing out."
         )
-        title2 = self._title("All gates shut: forget everything, take nothing, give out nothing")
-        title2.scale_to_fit_width(min(title2.width, 13.4))
+        title2 = self._title("All gates shut: f = i = o = 0")
         changes = [cell.values[k].animate_values(v) for k, v in step_values(shut_step).items()]
         strip2 = self._strip("y", shut_step, peepholes=False)
         self.play(Transform(title, title2), *changes, FadeOut(strip), FadeIn(strip2), run_time=1.5)

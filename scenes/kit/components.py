@@ -45,12 +45,13 @@ from manim import (
     VMobject,
 )
 
-from .theme import Theme, current_theme
+from .theme import TYPE, Theme, current_theme
 
 __all__ = [
     "math",
     "label",
     "format_value",
+    "cell_size",
     "VectorGlyph",
     "GateBox",
     "PointwiseOp",
@@ -67,7 +68,11 @@ def _theme(theme: Theme | None) -> Theme:
 
 
 def math(
-    expr: str, *, color: str | None = None, font_size: float = 28, theme: Theme | None = None
+    expr: str,
+    *,
+    color: str | None = None,
+    font_size: float = TYPE.math,
+    theme: Theme | None = None,
 ) -> MathTypst:
     """Typst math (no LaTeX needed), in the theme's text colour unless told otherwise."""
     return MathTypst(expr, font_size=font_size, color=ManimColor(color or _theme(theme).text))
@@ -76,7 +81,7 @@ def math(
 def label(
     text: str,
     *,
-    font_size: float = 24,
+    font_size: float = TYPE.label,
     color: str | None = None,
     theme: Theme | None = None,
     weight: str = "NORMAL",
@@ -112,12 +117,45 @@ def _text(text: str, font: str, font_size: float, color: str) -> Text:
     return cached.copy()
 
 
+# Padding between a cell's border and its widest number (scene units).
+CELL_PAD_X = 0.08
+CELL_PAD_Y = 0.065
+
+
+def _mono_width(font: str, font_size: float, chars: int) -> float:
+    """Width of ``chars`` characters of a monospaced font at ``font_size`` (measured once)."""
+    return _text("0" * chars, font, font_size, "#000000").width
+
+
+def cell_size(
+    decimals: int = 2,
+    *,
+    font_size: float = TYPE.number,
+    font: str | None = None,
+    digits: int = 1,
+) -> tuple[float, float]:
+    """(width, height) of a value cell that fits the widest number it can show: a sign,
+    ``digits`` integer digits, the point and ``decimals`` places ("-0.00")."""
+    font = font or current_theme().mono_font
+    chars = 1 + digits + (1 + decimals if decimals > 0 else 0)
+    glyph = _text("0", font, font_size, "#000000")
+    return _mono_width(font, font_size, chars) + 2 * CELL_PAD_X, glyph.height + 2 * CELL_PAD_Y
+
+
 class VectorGlyph(VGroup):
     """A small vector drawn as a column (or row) of cells, each shaded by its value with the
     number written in it at ``decimals`` places.
 
-    Parts: ``frame`` (outline in the quantity's colour), ``cells``, ``numbers``, ``label``
-    (Typst math or ``None``). ``values`` are the numbers shown.
+    Cells are sized for the widest number the glyph can show (sign, the integer digits of
+    the largest value, ``decimals`` places), so new values never change the cell size.
+    ``max_cells`` is the most cell slots the glyph may take: a longer vector shows its
+    first ``max_cells - 1`` values and a "more" mark (an ellipsis) in the last slot, so the
+    glyph never outgrows the room a layout gave it; ``note`` says which cells are shown
+    ("cells 1-3 of 6") for the scene to put on screen.
+
+    Parts: ``frame`` (outline in the quantity's colour), ``cells``, ``numbers``, ``more``
+    (the ellipsis or ``None``), ``label`` (Typst math or ``None``). ``values`` are all the
+    vector's values, ``displayed`` the numbers written in the cells.
     """
 
     def __init__(
@@ -129,12 +167,14 @@ class VectorGlyph(VGroup):
         color: str | None = None,
         theme: Theme | None = None,
         direction: str = "column",
-        cell_width: float = 0.78,
-        cell_height: float = 0.36,
-        font_size: float = 20,
-        label_size: float = 26,
+        cell_width: float | None = None,
+        cell_height: float | None = None,
+        font_size: float = TYPE.number,
+        label_size: float = TYPE.math,
+        label_side: np.ndarray | None = None,
         decimals: int = 2,
         vmax: float = 1.0,
+        max_cells: int | None = None,
     ) -> None:
         super().__init__()
         self.theme = _theme(theme)
@@ -142,36 +182,96 @@ class VectorGlyph(VGroup):
         self.direction = direction
         self.decimals = decimals
         self.vmax = vmax
-        self._style = dict(cell_width=cell_width, cell_height=cell_height, font_size=font_size)
         self._values = np.array(values, dtype=np.float64).ravel()
         if self._values.size == 0:
             raise ValueError("VectorGlyph needs at least one value")
-        self.cells, self.numbers = self._create_cells(self._values)
+        if max_cells is not None and max_cells < 2:
+            raise ValueError(f"max_cells must be at least 2, got {max_cells}")
+        fits = max_cells is None or self._values.size <= max_cells
+        self.n_shown = self._values.size if fits else max_cells - 1
+        finite = np.abs(self._values[np.isfinite(self._values)])
+        digits = len(str(int(finite.max()))) if finite.size else 1
+        width, height = cell_size(
+            decimals, font_size=font_size, font=self.theme.mono_font, digits=digits
+        )
+        self._style = dict(
+            cell_width=max(cell_width or 0.0, width),
+            cell_height=max(cell_height or 0.0, height),
+            font_size=font_size,
+        )
+        self.cells, self.numbers = self._create_cells(self._values[: self.n_shown])
+        self.more = None
+        outline = VGroup(self.cells)
+        if self.n_shown < self._values.size:
+            self.more = self._create_more()
+            outline.add(self.more)
         self.frame = SurroundingRectangle(
-            self.cells, buff=0.0, color=ManimColor(self.color_hex), stroke_width=2.5
+            outline, buff=0.0, color=ManimColor(self.color_hex), stroke_width=2.5
         )
         self.add(self.cells, self.numbers, self.frame)
+        if self.more is not None:
+            self.add(self.more)
         self.label = None
         if label is not None:
             self.label = math(label, color=self.color_hex, font_size=label_size)
-            side = LEFT if direction == "column" else UP
+            side = label_side if label_side is not None else (LEFT if direction == "column" else UP)
             self.label.next_to(self.frame, side, buff=0.12)
             self.add(self.label)
 
     @property
     def values(self) -> np.ndarray:
-        """The values on screen (a copy)."""
+        """All the vector's values (a copy); the first ``n_shown`` are on screen."""
         return self._values.copy()
 
     @property
     def displayed(self) -> list[str]:
         """The numbers as written in the cells."""
-        return [format_value(v, self.decimals) for v in self._values]
+        return [format_value(v, self.decimals) for v in self._values[: self.n_shown]]
+
+    @property
+    def truncated(self) -> bool:
+        """True when some of the vector's cells are left out."""
+        return self.n_shown < self._values.size
+
+    @property
+    def note(self) -> str:
+        """Which cells are on screen, e.g. "cells 1-4 of 6" ("" when all are)."""
+        return f"cells 1-{self.n_shown} of {self._values.size}" if self.truncated else ""
+
+    @property
+    def cell_width(self) -> float:
+        """Width of one cell as drawn now (scene units)."""
+        return float(self.cells[0].width)
+
+    def _step(self) -> np.ndarray:
+        w, h = self._style["cell_width"], self._style["cell_height"]
+        return DOWN * h if self.direction == "column" else RIGHT * w
+
+    def _create_more(self) -> VGroup:
+        """The ellipsis after the last shown cell: three dots along the vector, in a slot
+        the size of a cell."""
+        w, h = self._style["cell_width"], self._style["cell_height"]
+        column = self.direction == "column"
+        along = h if column else w
+        unit = DOWN if column else RIGHT
+        slot = Rectangle(width=w, height=h)
+        slot.set_stroke(width=0).set_fill(opacity=0)
+        last = self.cells[-1].get_center()
+        slot.move_to(last + unit * along)
+        dots = VGroup(
+            *[
+                Dot(radius=0.035, color=ManimColor(self.theme.text)).move_to(
+                    slot.get_center() + unit * d * along * 0.25
+                )
+                for d in (-1, 0, 1)
+            ]
+        )
+        return VGroup(slot, dots)
 
     def _create_cells(self, values: np.ndarray) -> tuple[VGroup, VGroup]:
         w, h, fs = self._style["cell_width"], self._style["cell_height"], self._style["font_size"]
         cells, numbers = VGroup(), VGroup()
-        step = DOWN * h if self.direction == "column" else RIGHT * w
+        step = self._step()
         for k, v in enumerate(values):
             fill, opacity = self.theme.shade(v, self.vmax)
             cell = Rectangle(
@@ -188,19 +288,20 @@ class VectorGlyph(VGroup):
             text.move_to(cell)
             cells.add(cell)
             numbers.add(text)
-        group = VGroup(cells, numbers)
-        group.move_to(self.get_center() if len(self.submobjects) else np.zeros(3))
         return cells, numbers
 
     def animate_values(self, values: Sequence[float] | np.ndarray) -> Animation:
-        """Change the values shown: cells re-shade and numbers roll over in place."""
+        """Change the values shown: cells re-shade and numbers roll over in place, at the
+        size and position the cells have now (the glyph may have been scaled or moved)."""
         new = np.array(values, dtype=np.float64).ravel()
         if new.shape != self._values.shape:
             raise ValueError(
                 f"new values have {new.size} entries; the glyph shows {self._values.size}"
             )
-        cells, numbers = self._create_cells(new)
-        VGroup(cells, numbers).move_to(self.cells)
+        cells, numbers = self._create_cells(new[: self.n_shown])
+        fresh = VGroup(cells, numbers)
+        fresh.scale(self.cells[0].width / cells[0].width, about_point=cells[0].get_center())
+        fresh.shift(self.cells[0].get_center() - cells[0].get_center())
         self._values = new
         return AnimationGroup(Transform(self.cells, cells), Transform(self.numbers, numbers))
 
@@ -219,7 +320,7 @@ class GateBox(VGroup):
         quantity: str | None = None,
         theme: Theme | None = None,
         size: float = 0.72,
-        font_size: float = 30,
+        font_size: float = TYPE.symbol,
     ) -> None:
         super().__init__()
         if kind not in ("sigma", "tanh"):
@@ -362,6 +463,11 @@ class Wire(VGroup):
             else line
         )
         self.add(self.path)
+        if self.path is not line:
+            # The dashed path is drawn; the plain line stays in the group, invisible, so
+            # pulses and signals follow the wire after it is scaled or moved.
+            line.set_stroke(opacity=0.0)
+            self.add(line)
         self.tip = None
         if tip:
             normal = np.array([-direction[1], direction[0], 0.0])
@@ -408,7 +514,9 @@ class Wire(VGroup):
         self, color: str | None = None, *, width: float = 7.0, run_time: float = 1.0
     ) -> Animation:
         """A bright stretch running along the wire (the wire itself stays)."""
-        flash = self.line.copy().set_stroke(ManimColor(color or self.color_hex), width=width)
+        flash = self.line.copy().set_stroke(
+            ManimColor(color or self.color_hex), width=width, opacity=1.0
+        )
         return ShowPassingFlash(flash, time_width=0.5, run_time=run_time)
 
     def grow(self, run_time: float = 0.6) -> Animation:
@@ -431,7 +539,7 @@ class EquationPanel(VGroup):
         entries: Sequence[tuple[str, str]],
         *,
         theme: Theme | None = None,
-        font_size: float = 26,
+        font_size: float = TYPE.equation,
         spacing: float = 0.22,
         colors: dict[str, str] | None = None,
     ) -> None:

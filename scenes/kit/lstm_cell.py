@@ -37,7 +37,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, Dot, ManimCo
 from rnn_core.lstm import LSTMStep
 
 from .components import GateBox, PointwiseOp, VectorGlyph, Wire, math, route
-from .theme import Theme, current_theme
+from .theme import TYPE, Theme, current_theme
 
 __all__ = ["LSTMCell", "WIRE_KEYS", "VALUE_KEYS", "VALUE_LABELS"]
 
@@ -83,57 +83,116 @@ VALUE_QUANTITY = {
 }
 
 
-GATE_SIZE = 0.72  # height of a gate box in the cell's own units
+GATE_SIZE = 0.62  # height of a gate box (scene units at the cell's natural size)
+MAX_CELLS = 4  # cell slots of a value column; longer vectors show 3 cells and an ellipsis
 
 
 def P(x: float, y: float) -> np.ndarray:  # noqa: N802 - a point, as in the drawings
     return np.array([x, y, 0.0])
 
 
-# Where the parts stand, in the cell's own units (the scene scales and places the cell).
+# Where the parts stand, in scene units: the cell is drawn at the size it is shown, with its
+# text at the deck's type scale, and fills the figure zone between the title and the
+# equation strip (x in [-6.8, 6.8], y in [-2.5, 3.05]). Every value column (up to
+# MAX_CELLS cells of 0.38) has its own free slot, so no two glyphs, labels or wires meet.
 LAYOUTS = {
     "circuit": {
-        "gates": {"f": P(-3.3, -0.5), "i": P(-1.3, -0.5), "z": P(0.7, -0.5), "o": P(2.7, -0.5)},
+        "gates": {
+            "f": P(-2.65, 0.15),
+            "i": P(-0.65, 0.15),
+            "z": P(1.35, 0.15),
+            "o": P(3.45, 0.15),
+        },
         "ops": {
-            "mul_f": P(-3.3, 2.0),
-            "mul_i": P(0.7, 0.9),
-            "add": P(0.7, 2.0),
-            "mul_o": P(4.1, -0.5),
+            "mul_f": P(-2.65, 2.3),
+            "mul_i": P(1.35, 1.6),
+            "add": P(1.35, 2.3),
+            "mul_o": P(4.45, 0.15),
         },
-        "tanh_c": P(4.1, 0.9),
+        "tanh_c": P(4.45, 1.3),
         "terminals": {
-            "c_prev": P(-4.9, 2.0),
-            "c": P(5.15, 2.0),
-            "x": P(-5.0, -1.6),
-            "y_prev": P(-5.0, -2.95),
-            "y": P(5.15, -0.5),
+            "c_prev": P(-5.2, 2.3),
+            "c": P(5.25, 2.3),
+            "x": P(-5.35, -0.75),
+            "y_prev": P(-3.3, -1.62),
+            "y": P(5.25, 0.15),
         },
+        # The peephole taps on the highway (x) and the rail that leads c^{t-1} to i (y).
+        "peep": {"f_tap": -4.4, "i_tap": -3.9, "rail": 1.1, "o_tap": 3.25},
     },
     "odyssey": {
-        "gates": {"z": P(0.0, -2.7), "i": P(-2.6, -1.35), "f": P(3.0, 0.0), "o": P(-2.6, 2.45)},
+        "gates": {
+            "z": P(0.0, -1.4),
+            "i": P(-2.0, -0.6),
+            "f": P(3.9, 0.3),
+            "o": P(-3.7, 2.2),
+        },
         "ops": {
-            "mul_i": P(0.0, -1.35),
-            "add": P(0.0, 0.0),
-            "mul_f": P(1.5, 0.0),
-            "mul_o": P(0.0, 2.45),
+            "mul_i": P(0.0, -0.6),
+            "add": P(0.0, 0.3),
+            "mul_f": P(2.2, 0.3),
+            "mul_o": P(0.0, 2.2),
         },
         "tanh_c": P(0.0, 1.25),
         "terminals": {
-            "c_prev": P(1.5, -1.75),
-            "c": P(4.8, 0.65),
-            "x": P(-4.9, 0.95),
-            "y_prev": P(-4.9, -0.55),
-            "y": P(2.0, 2.45),
+            "c_prev": P(2.2, -1.15),
+            "c": P(4.6, 0.78),
+            "x": P(-5.35, 1.0),
+            "y_prev": P(-5.25, -0.9),
+            "y": P(1.35, 2.2),
         },
+        # Buses: the x^t bus (solid) and the y^{t-1} bus (dotted) come down on the left
+        # and run along the bottom under every gate, which takes its feed straight up.
+        "bus": {"x_down": -4.0, "y_down": -4.4, "x": -2.0, "y": -2.4},
+        # The drawing above is centred on x = -0.45; this centres it in the frame.
+        "offset": P(0.45, 0.0),
+    },
+}
+
+# Where each value glyph goes: (part, side of the part, how the glyph hangs). "next" puts
+# the glyph beside the part, centred; a corner (e.g. DOWN+RIGHT) hangs the glyph from that
+# corner; "bottom" sits beside the part with the glyph's bottom on the part's bottom.
+GLYPH_PLACES = {
+    "circuit": {
+        "x": ("terminal", LEFT, "next"),
+        "y_prev": ("terminal", LEFT, "next"),
+        "c_prev": ("terminal", LEFT, "next"),
+        "c": ("terminal", RIGHT, "next"),
+        "y": ("terminal", RIGHT, "next"),
+        "f": ("gate", RIGHT, "next"),
+        "i": ("gate", RIGHT, "next"),
+        "z": ("gate", RIGHT, "next"),
+        "o": ("gate", DOWN + RIGHT, "corner"),
+    },
+    "odyssey": {
+        "x": ("terminal", LEFT, "next"),
+        "y_prev": ("terminal", LEFT, "next"),
+        "c_prev": ("terminal", RIGHT, "next"),
+        "c": ("terminal", RIGHT, "next"),
+        "y": ("terminal", RIGHT, "next"),
+        "f": ("gate", DOWN + RIGHT, "corner"),
+        "i": ("gate", UP + LEFT, "corner"),
+        "z": ("gate", RIGHT, "bottom"),
+        "o": ("gate", LEFT, "next"),
     },
 }
 
 
 class LSTMCell(VGroup):
-    """One LSTM block, drawn as ``"circuit"`` or ``"odyssey"`` (see the module docstring)."""
+    """One LSTM block, drawn as ``"circuit"`` or ``"odyssey"`` (see the module docstring).
+
+    The cell is built at the size it is shown (scene units, text at the deck's type scale);
+    ``max_cells`` caps the value columns (longer vectors show their first cells, an
+    ellipsis, and :attr:`note` says so).
+    """
 
     def __init__(
-        self, *, layout: str = "circuit", theme: Theme | None = None, peepholes: bool = True
+        self,
+        *,
+        layout: str = "circuit",
+        theme: Theme | None = None,
+        peepholes: bool = True,
+        max_cells: int = MAX_CELLS,
     ) -> None:
         super().__init__()
         if layout not in LAYOUTS:
@@ -142,10 +201,11 @@ class LSTMCell(VGroup):
         self.theme = theme if theme is not None else current_theme()
         self.spec = LAYOUTS[layout]
         self.has_peepholes = peepholes
+        self.max_cells = max_cells
         self._create_nodes()
+        self.terminals = self._create_terminals()
         self.wires = self._create_wires()
         self.peepholes = self._create_peepholes()
-        self.terminals = self._create_terminals()
         self.extras = self._create_extras()
         self.values: dict[str, VectorGlyph] = {}
         self.wire_group = VGroup(*self.wires.values())
@@ -154,12 +214,19 @@ class LSTMCell(VGroup):
         self.add(self.extras, self.wire_group, self.node_group, self.terminals_group)
         if peepholes:
             self.add(self.peephole_group)
+        offset = self.spec.get("offset")
+        if offset is not None:
+            self.shift(offset)
+            if not peepholes:  # not a part yet, but scenes add it later where it belongs
+                self.peephole_group.shift(offset)
 
     # Parts -------------------------------------------------------------------------------
     def _create_nodes(self) -> None:
         th = self.theme
         self.gates = {
-            g: GateBox("tanh" if g == "z" else "sigma", name=g, theme=th).move_to(pos)
+            g: GateBox("tanh" if g == "z" else "sigma", name=g, theme=th, size=GATE_SIZE).move_to(
+                pos
+            )
             for g, pos in self.spec["gates"].items()
         }
         self.ops = {
@@ -170,7 +237,9 @@ class LSTMCell(VGroup):
             ).move_to(pos)
             for k, pos in self.spec["ops"].items()
         }
-        self.tanh_c = GateBox("tanh", quantity="c", theme=th).move_to(self.spec["tanh_c"])
+        self.tanh_c = GateBox("tanh", quantity="c", theme=th, size=GATE_SIZE).move_to(
+            self.spec["tanh_c"]
+        )
         self.forget_gate, self.input_gate, self.output_gate, self.block_input = (
             self.gates["f"],
             self.gates["i"],
@@ -186,44 +255,46 @@ class LSTMCell(VGroup):
             return node.get_center() + side * node.radius
         return node.box.get_critical_point(side)
 
+    def _term(self, key: str, side: np.ndarray, gap: float = 0.1) -> np.ndarray:
+        """A point just off a terminal label, where its wire starts or ends."""
+        return self.terminals[key].get_critical_point(side) + side * gap
+
     def _create_wires(self) -> dict[str, Wire]:
-        th, e, s = self.theme, self._edge, self.spec
-        t = s["terminals"]
+        th, e, s, term = self.theme, self._edge, self.spec, self._term
+        g = s["gates"]
         if self.layout == "circuit":
-            bus_y = t["x"][1]
-            feed = {g: route(P(s["gates"][g][0], t["y_prev"][1]), e(g, DOWN)) for g in "zifo"}
+            bus_y = s["terminals"]["y_prev"][1]
+            highway = s["ops"]["add"][1]
             pts = {
-                **{f"{g}_in": feed[g] for g in "zifo"},
+                **{f"{k}_in": route(P(g[k][0], bus_y), e(k, DOWN)) for k in "zifo"},
                 "z_out": route(e("z", UP), e("mul_i", DOWN)),
                 "i_out": route(e("i", UP), e("mul_i", LEFT), first="v"),
                 "mul_i_out": route(e("mul_i", UP), e("add", DOWN)),
-                "c_in": route(t["c_prev"] + RIGHT * 0.45, e("mul_f", LEFT)),
+                "c_in": route(term("c_prev", RIGHT), e("mul_f", LEFT)),
                 "f_out": route(e("f", UP), e("mul_f", DOWN)),
                 "mul_f_out": route(e("mul_f", RIGHT), e("add", LEFT)),
-                "c_tap": route(P(s["tanh_c"][0], 2.0), e("tanh_c", UP)),
+                "c_tap": route(P(s["tanh_c"][0], highway), e("tanh_c", UP)),
                 "tanh_out": route(e("tanh_c", DOWN), e("mul_o", UP)),
                 "o_out": route(e("o", RIGHT), e("mul_o", LEFT)),
-                "y_out": route(e("mul_o", RIGHT), t["y"] + LEFT * 0.42),
-                "c_out": route(e("add", RIGHT), t["c"] + LEFT * 0.35),
+                "y_out": route(e("mul_o", RIGHT), term("y", LEFT)),
+                "c_out": route(e("add", RIGHT), term("c", LEFT)),
             }
-            del bus_y
         else:
+            bus_y = s["bus"]["y"]
+            c_y = s["terminals"]["c"][1]
             pts = {
-                "z_in": route(P(0.0, -3.55), e("z", DOWN)),
-                "i_in": route(P(-3.75, -1.35), e("i", LEFT)),
-                "f_in": route(P(3.0, 1.5), e("f", UP)),
-                "o_in": route(P(-3.75, 2.45), e("o", LEFT)),
+                **{f"{k}_in": route(P(g[k][0], bus_y), e(k, DOWN)) for k in "zifo"},
                 "z_out": route(e("z", UP), e("mul_i", DOWN)),
                 "i_out": route(e("i", RIGHT), e("mul_i", LEFT)),
                 "mul_i_out": route(e("mul_i", UP), e("add", DOWN)),
-                "c_in": route(t["c_prev"] + UP * 0.3, e("mul_f", DOWN)),
+                "c_in": route(term("c_prev", UP, 0.08), e("mul_f", DOWN)),
                 "f_out": route(e("f", LEFT), e("mul_f", RIGHT)),
                 "mul_f_out": route(e("mul_f", LEFT), e("add", RIGHT)),
                 "c_tap": route(e("add", UP), e("tanh_c", DOWN)),
                 "tanh_out": route(e("tanh_c", UP), e("mul_o", DOWN)),
                 "o_out": route(e("o", RIGHT), e("mul_o", LEFT)),
-                "y_out": route(e("mul_o", RIGHT), t["y"] + LEFT * 0.45),
-                "c_out": route(P(0.0, 0.65), t["c"] + LEFT * 0.4),
+                "y_out": route(e("mul_o", RIGHT), term("y", LEFT)),
+                "c_out": route(P(s["ops"]["add"][0], c_y), term("c", LEFT)),
             }
         quantity = {
             "z_in": "text",
@@ -256,113 +327,119 @@ class LSTMCell(VGroup):
 
     def _create_peepholes(self) -> dict[str, Wire]:
         th, e, s = self.theme, self._edge, self.spec
+        g = s["gates"]
+        top = {k: e(k, UP)[1] for k in "ifo"}
         if self.layout == "circuit":
-            tap_x = s["terminals"]["c_prev"][0] + 0.85
+            pk, highway = s["peep"], s["ops"]["add"][1]
+            i_drop = g["i"][0] - 0.2
             pts = {
-                "f": route(P(tap_x, 2.0), e("f", LEFT), first="v"),
+                # i and f look at c^{t-1}: taps on the highway before the forget product
+                "f": route(P(pk["f_tap"], highway), e("f", LEFT), first="v"),
                 "i": route(
-                    P(tap_x, 2.0),
-                    e("i", LEFT),
+                    P(pk["i_tap"], highway),
+                    P(i_drop, top["i"]),
                     first="v",
-                    via=[P(tap_x, 0.3), P(-1.85, 0.3), P(-1.85, -0.5)],
+                    via=[P(pk["i_tap"], pk["rail"]), P(i_drop, pk["rail"])],
                 ),
-                "o": route(P(s["gates"]["o"][0], 2.0), e("o", UP), first="v"),
+                # o looks at c^t: a tap after the sum
+                "o": route(P(pk["o_tap"], highway), P(pk["o_tap"], top["o"]), first="v"),
             }
         else:
+            add = e("add", LEFT)
+            o_in = g["o"][0] + 0.2
+            o_bottom = e("o", DOWN)[1]
+            corner = P(-1.0, o_bottom - 0.3)
+            c_prev_x = s["ops"]["mul_f"][0]
+            branch_y = e("f", DOWN)[1] - 0.22
             pts = {
-                "i": route(e("add", LEFT), e("i", UP), first="h"),
-                "f": route(
-                    P(0.14, -0.14), e("f", DOWN), first="v", via=[P(0.14, -0.55), P(3.0, -0.55)]
-                ),
+                "i": route(add, P(g["i"][0] + 0.15, top["i"])),
                 "o": route(
-                    e("add", LEFT), e("o", DOWN), via=[P(-1.7, 0.0), P(-1.7, 1.6), P(-2.6, 1.6)]
+                    add,
+                    P(o_in, o_bottom),
+                    via=[P(corner[0], add[1]), corner, P(o_in, corner[1])],
                 ),
+                # f looks at c^{t-1}: a branch off the dotted line that brings it in
+                "f": route(P(c_prev_x, branch_y), P(g["f"][0] - 0.2, e("f", DOWN)[1])),
             }
-        return {
-            g: Wire(p, color=th.peephole, theme=th, dashed=True, stroke_width=3)
-            for g, p in pts.items()
+        wires = {
+            k: Wire(p, color=th.peephole, theme=th, dashed=True, stroke_width=3)
+            for k, p in pts.items()
         }
+        for wire in wires.values():  # a branch point where the peephole leaves its line
+            wire.add(Dot(wire.start, radius=0.05, color=ManimColor(th.peephole)))
+        return wires
 
     def _create_terminals(self) -> dict[str, VGroup]:
         th = self.theme
         terms = {}
         for key, pos in self.spec["terminals"].items():
             q = VALUE_QUANTITY[key]
-            terms[key] = math(VALUE_LABELS[key], color=th.quantity(q), font_size=30).move_to(pos)
+            terms[key] = math(VALUE_LABELS[key], color=th.quantity(q), font_size=TYPE.math)
+            terms[key].move_to(pos)
         self.terminals_group = VGroup(*terms.values())
         return terms
 
     def _create_extras(self) -> VGroup:
-        th = self.theme
+        th, s, term = self.theme, self.spec, self._term
+        g = s["gates"]
         extras = VGroup()
         if self.layout == "circuit":
-            t = self.spec["terminals"]
-            right = self.spec["gates"]["o"][0]
-            self.x_bus = Wire(
-                [t["x"] + RIGHT * 0.4, P(right, t["x"][1])],
-                color=th.x,
-                theme=th,
-                tip=False,
-                stroke_width=4,
-            )
-            self.y_bus = Wire(
-                [t["y_prev"] + RIGHT * 0.55, P(right, t["y_prev"][1])],
-                color=th.past,
-                theme=th,
-                past=True,
-                tip=False,
-                stroke_width=4,
-            )
-            joints = VGroup(
-                *[
-                    Dot(
-                        P(self.spec["gates"][g][0], t["x"][1]),
-                        radius=0.06,
-                        color=ManimColor(th.text),
-                    )
-                    for g in "zifo"
-                ]
-            )
+            t = s["terminals"]
+            right = g["o"][0]
+            x_y, y_y = t["x"][1], t["y_prev"][1]
+            x_pts = [term("x", RIGHT), P(right, x_y)]
+            y_pts = [term("y_prev", RIGHT), P(right, y_y)]
+            joint_y = x_y
             self.highway = VGroup(self.wires["c_in"], self.wires["mul_f_out"], self.wires["c_out"])
-            extras.add(self.x_bus, self.y_bus, joints)
         else:
+            b = s["bus"]
+            right = g["f"][0]
+            x_start, y_start = term("x", RIGHT), term("y_prev", RIGHT)
+            x_pts = [x_start, P(b["x_down"], x_start[1]), P(b["x_down"], b["x"]), P(right, b["x"])]
+            y_pts = [y_start, P(b["y_down"], y_start[1]), P(b["y_down"], b["y"]), P(right, b["y"])]
+            joint_y = b["x"]
             self.highway = VGroup(self.wires["c_in"], self.wires["mul_f_out"], self.wires["c_tap"])
+        self.x_bus = Wire(x_pts, color=th.x, theme=th, tip=False, stroke_width=4)
+        self.y_bus = Wire(y_pts, color=th.past, theme=th, past=True, tip=False, stroke_width=4)
+        joints = VGroup(
+            *[Dot(P(g[k][0], joint_y), radius=0.06, color=ManimColor(th.text)) for k in "zifo"]
+        )
+        extras.add(self.x_bus, self.y_bus, joints)
         return extras
 
     # Values ------------------------------------------------------------------------------
-    def value_anchor(self, key: str) -> tuple[np.ndarray, np.ndarray]:
-        """Where the glyph for ``key`` goes: a point and the side it extends to (a diagonal
-        side means the glyph hangs from that corner of the part)."""
-        corner = {("circuit", "o"): DOWN + RIGHT, ("odyssey", "o"): DOWN + LEFT}.get(
-            (self.layout, key)
-        )
-        if corner is not None:
-            return self.gates[key].box.get_corner(corner) + corner * 0.05, corner
-        if key in ("z", "i", "f", "o"):
-            side = RIGHT if self.layout == "circuit" else {"z": RIGHT, "i": DOWN, "f": RIGHT}[key]
-            return self.gates[key].box.get_critical_point(side) + side * 0.08, side
-        side = {"x": LEFT, "y_prev": LEFT, "c_prev": LEFT, "c": RIGHT, "y": RIGHT}[key]
-        if self.layout == "odyssey":
-            side = {"c_prev": RIGHT, "c": UP}.get(key, side)
-        return self.terminals[key].get_critical_point(side) + side * 0.08, side
+    @property
+    def unit(self) -> float:
+        """How much the cell has been scaled since it was built (1.0 as built)."""
+        return float(self.gates["f"].box.height / GATE_SIZE)
 
-    def make_glyph(self, key: str, values: np.ndarray, *, with_label: bool = False) -> VectorGlyph:
-        """A value glyph for ``key`` placed at its anchor (not yet added to the cell)."""
+    def make_glyph(
+        self,
+        key: str,
+        values: np.ndarray,
+        *,
+        with_label: bool = False,
+        quantity: str | None = None,
+    ) -> VectorGlyph:
+        """A value glyph for ``key`` in its slot beside its part (not yet added to the cell);
+        ``quantity`` recolours it (lecture 5 shows errors in the same slots)."""
         glyph = VectorGlyph(
             values,
-            quantity=VALUE_QUANTITY[key],
+            quantity=quantity or VALUE_QUANTITY[key],
             theme=self.theme,
             label=VALUE_LABELS[key] if with_label else None,
-            cell_width=0.95,
-            cell_height=0.36,
-            font_size=20,
+            max_cells=self.max_cells,
         )
-        glyph.scale(self.gates["f"].box.height / GATE_SIZE)  # as large as the cell is drawn
-        point, side = self.value_anchor(key)
-        if abs(side[0]) > 0 and abs(side[1]) > 0:  # a corner: the glyph hangs from it
-            glyph.move_to(point, aligned_edge=-side)
+        glyph.scale(self.unit)  # as large as the cell is drawn
+        kind, side, how = GLYPH_PLACES[self.layout][key]
+        part = self.terminals[key] if kind == "terminal" else self.gates[key].box
+        gap = 0.08 * self.unit
+        if how == "corner":
+            glyph.move_to(part.get_corner(side) + side * gap * 0.6, aligned_edge=-side)
         else:
-            glyph.next_to(point, side, buff=0.0)
+            glyph.next_to(part, side, buff=gap)
+            if how == "bottom":
+                glyph.shift(UP * (part.get_bottom()[1] - glyph.frame.get_bottom()[1]))
         return glyph
 
     def show_values(
@@ -385,6 +462,12 @@ class LSTMCell(VGroup):
             self.values[key] = glyph
             self.add(glyph)
         return {k: self.values[k] for k in keys}
+
+    @property
+    def note(self) -> str:
+        """What the value columns leave out, e.g. "cells 1-4 of 6" ("" when nothing)."""
+        notes = {g.note for g in self.values.values() if g.truncated}
+        return ", ".join(sorted(notes))
 
     # Animations --------------------------------------------------------------------------
     def light(

@@ -56,7 +56,8 @@ def test_format_value_handles_non_finite():
 def test_components_take_the_theme_active_when_built():
     with use_theme("dark") as dark:
         gate = GateBox("sigma", name="f")
-    light_gate = GateBox("sigma", name="f")
+    with use_theme("light"):  # whatever theme an earlier scene build left active
+        light_gate = GateBox("sigma", name="f")
     assert gate.box.get_stroke_color().to_hex().upper() == dark.f.upper()
     assert light_gate.box.get_stroke_color().to_hex().upper() == get_theme("light").f.upper()
 
@@ -114,7 +115,7 @@ class _CellFrame(LectureSlide):
 
     def construct(self) -> None:
         self.step("The bare cell.")
-        cell = LSTMCell(layout=self.layout, theme=self.theme).scale(0.7)
+        cell = LSTMCell(layout=self.layout, theme=self.theme)
         self.add(cell)
         self.play(FadeIn(cell))
 
