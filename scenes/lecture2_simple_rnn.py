@@ -18,7 +18,6 @@ from manim import (
     UP,
     Arrow,
     Create,
-    CurvedArrow,
     FadeIn,
     FadeOut,
     GrowArrow,
@@ -34,10 +33,18 @@ from manim import (
 from rnn_core import rnn_backward, rnn_forward
 from scenes.kit.base import LectureSlide
 from scenes.kit.bptt import play_errors_through_time
-from scenes.kit.components import VectorGlyph, format_value, label, math
+from scenes.kit.components import VectorGlyph, Wire, format_value, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
-from scenes.kit.diagrams import BlockChain, BottomStrip, MatrixGlyph, step_palette
-from scenes.kit.network import Connections, DenseLayer, RNNBlackBox, UnrolledRNN
+from scenes.kit.diagrams import (
+    BlockChain,
+    BottomStrip,
+    MatrixGlyph,
+    figure_zone,
+    fit_to_zone,
+    step_palette,
+)
+from scenes.kit.network import Connections, DenseLayer, RNNBlackBox, UnrolledRNN, neuron_radius
+from scenes.kit.theme import TYPE
 from scenes.lesson_data import rnn_errors_through_time
 
 __all__ = [
@@ -312,13 +319,36 @@ class DCLBackpropReview(LectureSlide):
 # Neurons
 
 
+def units_shown(
+    counts: dict[str, int], room: float, spacing: float, radius: float
+) -> dict[str, int]:
+    """How many neurons of each row fit side by side in ``room`` (scene units) with
+    ``spacing`` centre to centre: the largest counts, taking one from the longest row
+    until they fit (a row is never cut below one neuron)."""
+    shown = dict(counts)
+
+    def width() -> float:
+        gaps = len(shown) - 1
+        return sum((k - 1) * spacing + 2 * radius for k in shown.values()) + gaps * spacing
+
+    while width() > room and max(shown.values()) > 1:
+        longest = max(shown, key=lambda key: shown[key])
+        shown[longest] -= 1
+    return shown
+
+
 class RNNNeurons(LectureSlide):
-    """The simple RNN as connections of neurons: a DCL per step plus recurrent connections
-    in the middle layer; real values at t = 1 and t = 2; then the usual black box."""
+    """The simple RNN as connections of neurons, Goodfellow's a = b + W h^(t-1) + U x^t:
+    the input row and the previous step's middle layer (a faded row) both feed the middle
+    layer, U and W between the rows; the middle layer is handed on to the next step
+    along a dashed wire; real values at t = 1 and t = 2; then the usual black box."""
 
     scene_id = "rnn-neurons"
     title = "A simple RNN is connections of neurons"
-    description = "Three layers, recurrent connections in the middle, then the black box."
+    description = "Input and previous middle layer feed the middle layer (U, W), then V."
+
+    # The previous step's row is context: drawn at this opacity, its numbers a little more.
+    PAST_OPACITY = 0.45
 
     def construct(self) -> None:
         th = self.theme
@@ -326,76 +356,241 @@ class RNNNeurons(LectureSlide):
         self.trace = trace
         self.shown: dict[int, dict[str, list[str | None]]] = {}
         title = _title(self, "A simple RNN is connections of neurons")
+        T = min(trace.T, 2)
+        h_prev = trace.h_prev
+        left, right, bottom, top = figure_zone()
+        # Every value any row will show, so the neurons keep one size across the steps.
+        radius = neuron_radius(
+            np.concatenate(
+                [
+                    trace.xs[:T].ravel(),
+                    trace.h[:T].ravel(),
+                    trace.y_hat[:T].ravel(),
+                    h_prev[:T].ravel(),
+                ]
+            )
+        )
+        spacing = 2 * radius + 0.28
+        sizes = {"x": trace.xs.shape[-1], "prev": trace.h.shape[-1]}
+        # The bottom row holds the input and the previous middle layer side by side.
+        fit = units_shown(sizes, right - left - 0.4, spacing, radius)
+        k_h = fit["prev"]
+        k = {"x": fit["x"], "h": k_h, "prev": k_h}
+        k["y"] = units_shown({"y": trace.y_hat.shape[-1]}, right - left - 2.0, spacing, radius)["y"]
+        self.units = dict(k)
+        y_bottom = bottom + 0.5 + radius
+        y_top = top - radius - 0.05
+        y_mid = (y_bottom + y_top) / 2
+        row_w = {key: (n - 1) * spacing + 2 * radius for key, n in k.items()}
+        gap = right - left - 0.4 - row_w["x"] - row_w["prev"]
+        gap = min(max(gap, spacing), 1.6)
+        bottom_w = row_w["x"] + gap + row_w["prev"]
+        x_centre = -bottom_w / 2 + row_w["x"] / 2
+        prev_centre = bottom_w / 2 - row_w["prev"] / 2
+        h_centre = (x_centre + prev_centre) / 2
+        centres = {
+            "x": (x_centre, y_bottom),
+            "prev": (prev_centre, y_bottom),
+            "h": (h_centre, y_mid),
+            "y": (h_centre, y_top),
+        }
+        fields = {"x": ("xs", "x"), "h": ("h", "y"), "y": ("y_hat", "o")}
+
+        def row(key: str, values: np.ndarray) -> DenseLayer:
+            quantity = "y" if key == "prev" else fields[key][1]
+            layer = DenseLayer(
+                values[: k[key]],
+                quantity=quantity,
+                theme=th,
+                direction=RIGHT,
+                spacing=spacing,
+                radius=radius,
+            )
+            layer.move_to(RIGHT * centres[key][0] + UP * centres[key][1])
+            if key == "prev":
+                for neuron in layer.neurons:
+                    neuron.circle.set_stroke(opacity=self.PAST_OPACITY)
+                    neuron.circle.set_fill(opacity=neuron.circle.get_fill_opacity() * 0.5)
+                    neuron.text.set_opacity(0.75)
+            return layer
 
         def layers(t: int) -> dict[str, DenseLayer]:
-            made = _step_layers(
-                trace, t, th, superscript=True, direction=RIGHT, spacing=1.25, radius=0.34
-            )
-            for key, level in (("x", -2.3), ("h", 0.0), ("y", 2.0)):
-                made[key].move_to(LEFT * 1.0 + UP * level)
-            self.shown[t + 1] = {k: v.displayed for k, v in made.items()}
+            made = {key: row(key, getattr(trace, f)[t]) for key, (f, _) in fields.items()}
+            made["prev"] = row("prev", h_prev[t])
+            self.shown[t + 1] = {key: layer.displayed for key, layer in made.items()}
             return made
+
+        net = layers(0)
+        self.net = net
+        u_lines = Connections(net["x"], net["h"], color=th.param, theme=th, stroke_width=2)
+        v_lines = Connections(net["h"], net["y"], color=th.param, theme=th, stroke_width=2)
+        w_lines = Connections(
+            net["prev"], net["h"], color=th.y, theme=th, stroke_width=2.5, opacity=0.85
+        )
+        self.w_lines = w_lines
+
+        def bundle_label(expr: str, a: DenseLayer, b: DenseLayer, side, colour: str):
+            # Beside the outermost line of a bundle, halfway between the rows.
+            ia = 0 if side is LEFT else len(a.neurons) - 1
+            ib = 0 if side is LEFT else len(b.neurons) - 1
+            mid = (a.neurons[ia].get_center() + b.neurons[ib].get_center()) / 2
+            text = math(expr, color=colour, font_size=TYPE.math, theme=th)
+            return text.next_to(mid, side, buff=0.35)
+
+        u_label = bundle_label("U", net["x"], net["h"], LEFT, th.param)
+        v_label = bundle_label("V", net["h"], net["y"], LEFT, th.param)
+        w_label = bundle_label("W", net["prev"], net["h"], RIGHT, th.y)
+        self.w_label = w_label
+        names = {
+            "y": math("hat(bold(y))^t", color=th.o, font_size=TYPE.math, theme=th),
+            "h": math("bold(h)^t", color=th.y, font_size=TYPE.math, theme=th),
+        }
+        for key, name in names.items():
+            # Above the row's centre line: the U lines arrive at h^t from below left.
+            name.next_to(net[key].neurons[0], LEFT, buff=0.25).shift(UP * radius * 0.5)
+        under = {
+            "x": math("bold(x)^t", color=th.x, font_size=TYPE.math, theme=th),
+            "prev": math("bold(h)^(t-1)", color=th.y, font_size=TYPE.math, theme=th),
+        }
+        for key, name in under.items():
+            name.next_to(net[key], DOWN, buff=0.12)
+        under["prev"].set_opacity(0.8)
+        # Rows cut to what fits say so under the row.
+        notes = {key: VGroup() for key in ("x", "prev", "y")}
+        totals = {"x": sizes["x"], "prev": sizes["prev"], "y": trace.y_hat.shape[-1]}
+        for key, total in totals.items():
+            if k[key] < total:
+                note = label(
+                    f"units 1-{k[key]} of {total}", font_size=TYPE.note, color=th.muted, theme=th
+                )
+                if key == "y":
+                    note.next_to(net["y"], RIGHT, buff=0.3)
+                else:
+                    note.next_to(under[key], RIGHT, buff=0.3)
+                notes[key].add(note)
+        self.unit_notes = {key: [n.text for n in group] for key, group in notes.items()}
+        # The hand-over to the next step: out of the middle layer on the right, down,
+        # and into the previous-step row from the right.
+        h_end = net["h"].neurons[-1].circle.get_right()
+        p_end = net["prev"].neurons[-1].circle.get_right()
+        x_turn = max(h_end[0], p_end[0]) + 0.55
+        delay = Wire(
+            [
+                h_end + RIGHT * 0.05,
+                [x_turn, h_end[1], 0],
+                [x_turn, p_end[1], 0],
+                p_end + RIGHT * 0.05,
+            ],
+            color=th.past,
+            theme=th,
+            dashed=True,
+            stroke_width=2.5,
+        )
+        delay_note = label("next step", font_size=TYPE.note, color=th.muted, theme=th)
+        delay_note.next_to(delay.points_list[1], UP, buff=0.1).align_to(delay.points_list[1], RIGHT)
+        self.delay = delay
+        strip = BottomStrip(buff=0.3)
+        eq = TYPE.equation
 
         self.step(
             "One time step of a simple RNN is an ordinary densely connected network: the "
-            "input x^t comes in at the bottom, the middle layer h^t, the output y-hat^t goes "
-            "up. These are the real values of the configured model at t = 1."
+            "input x^t at the bottom, the middle layer h^t, the output y-hat^t at the top, "
+            "weights U and V between the rows. These are the configured model's values at t = 1."
         )
-        net = layers(0)
-        wires = _layer_wires(net, th)
-        self.play(FadeIn(title), FadeIn(wires), *[FadeIn(v) for v in net.values()])
+        self.play(
+            FadeIn(title),
+            FadeIn(VGroup(u_lines, v_lines)),
+            *[FadeIn(net[key]) for key in ("x", "h", "y")],
+            FadeIn(VGroup(u_label, v_label, names["y"], names["h"], under["x"])),
+            FadeIn(VGroup(notes["x"], notes["y"])),
+            *strip.show(math("bold(h)^t = tanh(bold(b) + U bold(x)^t)", font_size=eq, theme=th)),
+        )
 
         self.step(
-            "What makes it recurrent: each neuron of the middle layer also sends its value "
-            "to every middle neuron of the next time step (the yellow arrows, weights W). "
-            "The RNN keeps information from earlier steps this way."
+            "What makes it recurrent: the middle layer also reads its own values from the "
+            "step before, h^(t-1), drawn faded on the right. Every neuron of h^(t-1) is "
+            "connected to every neuron of h^t by the weights W (orange), just as U connects "
+            "the input. At t = 1 there is no step before, so h^0 = 0."
         )
-        hidden = net["h"].neurons
-        loops = VGroup()
-        n = len(hidden)
-        for i in range(n):
-            for j in range(n):
-                a, b = hidden[i].circle, hidden[j].circle
-                if i == j:
-                    arc = CurvedArrow(
-                        a.get_bottom() + LEFT * 0.12,
-                        a.get_bottom() + RIGHT * 0.12,
-                        angle=np.pi * 1.5,
-                        color=ManimColor(th.y),
-                        stroke_width=2.5,
-                        tip_length=0.12,
-                    )
-                else:
-                    side = DOWN if i < j else UP
-                    arc = CurvedArrow(
-                        a.get_critical_point(side),
-                        b.get_critical_point(side),
-                        angle=0.8,
-                        color=ManimColor(th.y),
-                        stroke_width=2.5,
-                        tip_length=0.12,
-                    )
-                loops.add(arc)
-        self.loops = loops
-        w_label = math("W", color=th.y, font_size=30, theme=th).next_to(net["h"], RIGHT, buff=0.6)
-        self.play(LaggedStart(*[Create(a) for a in loops], lag_ratio=0.1), FadeIn(w_label))
+        self.play(
+            FadeIn(net["prev"]),
+            FadeIn(under["prev"]),
+            FadeIn(notes["prev"]),
+            LaggedStart(*[Create(line) for line in w_lines], lag_ratio=0.05),
+            FadeIn(w_label),
+            delay.grow(),
+            FadeIn(delay_note),
+            *strip.show(
+                math(
+                    "bold(a)^t = bold(b) + W bold(h)^(t-1) + U bold(x)^t, "
+                    "quad bold(h)^t = tanh(bold(a)^t)",
+                    font_size=eq,
+                    theme=th,
+                )
+            ),
+        )
 
-        self.step(
-            "At the next step the same network gets x^2. The middle layer now adds two "
-            "linear sums, one of x^2 (weights U) and one of h^1 (weights W), before tanh; "
-            "the output follows as before. Same weights, new values."
-        )
-        nxt = layers(1)
-        self.play(*[Transform(net[k], nxt[k]) for k in net])
+        if T > 1:
+            self.step(
+                "At the next step the middle layer's values move along the dashed wire into "
+                "the previous-step row: h^1 is now h^(t-1). The new input x^2 comes in; the "
+                "middle layer adds the two linear sums, U x^2 and W h^1, before tanh; the "
+                "output follows. Same weights, new values."
+            )
+            nxt = layers(1)
+            moving = net["h"].copy()
+            self.play(
+                delay.pulse(color=th.y),
+                ReplacementTransform(moving, nxt["prev"]),
+                FadeOut(net["prev"]),
+            )
+            self.remove(nxt["prev"])
+            net["prev"].become(nxt["prev"])
+            self.add(net["prev"])
+            self.play(
+                *[Transform(net[key], nxt[key]) for key in ("x", "h", "y")],
+                *strip.show(
+                    math(
+                        "bold(h)^2 = tanh(bold(b) + W bold(h)^1 + U bold(x)^2)",
+                        font_size=eq,
+                        theme=th,
+                    )
+                ),
+            )
 
         self.step(
             "Drawing every neuron soon gets unreadable, so an RNN is usually drawn as a "
-            "black box with a loop: the loop is the recurrent connection through W."
+            "black box with a loop: the loop is the recurrent connection through W, the "
+            "dashed hand-over of the drawing before."
         )
-        box = RNNBlackBox(theme=th).scale(1.1).move_to(RIGHT * 4.6 + DOWN * 0.1)
+        drawing = VGroup(
+            u_lines,
+            v_lines,
+            w_lines,
+            *net.values(),
+            u_label,
+            v_label,
+            w_label,
+            *names.values(),
+            *under.values(),
+            *notes.values(),
+            delay,
+            delay_note,
+        )
+        box = RNNBlackBox(loop_expr="W", theme=th)
+        fit_to_zone(box, max_scale=2.0)
         self.box = box
-        drawing = VGroup(wires, loops, w_label, *net.values())
-        self.play(drawing.animate.scale(0.8).shift(LEFT * 1.2), FadeIn(box, shift=LEFT * 0.3))
+        self.play(FadeOut(drawing, scale=0.6), FadeIn(box, scale=1.4))
+        self.play(
+            *strip.show(
+                math(
+                    "bold(h)^t = tanh(bold(b) + W bold(h)^(t-1) + U bold(x)^t), quad "
+                    'hat(bold(y))^t = op("softmax")(bold(c) + V bold(h)^t)',
+                    font_size=eq,
+                    theme=th,
+                )
+            )
+        )
 
 
 # ---------------------------------------------------------------------------------------

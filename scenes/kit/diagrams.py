@@ -33,12 +33,15 @@ from manim import (
     SurroundingRectangle,
     VGroup,
     VMobject,
+    config,
 )
 
 from .components import VectorGlyph, label, math
-from .theme import Theme, current_theme
+from .theme import TYPE, Theme, current_theme
 
 __all__ = [
+    "figure_zone",
+    "fit_to_zone",
     "MatrixGlyph",
     "BottomStrip",
     "back_pulse",
@@ -51,6 +54,35 @@ __all__ = [
 
 def _theme(theme: Theme | None) -> Theme:
     return theme if theme is not None else current_theme()
+
+
+def figure_zone(*, strip: bool = True) -> tuple[float, float, float, float]:
+    """(left, right, bottom, top) of the slide's figure zone: below the title band, above
+    the equation strip (or down to the bottom margin when the slide has no strip)."""
+    left, right, bottom, top = TYPE.figure_zone(config.frame_width, config.frame_height)
+    if not strip:
+        bottom = -config.frame_height / 2 + TYPE.margin
+    return left, right, bottom, top
+
+
+def fit_to_zone(
+    mob: VMobject,
+    *,
+    strip: bool = True,
+    zone: tuple[float, float, float, float] | None = None,
+    max_scale: float = 2.5,
+    min_scale: float = 0.0,
+) -> float:
+    """Scale ``mob`` to fill the figure zone (or ``zone``) and centre it there; returns
+    the factor. ``max_scale`` stops a small diagram from becoming a poster; a figure
+    that holds text should be built near its final size so the factor stays near or
+    above 1 (scaling text down shrinks it under the type scale); ``min_scale`` is that
+    floor (the figure is then centred but may be left larger than the zone)."""
+    left, right, bottom, top = zone or figure_zone(strip=strip)
+    factor = min((right - left) / mob.width, (top - bottom) / mob.height, max_scale)
+    factor = max(factor, min_scale)
+    mob.scale(factor).move_to([(left + right) / 2, (bottom + top) / 2, 0.0])
+    return factor
 
 
 def step_palette(theme: Theme, n: int) -> list[str]:

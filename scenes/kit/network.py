@@ -33,11 +33,12 @@ from manim import (
     VMobject,
 )
 
-from .components import Wire, format_value, label, math
-from .theme import Theme, current_theme
+from .components import MINUS, Wire, format_value, label, math
+from .theme import TYPE, Theme, current_theme
 
 __all__ = [
     "Neuron",
+    "neuron_radius",
     "DenseLayer",
     "Connections",
     "arrow",
@@ -81,10 +82,30 @@ def arrow(
     )
 
 
+def neuron_radius(
+    values: Sequence[float] | np.ndarray = (),
+    *,
+    font_size: float = TYPE.number,
+    decimals: int = 2,
+    pad: float = 0.07,
+) -> float:
+    """The radius of a neuron that holds the widest of ``values`` (and never less than a
+    signed one-digit value such as -0.00) written at ``font_size``: neurons whose values
+    change keep one size, and no number sticks out of its circle."""
+    texts = [f"{MINUS}{format_value(0.0, decimals)}"]
+    texts += [format_value(float(v), decimals).replace("-", MINUS) for v in np.ravel(values)]
+    widest = max(texts, key=len)
+    # Digits are about as wide as each other; the widest string decides the width.
+    width = label(widest, font_size=font_size).width
+    return width / 2 + pad
+
+
 class Neuron(VGroup):
     """A neuron: a circle outlined in its quantity's colour, optionally with its value.
 
     Parts: ``circle``, ``text`` (the value or ``None``). ``value`` is the number shown.
+    The default radius fits any signed one-digit value at ``font_size``
+    (:func:`neuron_radius`).
     """
 
     def __init__(
@@ -93,8 +114,8 @@ class Neuron(VGroup):
         *,
         quantity: str = "y",
         theme: Theme | None = None,
-        radius: float = 0.28,
-        font_size: float = 16,
+        radius: float | None = None,
+        font_size: float = TYPE.number,
         decimals: int = 2,
     ) -> None:
         super().__init__()
@@ -102,6 +123,8 @@ class Neuron(VGroup):
         self.theme = th
         self.decimals = decimals
         self.value = None if value is None else float(value)
+        if radius is None:
+            radius = neuron_radius([] if value is None else [value], font_size=font_size)
         self.circle = Circle(
             radius=radius, stroke_width=2.5, color=ManimColor(th.quantity(quantity))
         )
@@ -131,8 +154,9 @@ class Neuron(VGroup):
 
 
 class DenseLayer(VGroup):
-    """A column of neurons. ``values`` (or a count) sets how many; parts: ``neurons``,
-    ``label`` (Typst or ``None``, written above)."""
+    """A column (or row) of neurons. ``values`` (or a count) sets how many; parts:
+    ``neurons``, ``label`` (Typst or ``None``, written above a column, left of a row).
+    ``spacing`` is centre to centre; ``None`` leaves a quarter radius between circles."""
 
     def __init__(
         self,
@@ -141,9 +165,9 @@ class DenseLayer(VGroup):
         quantity: str = "y",
         label_expr: str | None = None,
         theme: Theme | None = None,
-        spacing: float = 0.75,
-        radius: float = 0.28,
-        font_size: float = 16,
+        spacing: float | None = None,
+        radius: float | None = None,
+        font_size: float = TYPE.number,
         direction: np.ndarray = DOWN,
     ) -> None:
         super().__init__()
@@ -154,6 +178,10 @@ class DenseLayer(VGroup):
             shown = [float(v) for v in np.asarray(values, dtype=np.float64).ravel()]
         if not shown:
             raise ValueError("a DenseLayer needs at least one neuron")
+        if radius is None:
+            radius = neuron_radius([v for v in shown if v is not None], font_size=font_size)
+        if spacing is None:
+            spacing = 2.5 * radius
         self.neurons = VGroup(
             *[
                 Neuron(v, quantity=quantity, theme=th, radius=radius, font_size=font_size)
@@ -163,7 +191,9 @@ class DenseLayer(VGroup):
         self.add(self.neurons)
         self.label = None
         if label_expr is not None:
-            self.label = math(label_expr, color=th.quantity(quantity), font_size=26, theme=th)
+            self.label = math(
+                label_expr, color=th.quantity(quantity), font_size=TYPE.math, theme=th
+            )
             self.label.next_to(self.neurons, UP if direction is DOWN else LEFT, buff=0.15)
             self.add(self.label)
 
@@ -214,7 +244,8 @@ class RNNBlackBox(VGroup):
     """The usual RNN symbol: a box with a recurrent loop, input below and output above.
 
     Parts: ``box``, ``name``, ``loop`` (the recurrent arrow, in the hidden state's colour),
-    ``x_label``, ``y_label``, ``x_arrow``, ``y_arrow``.
+    ``loop_label`` (the loop's weights, ``W``, or ``None``), ``x_label``, ``y_label``,
+    ``x_arrow``, ``y_arrow``.
     """
 
     def __init__(
@@ -223,16 +254,19 @@ class RNNBlackBox(VGroup):
         name: str = "RNN",
         input_expr: str = "bold(x)^t",
         output_expr: str = "hat(bold(y))^t",
+        loop_expr: str | None = None,
         theme: Theme | None = None,
         width: float = 1.5,
         height: float = 1.0,
+        font_size: float = TYPE.label,
+        math_size: float = TYPE.math,
     ) -> None:
         super().__init__()
         th = _theme(theme)
         self.box = RoundedRectangle(
             width=width, height=height, corner_radius=0.15, stroke_width=3, color=ManimColor(th.y)
         ).set_fill(ManimColor(th.panel), opacity=1.0)
-        self.name = label(name, font_size=26, theme=th).move_to(self.box)
+        self.name = label(name, font_size=font_size, theme=th).move_to(self.box)
         right = self.box.get_right()
         self.loop = CurvedArrow(
             right + UP * height * 0.25,
@@ -242,14 +276,20 @@ class RNNBlackBox(VGroup):
             stroke_width=3,
             tip_length=0.15,
         )
-        self.x_label = math(input_expr, color=th.x, font_size=30, theme=th)
+        self.loop_label = None
+        if loop_expr is not None:
+            self.loop_label = math(loop_expr, color=th.y, font_size=math_size, theme=th)
+            self.loop_label.next_to(self.loop, RIGHT, buff=0.12)
+        self.x_label = math(input_expr, color=th.x, font_size=math_size, theme=th)
         self.x_label.next_to(self.box, DOWN, buff=0.7)
-        self.y_label = math(output_expr, color=th.o, font_size=30, theme=th)
+        self.y_label = math(output_expr, color=th.o, font_size=math_size, theme=th)
         self.y_label.next_to(self.box, UP, buff=0.7)
         self.x_arrow = arrow(self.x_label.get_top() + UP * 0.08, self.box.get_bottom(), th.x)
         self.y_arrow = arrow(self.box.get_top(), self.y_label.get_bottom() + DOWN * 0.08, th.o)
         self.add(self.loop, self.box, self.name, self.x_arrow, self.y_arrow)
         self.add(self.x_label, self.y_label)
+        if self.loop_label is not None:
+            self.add(self.loop_label)
 
 
 class UnrolledRNN(VGroup):

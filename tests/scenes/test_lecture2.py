@@ -40,8 +40,62 @@ def test_neurons_show_the_forward_values_of_two_steps(built_scenes):
         assert shown["x"] == _expected(trace.xs[t - 1])
         assert shown["h"] == _expected(trace.h[t - 1])
         assert shown["y"] == _expected(trace.y_hat[t - 1])
-    n = trace.h.shape[1]
-    assert len(scene.loops) == n * n, "every hidden neuron feeds every hidden neuron"
+        # the faded row is the middle layer one step earlier: h^0 = 0, then h^1
+        assert shown["prev"] == _expected(trace.h_prev[t - 1])
+    assert shown["prev"] == _expected(trace.h[0])
+
+
+def _centre(mob) -> np.ndarray:
+    return mob.get_center()
+
+
+def test_neurons_draw_the_recurrence_as_a_previous_step_row_with_w_between_rows(built_scenes):
+    """The recurrence was once a tangle of self-loops and curved arrows inside one row;
+    now h^(t-1) is its own row below h^t and every W line runs from it up to h^t."""
+    scene = built_scenes(l2.RNNNeurons)
+    net = scene.net
+    n = len(net["h"].neurons)
+    assert len(net["prev"].neurons) == n
+    assert len(scene.w_lines.edges) == n * n, "every neuron of h^(t-1) feeds every neuron of h^t"
+    prev_y = max(_centre(m)[1] for m in net["prev"].neurons)
+    h_y = min(_centre(m)[1] for m in net["h"].neurons)
+    assert prev_y < h_y - 2 * net["h"].neurons[0].radius, "the rows are apart, not one row"
+    for (i, j), line in scene.w_lines.edges.items():
+        start, end = line.get_start(), line.get_end()
+        a, b = net["prev"].neurons[i], net["h"].neurons[j]
+        assert np.linalg.norm(start - _centre(a)) == pytest.approx(a.radius, abs=1e-6)
+        assert np.linalg.norm(end - _centre(b)) == pytest.approx(b.radius, abs=1e-6)
+        assert end[1] > start[1], "W lines go up, from the past row into h^t"
+    # no self-loops or curved arrows inside the middle layer any more
+    from manim import CurvedArrow
+
+    assert not [
+        m
+        for m in scene.get_mobject_family_members()
+        if isinstance(m, CurvedArrow) and m not in scene.box.get_family()
+    ]
+    # the hand-over to the next step: from h^t round into the h^(t-1) row
+    assert np.linalg.norm(scene.delay.start - net["h"].neurons[-1].circle.get_right()) < 0.1
+    assert np.linalg.norm(scene.delay.end - net["prev"].neurons[-1].circle.get_right()) < 0.1
+    assert scene.w_label.get_y() < h_y and scene.w_label.get_y() > prev_y
+
+
+def test_neurons_at_six_units_show_a_subset_with_a_note(tiny_render):
+    from scenes.kit.config import ModelConfig
+    from tests.conftest import build_scene
+
+    cfg = SceneConfig(theme="dark", model=ModelConfig(n_in=6, n_hidden=6, n_out=6, steps=8))
+    scene = build_scene(l2.RNNNeurons.configured(cfg))
+    _, trace = l2.rnn_lesson(cfg)
+    k = scene.units
+    assert k["h"] == k["prev"] < 6, "six and six neurons side by side do not fit the width"
+    assert scene.shown[2]["x"] == _expected(trace.xs[1][: k["x"]])
+    assert scene.shown[2]["prev"] == _expected(trace.h[0][: k["prev"]])
+    # manim's Text keeps its string without spaces
+    assert scene.unit_notes["x"] == [f"units1-{k['x']}of6"]
+    assert scene.unit_notes["prev"] == [f"units1-{k['prev']}of6"]
+    for step in scene.steps:
+        assert step.out_of_frame == [], step
 
 
 def test_unfolding_shares_one_set_of_parameters(built_scenes):
