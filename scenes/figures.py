@@ -22,12 +22,18 @@ import matplotlib
 matplotlib.use("Agg")  # figures are files: never open a window (CI has no screen)
 
 import numpy as np  # noqa: E402
-from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from rnn_core.landscape import pascanu_cliff  # noqa: E402
 from scenes.kit.config import SceneConfig  # noqa: E402
 from scenes.kit.theme import Theme  # noqa: E402
+from scenes.lecture5_lstm_backprop import (  # noqa: E402
+    CLIFF_CLIPPED,
+    CLIFF_PLAIN,
+    cliff_surface_mesh,
+    norm_decades,
+)
 from scenes.lesson_data import cliff_data, clipping_histories, gradient_norms  # noqa: E402
 
 __all__ = ["FigureSpec", "FIGURES", "get_figure"]
@@ -66,68 +72,146 @@ def _legend(ax, th: Theme, **kw) -> None:
 
 def gradient_norm_decay(th: Theme) -> Figure:
     """||dh^t/dh^k|| against t - k: simple RNNs below/above 1/gamma with their bounds, and
-    the LSTM (full Jacobian and forget-gate highway)."""
+    the LSTM (full Jacobian and forget-gate highway).
+
+    A bound is drawn as a wide pale band under the curves (as on the slide): the norm with
+    ||W|| = 0.75 runs exactly along its bound, and a thin dashed line there is invisible."""
     data = gradient_norms(SceneConfig())
     d = data.distances
     fig, ax = _figure(th)
     low_s, high_s = data.sigmas
-    ax.semilogy(d, data.rnn[0], color=th.i, lw=2, label=f"simple RNN, ||W|| = {low_s}")
-    ax.semilogy(d, data.bounds[0], color=th.i, lw=1.2, ls="--", label=f"bound {low_s}^(t-k)")
-    ax.semilogy(d, data.rnn[1], color=th.c, lw=2, label=f"simple RNN, ||W|| = {high_s}")
-    ax.semilogy(d, data.bounds[1], color=th.c, lw=1.2, ls="--", label=f"bound {high_s}^(t-k)")
-    ax.semilogy(d, data.highway, color=th.f, lw=2, label="LSTM highway: product of f")
-    ax.semilogy(d, data.lstm, color=th.y, lw=2, label="LSTM, full (c, y) Jacobian")
-    ax.set_ylim(1e-6, 1e4)
+    band = dict(lw=BOUND_LW, alpha=BOUND_ALPHA, solid_capstyle="butt", zorder=1)
+    curve = dict(lw=CURVE_LW, zorder=3)
+    ax.semilogy(d, data.rnn[0], color=th.i, label=rf"simple RNN, $\|W\| = {low_s}$", **curve)
+    ax.semilogy(d, data.bounds[0], color=th.i, label=rf"bound ${low_s}^{{t-k}}$", **band)
+    ax.semilogy(d, data.rnn[1], color=th.c, label=rf"simple RNN, $\|W\| = {high_s}$", **curve)
+    ax.semilogy(d, data.bounds[1], color=th.c, label=rf"bound ${high_s}^{{t-k}}$", **band)
+    ax.semilogy(d, data.highway, color=th.f, label=r"LSTM highway: $\prod f$", **curve)
+    ax.semilogy(d, data.lstm, color=th.y, label="LSTM, full Jacobian", **curve)
+    lo, hi = norm_decades(data)
+    ax.set_ylim(10.0**lo, 10.0**hi)
     ax.set_xlim(0, d[-1])
-    ax.set_xlabel("distance t \u2212 k (steps)")
-    ax.set_ylabel("||\u2202h\u1d57 / \u2202h\u1d4f||")
+    ax.set_xlabel(r"distance $t - k$ (steps)")
+    ax.set_ylabel(r"$\|\partial h^t / \partial h^k\|$")
     ax.set_title("How far back does an error reach?")
     ax.grid(True, which="major", color=th.grid, lw=0.6)
-    _legend(ax, th, loc="upper left", ncol=2)
+    _legend(ax, th, loc="lower left", ncol=2)
     return fig
 
 
+# Line widths (points) of a norm curve and of a bound's band, and the band's opacity.
+CURVE_LW = 2.0
+BOUND_LW = 9.0
+BOUND_ALPHA = 0.3
+
+
 def _landscape_cmap(th: Theme) -> LinearSegmentedColormap:
-    return LinearSegmentedColormap.from_list("cliff", [th.i, th.y, th.c])
+    """Low loss in a pale blue, high loss in pale grey: quiet, so the two paths (blue and
+    vermillion) stand out on it; every colour is a theme colour mixed with the background."""
+    bg = np.array(to_rgb(th.background))
+    low = 0.8 * np.array(to_rgb(th.i)) + 0.2 * bg
+    high = 0.7 * np.array(to_rgb(th.grid)) + 0.3 * bg
+    return LinearSegmentedColormap.from_list("cliff", [low, high])
+
+
+# The two compared paths: a colour-blind-safe pair (vermillion and blue, different
+# lightness), the second also dashed; the same pair as the slide.
+def _path_styles(th: Theme, data) -> tuple[tuple, tuple]:
+    return (
+        (data.plain, th.quantity(CLIFF_PLAIN), 4.0, "-", "plain descent"),
+        (
+            data.clipped,
+            th.quantity(CLIFF_CLIPPED),
+            2.2,
+            "--",
+            f"norm clipping, $v = {data.threshold:g}$",
+        ),
+    )
 
 
 def _paths(ax, data, th: Theme, z: bool) -> None:
     w0, w1, b0, b1 = data.w[0], data.w[-1], data.b[0], data.b[-1]
-    for path, colour, width, name in (
-        (data.plain, th.c, 5.0, "without clipping"),
-        (data.clipped, th.x, 1.6, f"norm clipping, threshold {data.threshold:g}"),
-    ):
+    for path, colour, width, style, name in _path_styles(th, data):
         pts, losses = path.points, path.losses
         inside = (pts[:, 0] >= w0) & (pts[:, 0] <= w1) & (pts[:, 1] >= b0) & (pts[:, 1] <= b1)
         stop = int(np.argmin(inside)) if not inside.all() else len(pts)
         p, lv = pts[:stop], losses[:stop]
         if z:
-            ax.plot(p[:, 0], p[:, 1], lv + 0.01, color=colour, lw=width, label=name, zorder=5)
+            ax.plot(
+                p[:, 0], p[:, 1], lv + 0.01, color=colour, lw=width, ls=style, label=name, zorder=5
+            )
         else:
-            ax.plot(p[:, 0], p[:, 1], color=colour, lw=width, label=name)
-            if stop < len(pts):
-                ax.annotate(
-                    f"next step: ({pts[stop, 0]:.1f}, {pts[stop, 1]:.1f})",
-                    xy=p[-1],
-                    xytext=(p[-1][0] + 0.3, p[-1][1] + 0.5),
-                    color=colour,
-                    fontsize=9,
-                    arrowprops=dict(arrowstyle="->", color=colour),
-                )
+            ax.plot(p[:, 0], p[:, 1], color=colour, lw=width, ls=style, label=name)
+        if stop < len(pts):
+            _jump(ax, data, p[-1], lv[-1], pts[stop], colour, z)
+
+
+def _jump(ax, data, start, loss, target, colour: str, z: bool) -> None:
+    """The step that leaves the map: an arc from the last point on the map over its edge,
+    labelled with where it lands."""
+    w0, w1, b0, b1 = data.w[0], data.w[-1], data.b[0], data.b[-1]
+    step = target - start
+    exits = [
+        (edge - s) / v
+        for s, v, edges in ((start[0], step[0], (w0, w1)), (start[1], step[1], (b0, b1)))
+        if v != 0
+        for edge in edges
+        if (edge - s) / v > 0
+    ]
+    k = np.linspace(0.0, 1.0, 40) * min(exits) * 1.15
+    text = f"next step: ({target[0]:.1f}, {target[1]:.1f})"
+    if z:
+        height = loss + 0.3 * (k / k[-1]) * (1.8 - k / k[-1])
+        ax.plot(
+            start[0] + step[0] * k,
+            start[1] + step[1] * k,
+            height,
+            color=colour,
+            lw=2.5,
+            ls=":",
+            zorder=6,
+        )
+        ax.text(
+            start[0] + step[0] * k[-1],
+            start[1] + step[1] * k[-1],
+            height[-1] + 0.03,
+            text,
+            color=colour,
+            fontsize=9,
+        )
+    else:
+        end = start + step * k[-1]
+        edge = (min(max(end[0], w0), w1), min(max(end[1], b0), b1))
+        ax.annotate(
+            "",
+            xy=edge,
+            xytext=tuple(start),
+            arrowprops=dict(
+                arrowstyle="-|>", color=colour, lw=1.8, ls=":", connectionstyle="arc3,rad=0.35"
+            ),
+        )
+        ax.text(edge[0] - 0.12, edge[1] - 0.05, text, color=colour, fontsize=9, ha="right", va="top")
+
+
+def _mesh(data):
+    W, B, L, _ = cliff_surface_mesh(data)
+    return W, B, L
 
 
 def cliff_landscape_3d(th: Theme) -> Figure:
     """The cliff of Pascanu et al. as a surface, with both descent paths."""
     data = cliff_data()
     fig, ax = _figure(th, size=(7.0, 5.0), projection="3d")
+    W, B, L = _mesh(data)
     ax.plot_surface(
-        data.mesh_w,
-        data.mesh_b,
-        data.mesh_loss,
+        W,
+        B,
+        L,
         cmap=_landscape_cmap(th),
+        rcount=W.shape[0],
+        ccount=W.shape[1],
         linewidth=0,
-        antialiased=True,
-        alpha=0.9,
+        antialiased=False,  # antialiased faces leave hairline seams between them
     )
     _paths(ax, data, th, z=True)
     ax.set_xlabel("w")
@@ -137,7 +221,7 @@ def cliff_landscape_3d(th: Theme) -> Figure:
     ax.tick_params(axis="z", colors=th.text)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_pane_color(matplotlib.colors.to_rgba(th.background, 0.0))
-    ax.view_init(elev=35, azim=-60)
+    ax.view_init(elev=32, azim=105)  # from the valley side, facing the wall
     ax.set_title("A cliff in the loss landscape (50 steps)")
     _legend(ax, th, loc="upper left")
     return fig
@@ -148,9 +232,8 @@ def cliff_landscape_contour(th: Theme) -> Figure:
     data = cliff_data()
     fig, ax = _figure(th, size=(6.4, 4.8))
     # the cliff-following mesh keeps the contours' edge at the cliff sharp
-    filled = ax.contourf(
-        data.mesh_w, data.mesh_b, data.mesh_loss, levels=24, cmap=_landscape_cmap(th)
-    )
+    W, B, L = _mesh(data)
+    filled = ax.contourf(W, B, L, levels=24, cmap=_landscape_cmap(th))
     bar = fig.colorbar(filled, ax=ax)
     bar.set_label("loss", color=th.text)
     bar.ax.tick_params(colors=th.text)
@@ -182,13 +265,14 @@ def clipping_training_history(th: Theme) -> Figure:
             spine.set_color(th.muted)
         ax.tick_params(colors=th.text, labelcolor=th.text)
         ax.grid(True, color=th.grid, lw=0.6)
-    axes[0].plot(steps, plain.loss, color=th.c, lw=1.6, label="without clipping")
-    axes[0].plot(steps, clipped.loss, color=th.x, lw=1.6, label="norm clipping")
+    c_plain, c_clip = th.quantity(CLIFF_PLAIN), th.quantity(CLIFF_CLIPPED)
+    axes[0].plot(steps, plain.loss, color=c_plain, lw=1.6, label="without clipping")
+    axes[0].plot(steps, clipped.loss, color=c_clip, lw=1.6, ls="--", label="norm clipping")
     axes[0].set_ylabel("loss", color=th.text)
     axes[0].set_title("Training with and without gradient clipping", color=th.text)
     _legend(axes[0], th, loc="upper right")
-    axes[1].semilogy(steps, plain.grad_norm, color=th.c, lw=1.2)
-    axes[1].semilogy(steps, clipped.grad_norm, color=th.x, lw=1.2)
+    axes[1].semilogy(steps, plain.grad_norm, color=c_plain, lw=1.2)
+    axes[1].semilogy(steps, clipped.grad_norm, color=c_clip, lw=1.2, ls="--")
     marked = np.flatnonzero(clipped.clipped)
     axes[1].plot(
         steps[marked],
@@ -196,7 +280,7 @@ def clipping_training_history(th: Theme) -> Figure:
         ls="none",
         marker="o",
         ms=3.5,
-        color=th.x,
+        color=c_clip,
         label=f"clipped steps ({len(marked)})",
     )
     _legend(axes[1], th, loc="upper right")

@@ -20,7 +20,6 @@ from manim import (
     Arrow,
     Circle,
     Create,
-    DashedLine,
     DashedVMobject,
     Dot,
     FadeIn,
@@ -48,6 +47,7 @@ from scenes.kit.diagrams import (
     step_palette,
 )
 from scenes.kit.lstm_cell import LSTMCell
+from scenes.kit.theme import TYPE
 from scenes.lesson_data import (
     CliffData,
     chain_examples,
@@ -70,13 +70,14 @@ __all__ = [
 LECTURE = 5
 LECTURE_TITLE = "LSTM back propagation: following the flows of variables"
 
-TITLE_SIZE = 34
-LABEL_SIZE = 28  # names, legends, axis names
-NUMBER_SIZE = 24  # tick numbers and values
-SMALL_SIZE = 22  # side notes
-EQ_SIZE = 30  # the equation strip
-AXIS_NAME_SIZE = 36  # one-letter axis names in math
-FIGURE_WIDTH = 13.2  # the figure zone's width (the frame is 14.2 wide)
+# The deck's type scale (scenes.kit.theme.TYPE), named for what each size is for here.
+TITLE_SIZE = TYPE.title
+LABEL_SIZE = TYPE.label  # names, legends (Text)
+NUMBER_SIZE = TYPE.note  # tick numbers (Text)
+SMALL_SIZE = TYPE.note  # side notes (Text)
+EQ_SIZE = TYPE.equation  # the equation strip (Typst)
+AXIS_NAME_SIZE = TYPE.math  # math labels on a figure (Typst)
+FIGURE_WIDTH = TYPE.figure_zone()[1] - TYPE.figure_zone()[0]
 
 # The cliff landscape: w and b span MAP scene units; the loss axis runs from 0 to LOSS_TOP
 # over LOSS_HEIGHT units, its floor at FLOOR; seen from CAMERA = (phi, theta, zoom).
@@ -97,7 +98,7 @@ NORM_CLIP, VALUE_CLIP = "peephole", "c"
 
 def _title(scene: LectureSlide, text: str) -> VGroup:
     title = label(text, font_size=TITLE_SIZE, theme=scene.theme)
-    title.to_edge(UP, buff=0.25)
+    title.to_edge(UP, buff=TYPE.title_buff)
     return title
 
 
@@ -501,31 +502,38 @@ class VanishingExploding(LectureSlide):
         self.data = data
         d = data.distances
         title = _title(self, "How far back does an error reach?")
-        axes = LogAxes(
-            (0, float(d[-1]), 5),
-            (-6, 4),
-            x_length=7.2,
-            y_length=5.0,
-            x_label="t - k",
-            y_label="norm((partial bold(h)^t)/(partial bold(h)^k))",
-            theme=th,
-        )
-        axes.to_edge(LEFT, buff=0.9).shift(DOWN * 0.35)
+        self.decades = norm_decades(data)
+        left, right, bottom, top = TYPE.figure_zone()
+
+        def make_axes(y_length: float) -> LogAxes:
+            return LogAxes(
+                (0, float(d[-1]), 5),
+                self.decades,
+                x_length=7.4,
+                y_length=y_length,
+                x_label="t - k",
+                y_label="norm((partial bold(h)^t)/(partial bold(h)^k))",
+                theme=th,
+                decade_step=1,
+            )
+
+        # the axes with their labels fill the figure zone's height: measure what the
+        # labels add to the plot's height, then build at the height that fits
+        probe = make_axes(4.0)
+        axes = make_axes((top - bottom) - 0.1 - (probe.height - 4.0))
+        axes.align_to(np.array([left + 0.2, top, 0.0]), UP + LEFT)
         self.axes = axes
         legend = VGroup()
+        self.legend_right = right
 
-        def entry(colour: str, text: str, dashed: bool = False) -> VGroup:
-            if dashed:
-                line = DashedLine(ORIGIN, RIGHT * 0.6, color=ManimColor(colour), stroke_width=4)
-            else:
-                line = VMobject(stroke_color=ManimColor(colour), stroke_width=4)
-                line.set_points_as_corners([ORIGIN, RIGHT * 0.6])
-            words = label(text, font_size=20, color=th.text, theme=th)
-            return VGroup(line, words).arrange(RIGHT, buff=0.15)
+        def entry(colour: str, expr: str, bound: bool = False) -> VGroup:
+            line = Line(ORIGIN, RIGHT * 0.7, color=ManimColor(colour), **_curve_style(bound))
+            words = math(expr, font_size=TYPE.math, color=th.text, theme=th)
+            return VGroup(line, words).arrange(RIGHT, buff=0.2)
 
         def place_legend() -> None:
-            legend.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-            legend.next_to(axes, RIGHT, buff=0.4).align_to(axes, UP)
+            legend.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+            legend.next_to(axes.axes, RIGHT, buff=0.5).align_to(axes, UP)
 
         low_s, high_s = data.sigmas
         self.step(
@@ -533,7 +541,14 @@ class VanishingExploding(LectureSlide):
             "diag(1 - h^2) W. The norm of the product is bounded by (gamma ||W||)^(t-k), "
             "with gamma = 1 for tanh."
         )
-        self.play(FadeIn(title), FadeIn(axes))
+        bound_eq = math(
+            'norm(product_(j=k+1)^t op("diag")(1 - (bold(h)^j)^2) W) <= '
+            '(gamma norm(W))^(t-k), quad gamma = 1 " for " tanh',
+            font_size=TYPE.equation,
+            theme=th,
+        )
+        bound_eq.to_edge(DOWN, buff=0.35)
+        self.play(FadeIn(title), FadeIn(axes), FadeIn(bound_eq))
 
         self.curves: dict[str, VMobject] = {}
         specs = [
@@ -541,7 +556,7 @@ class VanishingExploding(LectureSlide):
                 "rnn_low",
                 data.rnn[0],
                 th.i,
-                f"simple RNN, ||W|| = {low_s}",
+                f'"simple RNN, " norm(W) = {low_s}',
                 False,
                 f"With ||W|| = {low_s}, below 1/gamma, the norm shrinks exponentially with the "
                 "distance: errors from far away vanish.",
@@ -550,16 +565,17 @@ class VanishingExploding(LectureSlide):
                 "bound_low",
                 data.bounds[0],
                 th.i,
-                f"bound {low_s}^(t-k)",
+                f'"bound " {low_s}^(t-k)',
                 True,
-                "The bound (gamma ||W||)^(t-k), dotted, is a straight line on a log scale. With "
-                "small activations tanh' is close to 1, so the norm follows the bound closely.",
+                "The bound (gamma ||W||)^(t-k), the wide pale band, is a straight line on a log "
+                "scale. With small activations tanh' is close to 1, so the norm runs along the "
+                "middle of its bound.",
             ),
             (
                 "rnn_high",
                 data.rnn[1],
                 th.c,
-                f"simple RNN, ||W|| = {high_s}",
+                f'"simple RNN, " norm(W) = {high_s}',
                 False,
                 f"With ||W|| = {high_s}, above 1/gamma, the norm grows until tanh saturates; "
                 "the bound allows exponential growth: exploding gradients.",
@@ -568,7 +584,7 @@ class VanishingExploding(LectureSlide):
                 "bound_high",
                 data.bounds[1],
                 th.c,
-                f"bound {high_s}^(t-k)",
+                f'"bound " {high_s}^(t-k)',
                 True,
                 "Its bound grows exponentially; large weights, or inputs that keep tanh in its "
                 "linear range, let the gradient follow it.",
@@ -577,7 +593,7 @@ class VanishingExploding(LectureSlide):
                 "highway",
                 data.highway,
                 th.f,
-                "LSTM highway: product of f",
+                '"LSTM highway: " product bold(f)',
                 False,
                 "In an LSTM the cell path multiplies forget gates only, no weight matrix. With "
                 "forget gates near 1 the product decays slowly.",
@@ -586,20 +602,44 @@ class VanishingExploding(LectureSlide):
                 "lstm",
                 data.lstm,
                 th.y,
-                "LSTM, full (c, y) Jacobian",
+                '"LSTM, full Jacobian"',
                 False,
                 "The full LSTM Jacobian, through all routes, stays in the same range: errors "
                 "reach much further back than in the simple RNN with small weights.",
             ),
         ]
-        for key, ys, colour, text, dashed, notes in specs:
+        for key, ys, colour, expr, bound, notes in specs:
             self.step(notes)
-            curve = axes.curve(d, ys, colour, dashed=dashed)
+            curve = axes.curve(d, ys, colour)
+            style = _curve_style(bound)
+            curve.set_stroke(width=style["stroke_width"], opacity=style["stroke_opacity"])
+            # a bound is a wide pale band under the curves: visible even where a norm runs
+            # exactly along it
+            curve.set_z_index(0 if bound else 1)
             self.curves[key] = curve
-            legend.add(entry(colour, text, dashed))
+            legend.add(entry(colour, expr, bound))
             place_legend()
             self.play(Create(curve), FadeIn(legend[-1]), run_time=1.2)
         self.legend = legend
+
+
+# On-screen style of a norm curve and of a bound (stroke width, opacity): the bound is wide
+# and pale so a curve lying exactly on it shows it on both sides.
+CURVE_STROKE = {"stroke_width": 4.0, "stroke_opacity": 1.0}
+BOUND_STROKE = {"stroke_width": 16.0, "stroke_opacity": 0.3}
+
+
+def _curve_style(bound: bool) -> dict[str, float]:
+    return dict(BOUND_STROKE if bound else CURVE_STROKE)
+
+
+def norm_decades(data, margin: float = 0.15) -> tuple[int, int]:
+    """The decades (10^lo, 10^hi) of the log axis: every curve inside, with at least
+    ``margin`` decade of room above and below, no empty decade beyond that."""
+    values = np.concatenate([*data.rnn, *data.bounds, data.lstm, data.highway])
+    values = values[np.isfinite(values) & (values > 0)]
+    logs = np.log10(values)
+    return int(np.floor(logs.min() - margin)), int(np.ceil(logs.max() + margin))
 
 
 # ---------------------------------------------------------------------------------------
