@@ -50,6 +50,7 @@ LECTURE = 4
 LECTURE_TITLE = "Understanding LSTM forward propagation in two ways"
 
 STRIP_BUFF = 0.2  # the equation strip's bottom edge above the frame bottom
+FOOT_Y = -4.0 + STRIP_BUFF  # bottom edge of a note on a slide without a strip (8-unit frame)
 MAX_STEPS = 4  # time steps drawn in the unrolled chain; longer sequences say so in a note
 
 # The lecture's equations (Greff et al. 2017), in Typst. Peephole terms are labelled so
@@ -124,11 +125,13 @@ class _LSTMForwardSlide(LectureSlide):
         """A cell drawn at its natural size: it is laid out to fill the figure zone."""
         return LSTMCell(layout=layout, theme=self.theme, peepholes=peepholes, max_cells=MAX_CELLS)
 
-    def _note(self, text: str) -> VGroup:
-        """A small note at the bottom-right corner of the figure zone ("cells 1-3 of 6")."""
+    def _note(self, text: str, *, bottom: float | None = None) -> VGroup:
+        """A small note at the bottom-right corner of the figure zone ("cells 1-3 of 6"),
+        or with its bottom edge at ``bottom`` (a slide without an equation strip)."""
         note = label(text, font_size=TYPE.note, color=self.theme.muted, theme=self.theme)
-        _, right, bottom, _ = TYPE.figure_zone()
-        note.move_to([right, bottom, 0.0], aligned_edge=DOWN + RIGHT)
+        _, right, zone_bottom, _ = TYPE.figure_zone()
+        y = zone_bottom if bottom is None else bottom
+        note.move_to([right, y, 0.0], aligned_edge=DOWN + RIGHT)
         return note
 
     def _strip(self, key: str, step: LSTMStep, *, peepholes: bool) -> VGroup:
@@ -482,8 +485,13 @@ class LSTMUnrolled(_LSTMForwardSlide):
             *[w.grow() for w in chain],
             FadeIn(legend if T > 1 else VGroup()),
         )
-        if trace.T > T:
-            self.cells_note = self._note(f"time steps 1-{T} of {trace.T}")
+        # What the chain leaves out, said once at the foot of the slide (no strip here)
+        cut = [f"time steps 1-{T} of {trace.T}"] if trace.T > T else []
+        n_max = max(trace.xs.shape[1], trace.y.shape[1])
+        if n_max > MAX_CELLS:
+            cut.append(f"cells 1-{MAX_CELLS - 1} of {n_max}")
+        if cut:
+            self.cells_note = self._note(", ".join(cut), bottom=FOOT_Y)
             self.add(self.cells_note)
 
         # Values along the chain
@@ -517,10 +525,6 @@ class LSTMUnrolled(_LSTMForwardSlide):
             lc.next_to(gc, UP, buff=0.1)
             glyphs.add(gc, lc)
             self.glyphs[("c", k)] = gc
-        shown = [g for g in self.glyphs.values() if g.truncated]
-        if shown and not hasattr(self, "cells_note"):
-            self.cells_note = self._note(shown[0].note)
-            glyphs.add(self.cells_note)
         self.play(FadeOut(legend), FadeIn(glyphs), run_time=1.5)
 
         # Inside one box

@@ -445,20 +445,21 @@ class Wire(VGroup):
         th = _theme(theme)
         if len(points) < 2:
             raise ValueError("a wire needs at least two points")
-        self.points_list = [np.asarray(p, dtype=float) for p in points]
+        corners = [np.asarray(p, dtype=float) for p in points]
         self.color_hex = color or (th.quantity(quantity) if quantity else th.text)
         if past:
             self.color_hex = color or th.past
         stroke = ManimColor(self.color_hex)
         line = VMobject(stroke_color=stroke, stroke_width=stroke_width)
-        end = self.points_list[-1]
-        direction = end - self.points_list[-2]
+        end = corners[-1]
+        direction = end - corners[-2]
         direction = direction / (np.linalg.norm(direction) or 1.0)
-        shortened = [*self.points_list[:-1], end - direction * (tip_length * 0.9 if tip else 0.0)]
+        shortened = [*corners[:-1], end - direction * (tip_length * 0.9 if tip else 0.0)]
         line.set_points_as_corners(shortened)
         self.line = line
+        length = sum(np.linalg.norm(b - a) for a, b in zip(corners, corners[1:], strict=False))
         self.path = (
-            DashedVMobject(line, num_dashes=max(4, int(self._length() / 0.12)), dashed_ratio=0.55)
+            DashedVMobject(line, num_dashes=max(4, int(length / 0.12)), dashed_ratio=0.55)
             if (past or dashed)
             else line
         )
@@ -482,13 +483,18 @@ class Wire(VGroup):
             )
             self.add(self.tip)
 
-    def _length(self) -> float:
-        return float(
-            sum(
-                np.linalg.norm(b - a)
-                for a, b in zip(self.points_list, self.points_list[1:], strict=False)
-            )
-        )
+    @property
+    def points_list(self) -> list[np.ndarray]:
+        """The corner points as the wire stands now (after any scale or shift)."""
+        starts, ends = self.line.get_start_anchors(), self.line.get_end_anchors()
+        points = [starts[0], *ends]
+        if self.tip is not None:  # the line stops short of the tip; the wire ends at its point
+            points[-1] = self.tip.get_vertices()[0]
+        kept = [points[0]]
+        for p in points[1:]:
+            if not np.allclose(p, kept[-1]):
+                kept.append(p)
+        return kept
 
     @property
     def start(self) -> np.ndarray:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import FadeIn
+from manim import DOWN, RIGHT, UP, FadeIn
 
 from rnn_core import LSTMParams, lstm_forward
 from scenes.kit import LectureSlide, SceneConfig, get_theme, use_theme
@@ -142,3 +142,59 @@ def test_golden_last_frames(tiny_render, cls, name):
     assert diff.max() <= 40 and (diff > 10).mean() < 0.005, (
         f"{name}: {(diff > 10).mean():.4f} of pixels differ"
     )
+
+
+def test_vector_glyph_cells_fit_the_widest_value_whatever_is_shown():
+    # Cells are sized for a sign and two decimals, not for today's values, so a vector
+    # that changes value keeps its cell size.
+    small, wide = VectorGlyph([0.1, 0.2]), VectorGlyph([-0.99, 0.5])
+    assert small.cell_width == pytest.approx(wide.cell_width)
+    widest = VectorGlyph([-0.0001 - 0.999])  # "-1.00": the widest two-decimal value
+    assert widest.numbers[0].width < widest.cells[0].width
+    assert VectorGlyph([-12.5]).cell_width > wide.cell_width  # more digits, wider cells
+
+
+def test_vector_glyph_keeps_its_cells_when_values_change_after_scaling():
+    glyph = VectorGlyph([0.1, -0.2, 0.3]).scale(0.6).shift(RIGHT * 2 + UP)
+    before = [(c.get_center().copy(), c.width, c.height) for c in glyph.cells]
+    anim = glyph.animate_values([-0.9, 0.05, 0.99])
+    target = anim.animations[0].target_mobject
+    for (center, width, height), cell in zip(before, target, strict=True):
+        assert np.allclose(cell.get_center(), center, atol=1e-6)
+        assert cell.width == pytest.approx(width) and cell.height == pytest.approx(height)
+    numbers = anim.animations[1].target_mobject
+    for number, cell in zip(numbers, target, strict=True):
+        assert np.allclose(number.get_center(), cell.get_center(), atol=1e-6)
+
+
+def test_vector_glyph_shows_a_subset_with_an_ellipsis_and_a_note():
+    glyph = VectorGlyph(np.linspace(-1, 1, 6), max_cells=4)
+    assert glyph.truncated and glyph.n_shown == 3 and len(glyph.cells) == 3
+    assert glyph.displayed == ["-1.00", "-0.60", "-0.20"]
+    assert glyph.note == "cells 1-3 of 6" and glyph.more is not None
+    # the ellipsis takes the fourth slot: the glyph is exactly four cells long
+    assert glyph.frame.height == pytest.approx(4 * glyph.cells[0].height, rel=1e-3)
+    assert VectorGlyph([0.1] * 4, max_cells=4).note == ""
+    with pytest.raises(ValueError, match="max_cells must be at least 2"):
+        VectorGlyph([0.1, 0.2], max_cells=1)
+
+
+def test_dashed_wire_pulses_where_it_is_drawn_after_a_move():
+    # The flash of a dotted bus used to run along the wire's unmoved path: a stray tick
+    # below the diagram once the cell was scaled and placed.
+    wire = Wire([np.array([0.0, 0.0, 0.0]), np.array([2.0, 0.0, 0.0])], past=True, tip=False)
+    wire.scale(0.5).shift(RIGHT * 3 + DOWN * 2)
+    flash = wire.pulse().mobject
+    assert np.allclose(flash.get_center(), wire.path.get_center(), atol=1e-6)
+    assert flash.width == pytest.approx(wire.path.width, rel=0.05)
+
+
+def test_type_scale_has_nothing_below_the_floor():
+    from manim import Text
+
+    from scenes.kit.theme import TYPE
+
+    assert TYPE.title > TYPE.heading > TYPE.label >= TYPE.note
+    for size in (TYPE.title, TYPE.heading, TYPE.label, TYPE.note, TYPE.number):
+        assert Text("0", font="DejaVu Sans", font_size=size).height >= TYPE.min_height
+    assert GateBox("sigma").symbol.height >= TYPE.min_height

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_core import lstm_forward
+from rnn_core import LSTMParams, lstm_forward
 from scenes import lecture4_lstm_forward as l4
 from scenes.kit.components import format_value
 from scenes.kit.config import SceneConfig
+from scenes.kit.lstm_cell import MAX_CELLS, LSTMCell
+from scenes.kit.theme import TYPE
 from scenes.registry import all_scenes
 
 SCENE_CLASSES = [info.cls for info in all_scenes() if info.lecture == 4]
@@ -104,3 +106,117 @@ def test_dark_theme_changes_the_drawing(built_scenes):
         light.cell.gates["f"].box.get_stroke_color() != dark.cell.gates["f"].box.get_stroke_color()
     )
     assert not np.array_equal(light.renderer.get_frame(), dark.renderer.get_frame())
+
+
+# Layout: the defects of issue 10 ---------------------------------------------------------
+def _rect(mob) -> tuple[float, float, float, float]:
+    """(left, right, bottom, top) of a mobject's bounding box."""
+    return (mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1])
+
+
+def _inside(inner, outer, tol: float = 0.01) -> bool:
+    a, b = _rect(inner), _rect(outer)
+    return a[0] >= b[0] - tol and a[1] <= b[1] + tol and a[2] >= b[2] - tol and a[3] <= b[3] + tol
+
+
+def _overlap(p, q, tol: float = 0.01) -> bool:
+    a, b = _rect(p), _rect(q)
+    return min(a[1], b[1]) - max(a[0], b[0]) > tol and min(a[3], b[3]) - max(a[2], b[2]) > tol
+
+
+def _assert_glyphs_clean(cell) -> None:
+    """Every number inside its cell, every cell inside its glyph's outline, and no glyph
+    over another glyph, a terminal label or a gate."""
+    for key, glyph in cell.values.items():
+        for box, number in zip(glyph.cells, glyph.numbers, strict=True):
+            assert _inside(box, glyph.frame), f"{key}: a cell leaves its outline"
+            assert _inside(number, box), f"{key}: {number.text!r} leaves its cell"
+    parts = {
+        **{f"glyph {k}": g.frame for k, g in cell.values.items()},
+        **{f"label {k}": m for k, m in cell.terminals.items()},
+        **{f"gate {k}": g.box for k, g in cell.gates.items()},
+        "tanh_c": cell.tanh_c.box,
+        **{f"op {k}": op.circle for k, op in cell.ops.items()},
+    }
+    names = list(parts)
+    for n, a in enumerate(names):
+        for b in names[n + 1 :]:
+            if a.startswith("glyph") or b.startswith("glyph"):
+                assert not _overlap(parts[a], parts[b]), f"{a} overlaps {b}"
+
+
+def test_gate_extremes_all_shut_values_stay_in_their_cells(built_scenes):
+    # The shut step re-shades every glyph: its cells used to come back 1.5x too large,
+    # drawn over the old outline and the labels.
+    scene = built_scenes(l4.LSTMGateExtremes)
+    _assert_glyphs_clean(scene.cell)
+
+
+def test_circuit_peephole_values_stay_in_their_cells(built_scenes):
+    scene = built_scenes(l4.LSTMCircuit)
+    _assert_glyphs_clean(scene.cell)
+
+
+def test_unrolled_vector_entries_are_separated(built_scenes):
+    # The rows used to run together ("-0.070.070.01"): numbers wider than their cells.
+    scene = built_scenes(l4.LSTMUnrolled)
+    for (kind, k), glyph in scene.glyphs.items():
+        for box, number in zip(glyph.cells, glyph.numbers, strict=True):
+            assert _inside(number, box, tol=0.0), (kind, k, number.text)
+        for a, b in zip(glyph.numbers, glyph.numbers[1:], strict=False):
+            assert not _overlap(a, b, tol=0.0), (kind, k)
+    frames = [g.frame for g in scene.glyphs.values()]
+    for n, a in enumerate(frames):
+        for b in frames[n + 1 :]:
+            assert not _overlap(a, b)
+
+
+@pytest.mark.parametrize("layout", ["circuit", "odyssey"])
+@pytest.mark.parametrize("n", [1, 3, 4, 6])
+def test_cell_layout_holds_for_every_size(layout, n):
+    rng = np.random.default_rng(n)
+    params = LSTMParams.init(n, n, rng)
+    step = lstm_forward(params, rng.uniform(-1, 1, size=(2, n))).step(1)
+    cell = LSTMCell(layout=layout, peepholes=True)
+    cell.show_values(step)
+    _assert_glyphs_clean(cell)
+    for glyph in cell.values.values():
+        assert glyph.n_shown == (n if n <= MAX_CELLS else MAX_CELLS - 1)
+        assert len(glyph.cells) <= MAX_CELLS - (1 if glyph.truncated else 0)
+    assert cell.note == ("cells 1-3 of 6" if n == 6 else "")
+    left, right, bottom, top = TYPE.figure_zone()
+    assert cell.get_left()[0] >= left - 0.1 and cell.get_right()[0] <= right + 0.1
+    assert cell.get_bottom()[1] >= bottom - 0.1 and cell.get_top()[1] <= top + 0.1
+
+
+def test_odyssey_inputs_reach_every_gate_on_a_wire():
+    # x^t and y^{t-1} used to float on the left, wired to nothing.
+    cell = LSTMCell(layout="odyssey")
+    x_bus, y_bus = cell.x_bus.points_list, cell.y_bus.points_list
+    assert np.linalg.norm(x_bus[0] - cell.terminals["x"].get_right()) < 0.2
+    assert np.linalg.norm(y_bus[0] - cell.terminals["y_prev"].get_right()) < 0.2
+
+    def on(point, polyline) -> bool:
+        for a, b in zip(polyline, polyline[1:], strict=False):
+            lo, hi = np.minimum(a, b) - 1e-6, np.maximum(a, b) + 1e-6
+            if np.all(point >= lo) and np.all(point <= hi):
+                return True
+        return False
+
+    for g in "zifo":
+        feed = cell.wires[f"{g}_in"].points_list
+        assert on(feed[0], y_bus), f"{g}: the feed does not start on the y bus"
+        crossing = [p for p in x_bus if np.isclose(p[1], x_bus[-1][1])]
+        assert crossing and on(np.array([feed[0][0], crossing[0][1], 0.0]), feed), g
+        assert on(np.array([feed[0][0], crossing[0][1], 0.0]), x_bus), g
+        assert np.allclose(feed[-1], cell.gates[g].box.get_bottom()), g
+
+
+def test_titles_and_labels_use_the_type_scale(built_scenes):
+    scene = built_scenes(l4.LSTMCircuit)
+    cell = scene.cell
+    for term in cell.terminals.values():
+        assert term.font_size == pytest.approx(TYPE.math)
+    for glyph in cell.values.values():
+        digits = [n for n in glyph.numbers]
+        assert min(d.height for d in digits) >= TYPE.min_height
