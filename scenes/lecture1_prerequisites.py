@@ -26,6 +26,7 @@ from manim import (
     Rectangle,
     RoundedRectangle,
     SurroundingRectangle,
+    Transform,
     VGroup,
 )
 
@@ -34,7 +35,10 @@ from rnn_core.tasks import WEATHER_FIELDS, weather_task
 from scenes.kit.base import LectureSlide
 from scenes.kit.components import VectorGlyph, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
+from scenes.kit.diagrams import figure_zone, fit_to_zone
+from scenes.kit.lint import declare_contains
 from scenes.kit.network import TaskDiagram, arrow
+from scenes.kit.theme import TYPE
 
 __all__ = [
     "TaskType",
@@ -55,9 +59,6 @@ __all__ = [
 LECTURE = 1
 LECTURE_TITLE = "Prerequisites for understanding RNN at a more mathematical level"
 
-TITLE_SIZE = 34
-HEAD_SIZE = 22
-TEXT_SIZE = 15
 
 # The lecture's many-to-one example: 96 hours of weather, one record every ten minutes.
 FORECAST_HOURS = 96
@@ -78,7 +79,7 @@ TASK_TYPES: tuple[TaskType, ...] = (
     TaskType(
         "one-to-one",
         "one-to-one",
-        ("one vector in, one vector out:", "an ordinary network"),
+        ("one vector in, one out:", "an ordinary network"),
         "One-to-one is no sequence task at all: one vector in, one vector out, like a "
         "densely connected layer. RNN tasks are classified by the lengths of the input and "
         "output sequences.",
@@ -95,8 +96,7 @@ TASK_TYPES: tuple[TaskType, ...] = (
         "many-to-one",
         (
             "sentiment of a post;",
-            f"temperature in 24 h from {FORECAST_HOURS} h:",
-            f"{FORECAST_HOURS} \u00d7 {SAMPLES_PER_HOUR} = "
+            f"24 h forecast from {FORECAST_HOURS} h:",
             f"{FORECAST_HOURS * SAMPLES_PER_HOUR} vectors \u2192 1 value",
         ),
         "Many-to-one: sentiment classification of a post of any length gives (1, 0) or (0, 1). "
@@ -107,9 +107,9 @@ TASK_TYPES: tuple[TaskType, ...] = (
         "many-to-many",
         "many-to-many",
         (
-            "named-entity recognition:",
-            "\u201cTeddy bears are on sale\u201d",
-            "\u201cTeddy Roosevelt was a president\u201d",
+            "named entities: is \u201cTeddy\u201d",
+            "a name? \u201cTeddy bears are",
+            "on sale\u201d: no",
         ),
         "Many-to-many with aligned steps: named-entity recognition tags every word. Is "
         "'Teddy' a proper noun? In 'Teddy bears are on sale' no, in 'Teddy Roosevelt was a "
@@ -133,7 +133,7 @@ TASK_TYPES: tuple[TaskType, ...] = (
 )
 
 
-def _text_block(lines: tuple[str, ...], theme, size: float = TEXT_SIZE) -> VGroup:
+def _text_block(lines: tuple[str, ...], theme, size: float = TYPE.note) -> VGroup:
     return VGroup(
         *[label(line, font_size=size, color=theme.muted, theme=theme) for line in lines]
     ).arrange(DOWN, buff=0.06)
@@ -148,22 +148,28 @@ class RNNTaskTypes(LectureSlide):
 
     def construct(self) -> None:
         th = self.theme
-        title = label("Types of RNN tasks", font_size=TITLE_SIZE, theme=th).to_edge(UP, buff=0.2)
+        title = label("Types of RNN tasks", font_size=TYPE.title, theme=th)
+        title.to_edge(UP, buff=TYPE.title_buff)
+        left, right, bottom, top = figure_zone(strip=False)
+        col_w, row_h = (right - left) / 3, (top - bottom) / 2
         self.diagrams: dict[str, TaskDiagram] = {}
         cells = VGroup()
-        for task in TASK_TYPES:
+        for k, task in enumerate(TASK_TYPES):
             steps = 3 if task.kind == "seq2seq" else 4
             diagram = TaskDiagram(task.kind, steps=steps, theme=th)
-            head = label(task.heading, font_size=HEAD_SIZE, theme=th, weight="BOLD")
+            head = label(task.heading, font_size=TYPE.label, theme=th, weight="BOLD")
             text = _text_block(task.examples, th)
-            cell = VGroup(head, diagram, text).arrange(DOWN, buff=0.22)
+            # The diagram takes what the heading and the examples leave of its cell.
+            room_h = row_h - head.height - text.height - 0.4 - 0.35
+            grow = min((col_w - 0.3) / diagram.width, room_h / diagram.height, 1.4)
+            # Only seq2seq holds text (encoder, decoder), which must not shrink.
+            diagram.scale(max(grow, 1.0) if diagram.part_labels else grow)
+            cell = VGroup(head, diagram, text).arrange(DOWN, buff=0.2)
+            row, col = divmod(k, 3)
+            cell.move_to([left + col_w * (col + 0.5), 0, 0])
+            cell.align_to([0, top - row * row_h, 0], UP)
             self.diagrams[task.kind] = diagram
             cells.add(cell)
-        columns = (-4.55, 0.0, 4.55)
-        for k, cell in enumerate(cells):
-            row, col = divmod(k, 3)
-            cell.move_to(RIGHT * columns[col])
-            cell.align_to(UP * (2.95 if row == 0 else -0.35), UP)
         self.cells = cells
         for k, task in enumerate(TASK_TYPES):
             self.step(task.notes)
@@ -192,18 +198,18 @@ class RNNTaskTypes(LectureSlide):
 # Neural networks as mappings
 
 
-def _box(text: str, th, width: float = 2.2, colour: str | None = None) -> VGroup:
+def _box(text: str, th, width: float = 2.6, colour: str | None = None) -> VGroup:
     rect = RoundedRectangle(
         width=width,
-        height=0.8,
+        height=0.95,
         corner_radius=0.12,
         stroke_width=3,
         color=ManimColor(colour or th.text),
     ).set_fill(ManimColor(th.panel), opacity=1.0)
-    return VGroup(rect, label(text, font_size=22, theme=th).move_to(rect))
+    return VGroup(rect, label(text, font_size=TYPE.label, theme=th).move_to(rect))
 
 
-def _cells(n: int, colour: str, th, vertical: bool = True, size: float = 0.26) -> VGroup:
+def _cells(n: int, colour: str, th, vertical: bool = True, size: float = 0.34) -> VGroup:
     cells = VGroup(
         *[
             Rectangle(width=size, height=size, stroke_width=2, color=ManimColor(colour)).set_fill(
@@ -224,86 +230,119 @@ class NetworksAsMappings(LectureSlide):
 
     def construct(self) -> None:
         th = self.theme
-        title = label("Neural networks are just mappings", font_size=TITLE_SIZE, theme=th)
-        title.to_edge(UP, buff=0.25)
-        rows: list[VGroup] = []
+        title = label("Neural networks are just mappings", font_size=TYPE.title, theme=th)
+        title.to_edge(UP, buff=TYPE.title_buff)
+        rows = [self._dcl_row(th), self._cnn_row(th), self._rnn_row(th)]
+        self.rows = rows
+        # The final layout: three rows filling the figure zone (no equation strip here),
+        # each with room above its main box for the tag of the last step.
+        tags = VGroup()
+        for row, text in zip(
+            rows,
+            ("classifier or regressor", "feature extractor", "sequences to sequences"),
+            strict=True,
+        ):
+            tag = label(text, font_size=TYPE.note, color=th.y, theme=th)
+            tag.next_to(row.main, UP, buff=0.12)
+            tags.add(tag)
+            row.add(tag)
+        left, right, bottom, top = figure_zone(strip=False)
+        stack = VGroup(*rows).arrange(DOWN, buff=0.6)
+        fit_to_zone(stack, strip=False, max_scale=1.3, min_scale=1.0)
+        for row, tag in zip(rows, tags, strict=True):
+            row.remove(tag)
+        self.tags = tags
 
         self.step(
             "Forget magical spider webs: a neural network is a mapping. A densely connected "
             "network maps a vector to a vector; as the last layers of a network it works as "
             "a classifier or a regressor."
         )
-        dcl_in = _cells(4, th.x, th)
-        dcl = _box("DCL", th)
-        dcl_out = _cells(2, th.o, th)
-        row1 = VGroup(dcl_in, dcl, dcl_out).arrange(RIGHT, buff=1.0)
-        rows.append(row1)
-        self.play(FadeIn(title), FadeIn(row1))
+        # Alone on the slide, the first mapping is drawn large; it moves to its row later.
+        final = rows[0].copy()
+        rows[0].scale(1.8).move_to([(left + right) / 2, (top + bottom) / 2, 0])
+        self.play(FadeIn(title), FadeIn(rows[0]))
 
         self.step(
             "A CNN maps an image, a (3, 150, 150) tensor of red, green and blue, to a vector: "
             "its feature extraction part gives a semantic vector holding the meaning of the "
             "picture, and a DCL classifies it: (1, 0) for dog, (0, 1) for cat."
         )
-        image = VGroup(
-            *[
-                Rectangle(width=1.0, height=1.0, stroke_width=2, color=ManimColor(c))
-                .set_fill(ManimColor(c), opacity=0.25)
-                .shift((RIGHT + UP) * 0.12 * k)
-                for k, c in enumerate(("#d64541", "#2e9e4f", "#3a6fd8"))
-            ]
-        )
-        shape = label("(3, 150, 150)", font_size=18, color=th.muted, theme=th)
-        shape.next_to(image, DOWN, buff=0.12)
-        conv = _box("feature extraction", th, width=3.0)
-        semantic = _cells(5, th.y, th)
-        sem_label = label("semantic vector", font_size=18, color=th.muted, theme=th)
-        classifier = _box("DCL", th, width=1.4)
-        out = math("(1, 0)", font_size=26, theme=th)
-        row2 = VGroup(VGroup(image, shape), conv, semantic, classifier, out).arrange(
-            RIGHT, buff=0.55
-        )
-        sem_label.next_to(semantic, DOWN, buff=0.12)
-        rows.append(VGroup(row2, sem_label))
+        self.play(Transform(rows[0], final))
+        self.play(FadeIn(rows[1], shift=UP * 0.2))
 
         self.step(
             "An RNN is also just a mapping, from sequence data to sequence data: a list of "
             "vectors whose order matters, to another list, possibly of a different length."
         )
-        seq_in = VGroup(*[_cells(3, th.x, th) for _ in range(5)]).arrange(RIGHT, buff=0.12)
-        rnn = _box("RNN", th, colour=th.y)
-        seq_out = VGroup(*[_cells(2, th.o, th) for _ in range(3)]).arrange(RIGHT, buff=0.12)
-        row3 = VGroup(seq_in, rnn, seq_out).arrange(RIGHT, buff=1.0)
-        sub = VGroup(
-            math("bold(x)^1, ..., bold(x)^5", font_size=22, color=th.x, theme=th).next_to(
-                seq_in, DOWN, buff=0.15
-            ),
-            math("hat(bold(y))^1, ..., hat(bold(y))^3", font_size=22, color=th.o, theme=th).next_to(
-                seq_out, DOWN, buff=0.15
-            ),
-        )
-        rows.append(VGroup(row3, sub))
+        self.play(FadeIn(rows[2], shift=UP * 0.2))
 
-        stack = VGroup(*rows).arrange(DOWN, buff=0.7).next_to(title, DOWN, buff=0.5)
-        self.rows = rows
-        arrows = VGroup()
-        for group in (row1, row2, row3):
-            parts = list(group)
-            for a, b in zip(parts, parts[1:], strict=False):
-                arrows.add(arrow(a.get_right() + RIGHT * 0.06, b.get_left() + LEFT * 0.06, th.text))
-        self.play(FadeIn(stack[1]), Create(arrows[2:6]))
         self.step(
             "Keep two points: a DCL classifies or regresses, a CNN extracts features, and an "
             "RNN maps sequences. The next scenes show why the first two cannot do the third."
         )
-        self.play(FadeIn(stack[2]), Create(arrows[6:]), Create(arrows[:2]))
+        self.play(LaggedStart(*[FadeIn(t, shift=UP * 0.1) for t in tags], lag_ratio=0.3))
+
+    def _link(self, parts: list, th) -> VGroup:
+        group = VGroup(*parts).arrange(RIGHT, buff=0.85)
+        arrows = VGroup(
+            *[
+                arrow(a.get_right() + RIGHT * 0.08, b.get_left() + LEFT * 0.08, th.text)
+                for a, b in zip(parts, parts[1:], strict=False)
+            ]
+        )
+        return VGroup(group, arrows)
+
+    def _dcl_row(self, th) -> VGroup:
+        main = _box("DCL", th)
+        row = self._link([_cells(4, th.x, th), main, _cells(2, th.o, th)], th)
+        row.main = main
+        return row
+
+    def _cnn_row(self, th) -> VGroup:
+        image = VGroup(
+            *[
+                Rectangle(width=1.2, height=1.2, stroke_width=2, color=ManimColor(c))
+                .set_fill(ManimColor(c), opacity=0.25)
+                .shift((RIGHT + UP) * 0.14 * k)
+                for k, c in enumerate((th.c, th.x, th.i))
+            ]
+        )
+        shape = label("(3, 150, 150)", font_size=TYPE.note, color=th.muted, theme=th)
+        shape.next_to(image, DOWN, buff=0.12)
+        main = _box("feature extraction", th, width=3.6)
+        semantic = _cells(5, th.y, th)
+        sem_label = label("semantic vector", font_size=TYPE.note, color=th.muted, theme=th)
+        out = math("(1, 0)", font_size=TYPE.math, theme=th)
+        row = self._link([image, main, semantic, _box("DCL", th, width=1.6), out], th)
+        shape.next_to(image, DOWN, buff=0.12)
+        sem_label.next_to(semantic, DOWN, buff=0.12)
+        row.add(shape, sem_label)
+        row.main = main
+        return row
+
+    def _rnn_row(self, th) -> VGroup:
+        seq_in = VGroup(*[_cells(3, th.x, th) for _ in range(5)]).arrange(RIGHT, buff=0.14)
+        main = _box("RNN", th, colour=th.y)
+        seq_out = VGroup(*[_cells(2, th.o, th) for _ in range(3)]).arrange(RIGHT, buff=0.14)
+        row = self._link([seq_in, main, seq_out], th)
+        row.add(
+            math("bold(x)^1, ..., bold(x)^5", font_size=TYPE.math, color=th.x, theme=th).next_to(
+                seq_in, DOWN, buff=0.15
+            ),
+            math(
+                "hat(bold(y))^1, ..., hat(bold(y))^3", font_size=TYPE.math, color=th.o, theme=th
+            ).next_to(seq_out, DOWN, buff=0.15),
+        )
+        row.main = main
+        return row
 
 
 # ---------------------------------------------------------------------------------------
 # Sequence data
 
 TABLE_START_HOUR = 12  # the table shows two hours from noon on the first day
-TABLE_COLUMNS = 12
+TABLE_COLUMNS = 12  # the most ten-minute columns the table shows (fewer when they do not fit)
 SENTENCE = ("Teddy", "bears", "are", "on", "sale")
 
 
@@ -334,10 +373,10 @@ class SequenceData(LectureSlide):
         th = self.theme
         record = weather_record(self.scene_config)
         self.record = record
-        title = label("Sequence data: lists of vectors in order", font_size=TITLE_SIZE, theme=th)
-        title.to_edge(UP, buff=0.25)
+        title = label("Sequence data: lists of vectors in order", font_size=TYPE.title, theme=th)
+        title.to_edge(UP, buff=TYPE.title_buff)
+        left, right, bottom, top = figure_zone(strip=False)
         first = TABLE_START_HOUR * SAMPLES_PER_HOUR
-        window = record[first : first + TABLE_COLUMNS]
         decimals = (1, 1, 1, 0)
         self.table_text: list[list[str]] = []
 
@@ -346,15 +385,23 @@ class SequenceData(LectureSlide):
             "records temperature, air pressure, wind speed and humidity every ten minutes: "
             "one 4-dimensional vector per time step."
         )
-        cell_w, cell_h = 0.92, 0.42
+        # Cells as wide as the widest value of the record (not of this window).
+        widest = max((f"{v:.{decimals[r]}f}" for r in range(4) for v in record[:, r]), key=len)
+        cell_w = label(widest, font_size=TYPE.number, theme=th).width + 0.18
+        cell_h = 0.52
+        names = [label(f"{n} ({u})", font_size=TYPE.note, theme=th) for n, u in WEATHER_FIELDS]
+        room = right - left - max(n.width for n in names) - 0.25
+        columns = min(TABLE_COLUMNS, int(room // cell_w))
+        self.table_columns = columns
+        window = record[first : first + columns]
         rows = VGroup()
         header = VGroup(
             *[
-                label(_clock(first + k), font_size=14, color=th.muted, theme=th)
-                for k in range(TABLE_COLUMNS)
+                label(_clock(first + k), font_size=TYPE.note, color=th.muted, theme=th)
+                for k in range(columns)
             ]
         )
-        for r, (name, unit) in enumerate(WEATHER_FIELDS):
+        for r in range(len(WEATHER_FIELDS)):
             values = window[:, r]
             lo, hi = float(values.min()), float(values.max())
             texts, cells = [], VGroup()
@@ -366,21 +413,22 @@ class SequenceData(LectureSlide):
                     width=cell_w, height=cell_h, stroke_width=1, color=ManimColor(th.grid)
                 )
                 box.set_fill(ManimColor(th.x), opacity=0.08 + 0.35 * weight)
-                cells.add(VGroup(box, label(text, font_size=15, theme=th).move_to(box)))
+                number = label(text, font_size=TYPE.number, theme=th).move_to(box)
+                declare_contains(box, number)
+                cells.add(VGroup(box, number))
             cells.arrange(RIGHT, buff=0)
-            name_text = label(f"{name} ({unit})", font_size=16, theme=th)
-            rows.add(VGroup(name_text, cells))
+            rows.add(VGroup(names[r], cells))
             self.table_text.append(texts)
         for row in rows:
-            row[1].move_to(RIGHT * 1.2)
             row[0].next_to(row[1], LEFT, buff=0.25)
         rows.arrange(DOWN, buff=0, aligned_edge=RIGHT)
         for k, h in enumerate(header):
             h.next_to(rows[0][1][k], UP, buff=0.12)
-        table = VGroup(header, rows).next_to(title, DOWN, buff=0.45)
+        table = VGroup(header, rows)
+        table.move_to([(left + right) / 2, (top + bottom) / 2 + 0.3, 0])
         column = VGroup(*[rows[r][1][3] for r in range(4)])
-        pick = SurroundingRectangle(column, buff=0.03, color=ManimColor(th.x), stroke_width=3)
-        pick_label = math("bold(x)^t in RR^4", font_size=24, color=th.x, theme=th)
+        pick = SurroundingRectangle(column, buff=0.03, color=ManimColor(th.x), stroke_width=4)
+        pick_label = math("bold(x)^t in RR^4", font_size=TYPE.math, color=th.x, theme=th)
         pick_label.next_to(pick, DOWN, buff=0.12)
         self.play(FadeIn(title), FadeIn(table))
         self.play(Create(pick), FadeIn(pick_label))
@@ -390,18 +438,20 @@ class SequenceData(LectureSlide):
             f"= {FORECAST_HOURS * SAMPLES_PER_HOUR} time steps: the input of the many-to-one "
             "forecast later in this lecture. The shaded stretch is the table above."
         )
+        upper = VGroup(table, pick, pick_label)
+        self.play(upper.animate.align_to([0, top, 0], UP))
         charts = VGroup()
         hours = np.arange(len(record)) / SAMPLES_PER_HOUR
+        chart_w, chart_h = (right - left - 1.0) / 2, 0.75
         for r, (name, unit) in enumerate(WEATHER_FIELDS):
             values = record[:, r]
             lo, hi = float(values.min()), float(values.max())
-            unit_text = f"{name} ({unit})"
             pad = 0.1 * (hi - lo or 1.0)
             axes = Axes(
                 x_range=[0, FORECAST_HOURS, 24],
                 y_range=[lo - pad, hi + pad, (hi - lo + 2 * pad) / 2],
-                x_length=5.6,
-                y_length=0.62,
+                x_length=chart_w,
+                y_length=chart_h,
                 axis_config={
                     "stroke_width": 1.5,
                     "color": ManimColor(th.muted),
@@ -410,29 +460,30 @@ class SequenceData(LectureSlide):
                 },
             )
             line = axes.plot_line_graph(
-                hours, values, add_vertex_dots=False, line_color=ManimColor(th.x), stroke_width=1.6
+                hours, values, add_vertex_dots=False, line_color=ManimColor(th.x), stroke_width=2
             )
             shade = Rectangle(
-                width=axes.x_length * (TABLE_COLUMNS / SAMPLES_PER_HOUR) / FORECAST_HOURS,
-                height=0.62,
+                width=axes.x_length * (columns / SAMPLES_PER_HOUR) / FORECAST_HOURS,
+                height=chart_h,
                 stroke_width=0,
-            ).set_fill(ManimColor(th.y), opacity=0.3)
+            ).set_fill(ManimColor(th.y), opacity=0.35)
             shade.move_to(
-                axes.c2p(TABLE_START_HOUR + TABLE_COLUMNS / SAMPLES_PER_HOUR / 2, (lo + hi) / 2)
+                axes.c2p(TABLE_START_HOUR + columns / SAMPLES_PER_HOUR / 2, (lo + hi) / 2)
             )
-            tag = label(unit_text, font_size=14, color=th.muted, theme=th)
-            tag.next_to(axes, UP, buff=0.05).align_to(axes, LEFT)
+            tag = label(f"{name} ({unit})", font_size=TYPE.note, color=th.muted, theme=th)
+            tag.next_to(axes, UP, buff=0.06).align_to(axes, LEFT)
             charts.add(VGroup(shade, axes, line, tag))
-        charts.arrange_in_grid(rows=2, cols=2, buff=(1.6, 0.35))
+        charts.arrange_in_grid(rows=2, cols=2, buff=(1.0, 0.3))
         ticks = label(
             f"0 to {FORECAST_HOURS} h, one point every ten minutes "
             f"({FORECAST_HOURS * SAMPLES_PER_HOUR} points per line)",
-            font_size=16,
+            font_size=TYPE.note,
             color=th.muted,
             theme=th,
         )
         block = VGroup(charts, ticks).arrange(DOWN, buff=0.2)
-        block.next_to(table, DOWN, buff=0.4)
+        room = upper.get_bottom()[1] - 0.3 - bottom
+        block.move_to([(left + right) / 2, bottom + room / 2, 0])
         self.charts = charts
         self.play(FadeIn(block))
 
@@ -443,13 +494,12 @@ class SequenceData(LectureSlide):
         )
         words = VGroup()
         for k, w in enumerate(SENTENCE):
-            text = label(w, font_size=22, theme=th)
-            box = SurroundingRectangle(text, buff=0.12, color=ManimColor(th.x), stroke_width=2)
-            step = math(f"bold(x)^{k + 1}", font_size=22, color=th.x, theme=th)
-            step.next_to(box, DOWN, buff=0.1)
+            text = label(w, font_size=TYPE.heading, theme=th)
+            box = SurroundingRectangle(text, buff=0.16, color=ManimColor(th.x), stroke_width=3)
+            step = math(f"bold(x)^{k + 1}", font_size=TYPE.math, color=th.x, theme=th)
+            step.next_to(box, DOWN, buff=0.12)
             words.add(VGroup(box, text, step))
-        words.arrange(RIGHT, buff=0.35)
-        words.scale(1.3).move_to(DOWN * 0.9)
+        words.arrange(RIGHT, buff=0.5).scale(1.3).move_to(block)
         self.words = words
         self.play(FadeOut(block), LaggedStart(*[FadeIn(w) for w in words], lag_ratio=0.15))
 
@@ -504,8 +554,9 @@ class WhyNotDCL(LectureSlide):
         th = self.theme
         ex = order_example(self.scene_config)
         self.example = ex
-        title = label("Why DCLs and CNNs do not fit sequences", font_size=TITLE_SIZE, theme=th)
-        title.to_edge(UP, buff=0.25)
+        title = label("Why DCLs and CNNs do not fit sequences", font_size=TYPE.title, theme=th)
+        title.to_edge(UP, buff=TYPE.title_buff)
+        left, right, bottom, top = figure_zone(strip=False)
 
         self.step(
             "First, a DCL or CNN has a fixed input size; images are first molded into "
@@ -518,32 +569,35 @@ class WhyNotDCL(LectureSlide):
                 *[
                     VGroup(
                         SurroundingRectangle(
-                            label(w, font_size=20, theme=th),
-                            buff=0.08,
+                            label(w, font_size=TYPE.label, theme=th),
+                            buff=0.1,
                             color=ManimColor(th.x),
                             stroke_width=2,
                         ),
-                        label(w, font_size=20, theme=th),
+                        label(w, font_size=TYPE.label, theme=th),
                     )
                     for w in parts
                 ]
-            ).arrange(RIGHT, buff=0.12)
-            name = label(f"{lang} ({len(parts)} parts)", font_size=20, color=th.muted, theme=th)
-            lines.add(VGroup(name, words).arrange(RIGHT, buff=0.3))
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3).scale(1.15)
-        lines.next_to(title, DOWN, buff=0.6)
-        slots = VGroup(*[_cells(1, th.x, th, size=0.5) for _ in range(4)]).arrange(RIGHT, buff=0.15)
-        fixed = VGroup(slots, _box("DCL", th)).arrange(RIGHT, buff=0.9)
+            ).arrange(RIGHT, buff=0.15)
+            name = label(
+                f"{lang} ({len(parts)} parts)", font_size=TYPE.label, color=th.muted, theme=th
+            )
+            lines.add(VGroup(name, words).arrange(RIGHT, buff=0.4))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+        slots = VGroup(*[_cells(1, th.x, th, size=0.7) for _ in range(4)]).arrange(RIGHT, buff=0.2)
+        fixed = VGroup(slots, _box("DCL", th)).arrange(RIGHT, buff=1.1)
         fixed.add(
-            arrow(slots.get_right() + RIGHT * 0.06, fixed[1].get_left() + LEFT * 0.06, th.text)
+            arrow(slots.get_right() + RIGHT * 0.08, fixed[1].get_left() + LEFT * 0.08, th.text)
         )
         caption = label(
             "a DCL has exactly 4 input slots: 3 parts leave a hole, 5 do not fit",
-            font_size=20,
+            font_size=TYPE.label,
             color=th.muted,
             theme=th,
         )
-        fixed_group = VGroup(fixed, caption).arrange(DOWN, buff=0.3).move_to(DOWN * 1.9)
+        fixed_group = VGroup(fixed, caption).arrange(DOWN, buff=0.35)
+        first = VGroup(lines, fixed_group).arrange(DOWN, buff=0.9)
+        fit_to_zone(first, strip=False, max_scale=1.3, min_scale=1.0)
         self.play(FadeIn(title), LaggedStart(*[FadeIn(ln) for ln in lines], lag_ratio=0.3))
         self.play(FadeIn(fixed_group))
 
@@ -551,48 +605,61 @@ class WhyNotDCL(LectureSlide):
             "Second, order. Give each word a vector and take 'cat cat dog' and 'dog cat cat'. "
             "These are the same three vectors in two orders."
         )
-        columns = VGroup()
-        self.glyphs: dict[str, list[VectorGlyph]] = {"bag": [], "dcl": [], "rnn": []}
+        # Two columns (one per sentence) and a middle lane for each row's sign; each row's
+        # name sits above its left glyph.
+        lane = 1.0
+        side = (right - left - lane) / 2
+        centres = (left + side / 2, right - side / 2)
+        words = VGroup()
         for k in range(2):
             vecs = VGroup(
                 *[
                     VGroup(
-                        VectorGlyph(v, quantity="x", theme=th, cell_width=0.7, font_size=16),
-                        label(w, font_size=18, theme=th),
-                    ).arrange(DOWN, buff=0.08)
+                        VectorGlyph(v, quantity="x", theme=th),
+                        label(w, font_size=TYPE.label, theme=th),
+                    ).arrange(DOWN, buff=0.1)
                     for w, v in zip(ex.words[k], ex.vectors[k], strict=True)
                 ]
-            ).arrange(RIGHT, buff=0.18)
-            columns.add(vecs)
-        columns.arrange(RIGHT, buff=2.6).next_to(title, DOWN, buff=0.35)
-        self.play(
-            lines.animate.set_opacity(0.0), fixed_group.animate.set_opacity(0.0), FadeIn(columns)
-        )
-        self.remove(lines, fixed_group)
+            ).arrange(RIGHT, buff=0.3)
+            vecs.move_to([centres[k], 0, 0]).align_to([0, top, 0], UP)
+            words.add(vecs)
+        self.words = words
+        self.play(FadeOut(lines), FadeOut(fixed_group), FadeIn(words))
+
+        rows_top = words.get_bottom()[1] - 0.2
+        row_gap = (rows_top - bottom) / 3
+        self.glyphs: dict[str, list[VectorGlyph]] = {"bag": [], "dcl": [], "rnn": []}
+        self.notes_shown: list[str] = []
 
         def row(key: str, values, quantity: str, text: str, notes: str, same: bool) -> None:
             self.step(notes)
-            glyphs = []
-            for k in range(2):
-                g = VectorGlyph(
-                    values[k],
-                    quantity=quantity,
-                    theme=th,
-                    direction="row",
-                    cell_width=0.75,
-                    font_size=17,
-                )
-                glyphs.append(g)
-            level = {"bag": 0.2, "dcl": -0.8, "rnn": -1.8}[key]
-            for k, g in enumerate(glyphs):
-                g.move_to(columns[k].get_center() * RIGHT + UP * level)
+            level = rows_top - row_gap * ({"bag": 0, "dcl": 1, "rnn": 2}[key] + 0.5)
+            # As many cells as the column's width holds; the rest named in a note.
+            probe = VectorGlyph(values[0], quantity=quantity, theme=th, direction="row")
+            cell_w = probe.cells[0].width
+            most = max(2, int((side - 0.2) // cell_w))
+            glyphs = [
+                VectorGlyph(
+                    values[k], quantity=quantity, theme=th, direction="row", max_cells=most
+                ).move_to([centres[k], level, 0])
+                for k in range(2)
+            ]
+            name = label(text, font_size=TYPE.note, color=th.muted, theme=th)
+            name.next_to(glyphs[0], UP, buff=0.1).align_to(glyphs[0], LEFT)
             sign = math(
-                "=" if same else "!=", font_size=34, theme=th, color=th.x if same else th.c
-            ).move_to(UP * level)
-            name = label(text, font_size=18, color=th.muted, theme=th)
-            name.next_to(glyphs[0], LEFT, buff=0.3)
+                "=" if same else "!=",
+                font_size=TYPE.symbol * 1.6,
+                theme=th,
+                color=th.text if same else th.y,
+            ).move_to([0, level, 0])
+            parts = [name, sign, *glyphs]
+            if glyphs[0].truncated:
+                note = label(glyphs[0].note, font_size=TYPE.note, color=th.muted, theme=th)
+                note.next_to(glyphs[1], DOWN, buff=0.08).align_to(glyphs[1], RIGHT)
+                self.notes_shown.append(glyphs[0].note)
+                parts.append(note)
             self.glyphs[key] = glyphs
-            self.play(FadeIn(name), *[FadeIn(g) for g in glyphs], FadeIn(sign))
+            self.play(*[FadeIn(p) for p in parts])
 
         row(
             "bag",

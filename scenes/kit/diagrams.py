@@ -94,6 +94,10 @@ def step_palette(theme: Theme, n: int) -> list[str]:
 class MatrixGlyph(VGroup):
     """A small matrix of real values: rows of value cells inside a frame in ``color``.
 
+    Cells are sized for the widest value (``VectorGlyph``) at the deck's number size.
+    ``max_cells`` caps the columns shown (the last slot becomes an ellipsis); ``max_rows``
+    caps the rows. ``note`` says what is left out ("rows 1-4, columns 1-4 of 6 x 6").
+
     Parts: ``rows`` (row :class:`VectorGlyph` s), ``frame``, ``label`` (or ``None``).
     """
 
@@ -105,14 +109,20 @@ class MatrixGlyph(VGroup):
         quantity: str = "error",
         color: str | None = None,
         theme: Theme | None = None,
-        cell_width: float = 0.78,
-        font_size: float = 18,
-        label_size: float = 24,
+        cell_width: float | None = None,
+        cell_height: float | None = None,
+        font_size: float = TYPE.number,
+        label_size: float = TYPE.math,
+        max_cells: int | None = None,
+        max_rows: int | None = None,
     ) -> None:
         super().__init__()
         th = _theme(theme)
         arr = np.atleast_2d(np.asarray(values, dtype=np.float64))
         self.values = arr.copy()
+        self.shape = arr.shape
+        if max_rows is not None and arr.shape[0] > max_rows:
+            arr = arr[:max_rows]
         colour = color or th.quantity(quantity)
         self.rows = VGroup(
             *[
@@ -122,9 +132,10 @@ class MatrixGlyph(VGroup):
                     theme=th,
                     color=colour,
                     cell_width=cell_width,
-                    cell_height=0.32,
+                    cell_height=cell_height,
                     font_size=font_size,
                     vmax=max(float(np.max(np.abs(arr))), 1e-12),
+                    max_cells=max_cells,
                 )
                 for row in arr
             ]
@@ -144,6 +155,18 @@ class MatrixGlyph(VGroup):
     @property
     def displayed(self) -> list[list[str]]:
         return [row.displayed for row in self.rows]
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.rows) < self.shape[0] or self.rows[0].truncated
+
+    @property
+    def note(self) -> str:
+        """What is on screen when the matrix is cut, e.g. "rows 1-4, columns 1-3 of 6 x 6"."""
+        if not self.truncated:
+            return ""
+        rows, cols = self.shape
+        return f"rows 1-{len(self.rows)}, columns 1-{self.rows[0].n_shown} of {rows} x {cols}"
 
 
 class BottomStrip:

@@ -521,10 +521,10 @@ class TaskDiagram(VGroup):
             enc = VGroup(*self.blocks[: len(ins)])
             dec = VGroup(*self.blocks[len(ins) - 1 :])
             self.part_labels = VGroup(
-                label("encoder", font_size=14, color=th.muted, theme=th).next_to(
+                label("encoder", font_size=TYPE.note, color=th.muted, theme=th).next_to(
                     enc, DOWN, buff=0.62
                 ),
-                label("decoder", font_size=14, color=th.muted, theme=th).next_to(
+                label("decoder", font_size=TYPE.note, color=th.muted, theme=th).next_to(
                     dec, DOWN, buff=0.62
                 ),
             )

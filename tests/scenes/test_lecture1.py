@@ -95,7 +95,8 @@ def test_sequence_data_table_is_the_weather_record(built_scenes):
     record = l1.weather_record(SceneConfig())
     assert record.shape == (l1.FORECAST_HOURS * l1.SAMPLES_PER_HOUR, 4)
     first = l1.TABLE_START_HOUR * l1.SAMPLES_PER_HOUR
-    window = record[first : first + l1.TABLE_COLUMNS]
+    assert 6 <= scene.table_columns <= l1.TABLE_COLUMNS
+    window = record[first : first + scene.table_columns]
     decimals = (1, 1, 1, 0)
     for r, texts in enumerate(scene.table_text):
         assert texts == [f"{v:.{decimals[r]}f}" for v in window[:, r]]
