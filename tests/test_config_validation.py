@@ -554,3 +554,49 @@ def test_weights_too_large_for_a_slide_name_the_size(tmp_path: Path) -> None:
     np.savez(tmp_path / "big.npz", **lstm_arrays(n_in=3, n_hidden=8))
     message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'big.npz'\n"))
     assert "n_hidden = 8" in message and "1..6" in message
+
+
+# ---------------------------------------------------------------------------------------
+# model.preset: the trained memory LSTM by default, the seeded model on request
+
+
+def test_default_lstm_is_the_trained_memory_model_on_its_example() -> None:
+    from rnn_core.pretrained import example_sequence, load
+    from scenes.kit.config import lstm_preset, lstm_readout
+
+    cfg = SceneConfig()
+    assert lstm_preset(cfg.model) == "trained"
+    params, xs = lstm_setup(cfg)
+    trained = load("memory-lstm")
+    np.testing.assert_array_equal(params.W_i, trained.params.W_i)
+    np.testing.assert_array_equal(xs, example_sequence().xs)
+    W_out, b_out = lstm_readout(cfg)
+    np.testing.assert_array_equal(W_out, trained.W_out)
+
+
+def test_random_preset_and_other_sizes_draw_the_seeded_model(tmp_path: Path) -> None:
+    from rnn_core.lstm import LSTMParams
+    from scenes.kit.config import lstm_preset, lstm_readout
+
+    config = load_config(write(tmp_path, "[model]\npreset = 'random'\nseed = 4\n"))
+    cfg = config.for_lecture(4)
+    assert lstm_preset(cfg.model) == "random" and lstm_readout(cfg) is None
+    params, xs = lstm_setup(cfg)
+    seeded = LSTMParams.init(3, 3, np.random.default_rng(4))
+    np.testing.assert_array_equal(params.W_z, seeded.W_z)
+    assert xs.shape == (4, 3)
+    for changes in ({"n_hidden": 6}, {"n_in": 2}, {"peepholes": False}):
+        assert lstm_preset(cfg.with_model(preset="trained", **changes).model) == "random"
+
+
+def test_weights_override_the_preset(tmp_path: Path) -> None:
+    from scenes.kit.config import lstm_preset
+
+    np.savez(tmp_path / "w.npz", **lstm_arrays())
+    config = load_config(write(tmp_path, "[lecture.4.model]\nweights = 'w.npz'\n"))
+    assert lstm_preset(config.for_lecture(4).model) == "weights"
+
+
+def test_unknown_preset_is_refused(tmp_path: Path) -> None:
+    message = refusal(write(tmp_path, "[model]\npreset = 'pretrained'\n"))
+    assert "preset must be one of trained, random" in message and "cfg.toml" in message

@@ -43,6 +43,9 @@ __all__ = [
     "LECTURE_MODELS",
     "MAX_MESSAGE",
     "lstm_setup",
+    "lstm_preset",
+    "lstm_readout",
+    "PRESETS",
     "rnn_setup",
     "model_inputs",
     "check_model",
@@ -88,6 +91,12 @@ class ModelConfig:
     when ``None`` the inputs are drawn from the seeded generator. ``weights`` names an
     ``.npz`` file whose arrays use ``rnn_core`` field names (``W_z``, ``R_i``, ``p_f`` ...
     for the LSTM; ``U W V b c`` for the simple RNN); it overrides ``seed`` for the weights.
+
+    ``preset`` picks the LSTM of lectures 4 and 5 when no ``weights`` are given:
+    ``"trained"`` (the default) is ``rnn_core.pretrained``'s memory LSTM on its example
+    sequence (store 0.80 at step 1, recall at step 7), ``"random"`` the seeded model of the
+    configured sizes. The trained model has 3 inputs, 3 cells and peepholes: a config that
+    sets other sizes or turns peepholes off draws the seeded model (see :func:`lstm_preset`).
     """
 
     seed: int = 0
@@ -98,6 +107,7 @@ class ModelConfig:
     inputs: tuple[tuple[float, ...], ...] | None = None
     peepholes: bool = True
     weights: str | None = None
+    preset: str = "trained"
 
 
 @dataclass(frozen=True)
@@ -171,7 +181,7 @@ def _suggest(key: str, valid: tuple[str, ...], *, list_valid: bool = True) -> st
 # Inputs and weights
 
 
-def model_inputs(model: ModelConfig, rng: np.random.Generator) -> np.ndarray:
+def model_inputs(model: ModelConfig, rng: np.random.Generator | None) -> np.ndarray:
     """The input sequence, (steps, n_in): the configured one or a seeded draw in [-1, 1]."""
     if model.inputs is not None:
         xs = np.asarray(model.inputs, dtype=np.float64)  # (T, M)
@@ -348,11 +358,45 @@ def _weights_for(model: ModelConfig, kind: Kind) -> dict[str, np.ndarray]:
     return {key: arrays[key] for key in needed}
 
 
+PRESETS = ("trained", "random")
+TRAINED_LSTM = "memory-lstm"  # rnn_core.pretrained name of the lecture-4/5 model
+_TRAINED_SIZES = {"n_in": 3, "n_hidden": 3}
+
+
+def lstm_preset(model: ModelConfig) -> str:
+    """Which LSTM a config draws: ``"weights"`` (its own file), ``"trained"`` (the shipped
+    memory LSTM) or ``"random"`` (seeded). ``preset = "trained"`` falls back to the seeded
+    model when the config asks for sizes or peepholes the trained model does not have."""
+    if model.weights is not None:
+        return "weights"
+    if model.preset == "random" or not model.peepholes:
+        return "random"
+    if any(getattr(model, key) != size for key, size in _TRAINED_SIZES.items()):
+        return "random"
+    return "trained"
+
+
+def lstm_readout(cfg: SceneConfig) -> tuple[np.ndarray, np.ndarray] | None:
+    """The trained model's read-out ``(W_out (1, N), b_out (1,))``, or None when the config
+    draws another LSTM (which has no read-out)."""
+    if lstm_preset(cfg.model) != "trained":
+        return None
+    from rnn_core.pretrained import load
+
+    model = load(TRAINED_LSTM)
+    return model.W_out, model.b_out
+
+
 def lstm_setup(cfg: SceneConfig) -> tuple[LSTMParams, np.ndarray]:
     """LSTM parameters and input sequence (T, M) for a scene's config."""
     from rnn_core.lstm import LSTMParams
 
     model = cfg.model
+    if lstm_preset(model) == "trained":
+        from rnn_core.pretrained import example_sequence, load
+
+        xs = model_inputs(model, None) if model.inputs is not None else example_sequence().xs
+        return load(TRAINED_LSTM).params, np.array(xs)  # (T, 3)
     rng = np.random.default_rng(model.seed)
     params = LSTMParams.init(model.n_in, model.n_hidden, rng, peepholes=model.peepholes)
     if model.weights is not None:
@@ -415,6 +459,7 @@ _MODEL_TYPES: dict[str, type | tuple[type, ...]] = {
     "inputs": list,
     "peepholes": bool,
     "weights": str,
+    "preset": str,
 }
 TOP_KEYS = ("theme", "model", "lecture")
 LECTURE_KEYS = ("theme", "model")
@@ -509,6 +554,10 @@ def _model_from_table(table: dict, base: ModelConfig, where: str, root: Path) ->
                     f"{where}{key} = {_short(value)} is outside the range {lo}..{hi}"
                     + (" (larger diagrams are not legible on a slide)" if key != "seed" else "")
                 )
+        if key == "preset" and value not in PRESETS:
+            raise ConfigError(
+                f"{where}preset must be one of {', '.join(PRESETS)}, got {_short(value)}"
+            )
         if key == "inputs":
             value = _inputs_from(value, where)
         if key == "weights":
