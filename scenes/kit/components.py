@@ -421,6 +421,17 @@ def route(
     return pts
 
 
+class _Flash(ShowPassingFlash):
+    """A passing flash that leaves nothing on its last frame: manim's ends on a zero-length
+    stretch, which the renderer draws as a dot of the flash colour at the end of the wire
+    (visible in the video, not in a still)."""
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        super().interpolate_mobject(alpha)
+        if self.rate_func(alpha) >= 1.0:
+            self.mobject.set_stroke(opacity=0.0)
+
+
 class Wire(VGroup):
     """A wire along a polyline with an arrowhead at its end; dotted for the past.
 
@@ -523,7 +534,7 @@ class Wire(VGroup):
         flash = self.line.copy().set_stroke(
             ManimColor(color or self.color_hex), width=width, opacity=1.0
         )
-        return ShowPassingFlash(flash, time_width=0.5, run_time=run_time)
+        return _Flash(flash, time_width=0.5, run_time=run_time)
 
     def grow(self, run_time: float = 0.6) -> Animation:
         return AnimationGroup(

@@ -198,3 +198,13 @@ def test_type_scale_has_nothing_below_the_floor():
     for size in (TYPE.title, TYPE.heading, TYPE.label, TYPE.note, TYPE.number):
         assert Text("0", font="DejaVu Sans", font_size=size).height >= TYPE.min_height
     assert GateBox("sigma").symbol.height >= TYPE.min_height
+
+
+def test_a_pulse_leaves_nothing_on_its_last_frame():
+    # manim's passing flash ends on a zero-length stretch that is drawn as a dot: the
+    # last frame of a step showed an orange dot at the end of the dotted y bus.
+    wire = Wire([np.array([0.0, 0.0, 0.0]), np.array([2.0, 0.0, 0.0])], past=True, tip=False)
+    anim = wire.pulse("#FF8800")
+    anim.begin()
+    anim.interpolate(1.0)
+    assert anim.mobject.get_stroke_opacity() == 0.0
