@@ -47,6 +47,8 @@ __all__ = [
     "gradient_norms",
     "CliffData",
     "cliff_data",
+    "CliffRuns",
+    "cliff_runs",
     "clipping_histories",
     "finite_difference",
 ]
@@ -325,25 +327,30 @@ def cliff_mesh(
     return W, B, L, cliff_b
 
 
-@cache
-def cliff_data(n: int = 61, w_range=(3.0, 6.5), b_range=(-4.0, -1.0)) -> CliffData:
-    """Everything the clipping scene and figures draw (about a second to compute, so it is
-    computed once per process; its arrays are read-only because callers share them)."""
-    demo = CliffDemo()
+@dataclass(frozen=True)
+class CliffRuns:
+    """The two descent runs of a :class:`rnn_core.landscape.CliffDemo` and the gradient at
+    the first clipped step, before clipping and after each clipping rule."""
+
+    plain: DescentPath
+    clipped: DescentPath
+    threshold: float
+    cliff_step: int
+    gradient: np.ndarray
+    norm_clipped: np.ndarray
+    value_clipped: np.ndarray
+
+
+def cliff_runs(demo: CliffDemo) -> CliffRuns:
+    """Both runs of ``demo`` and the clipping panel's vectors (no grid, so it is cheap: the
+    determinism tests recompute it from perturbed starts)."""
     plain, clipped = demo.paths()
-    w = np.linspace(*w_range, n)
-    b = np.linspace(*b_range, n)
-    W, B = np.meshgrid(w, b)  # (n, n)
-    loss, _, _ = pascanu_cliff(W, B)
     k = int(np.argmax(clipped.clipped))
     _, dw, db = pascanu_cliff(*clipped.points[k])
     g = np.array([float(dw), float(db)])
     norm_clipped, _ = clip_by_global_norm(g, demo.threshold)
     value_clipped = clip_by_value(g, demo.threshold)
-    data = CliffData(
-        w,
-        b,
-        loss,
+    return CliffRuns(
         plain,
         clipped,
         demo.threshold,
@@ -351,9 +358,32 @@ def cliff_data(n: int = 61, w_range=(3.0, 6.5), b_range=(-4.0, -1.0)) -> CliffDa
         g,
         np.asarray(norm_clipped),
         np.asarray(value_clipped),
+    )
+
+
+@cache
+def cliff_data(n: int = 61, w_range=(3.0, 6.5), b_range=(-4.0, -1.0)) -> CliffData:
+    """Everything the clipping scene and figures draw (about a second to compute, so it is
+    computed once per process; its arrays are read-only because callers share them)."""
+    runs = cliff_runs(CliffDemo())
+    w = np.linspace(*w_range, n)
+    b = np.linspace(*b_range, n)
+    W, B = np.meshgrid(w, b)  # (n, n)
+    loss, _, _ = pascanu_cliff(W, B)
+    data = CliffData(
+        w,
+        b,
+        loss,
+        runs.plain,
+        runs.clipped,
+        runs.threshold,
+        runs.cliff_step,
+        runs.gradient,
+        runs.norm_clipped,
+        runs.value_clipped,
         *cliff_mesh(np.linspace(*w_range, 41), b_range),
     )
-    for part in (data, plain, clipped):
+    for part in (data, runs.plain, runs.clipped):
         for value in vars(part).values():
             if isinstance(value, np.ndarray):
                 value.setflags(write=False)
@@ -361,5 +391,6 @@ def cliff_data(n: int = 61, w_range=(3.0, 6.5), b_range=(-4.0, -1.0)) -> CliffDa
 
 
 def clipping_histories() -> tuple[TrainHistory, TrainHistory]:
-    """Training a simple RNN with and without norm clipping (``ClippingDemo``)."""
+    """Gradient descent on the one-unit RNN of the cliff, with and without norm clipping
+    (``ClippingDemo``: the cliff scene's two runs, step by step)."""
     return ClippingDemo().histories()
