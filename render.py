@@ -10,7 +10,6 @@ nor the scenes, and nothing POSIX-only: ``import render`` works on Windows too.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import io
 import os
 import shutil
@@ -84,19 +83,18 @@ def _registry():
 
 def _select(ids: tuple[str, ...], lecture: int | None, all_: bool) -> list:
     registry = _registry()
-    scenes = registry.all_scenes()
     if ids and (lecture is not None or all_):
         raise UserError("give scene ids or --lecture/--all, not both")
     if ids:
         return [registry.get_scene(i) for i in ids]
     if lecture is not None:
-        chosen = [s for s in scenes if s.lecture == lecture]
+        chosen = list(registry.lecture_scenes(lecture))  # reads that lecture's file only
         if not chosen:
-            known = sorted({s.lecture for s in scenes})
+            known = sorted({s.lecture for s in registry.all_scenes()})
             raise UserError(f"no scenes in lecture {lecture}; lectures with scenes: {known}")
         return chosen
     if all_:
-        return list(scenes)
+        return list(registry.all_scenes())
     raise UserError("name scene ids, or pass --lecture N or --all (see `rnn-slides list`)")
 
 
@@ -500,6 +498,8 @@ def doctor(out: Path) -> None:
       rnn-slides doctor
       rnn-slides doctor -o /srv/slides
     """
+    import importlib.metadata
+
     checks: list[tuple[str, bool, str]] = []
 
     def check(name: str, fn: Callable[[], str], fix: str) -> None:
@@ -548,6 +548,8 @@ def doctor(out: Path) -> None:
 
 
 def _require_version(package: str, prefix: str) -> str:
+    import importlib.metadata
+
     version = importlib.metadata.version(package)
     if not version.startswith(prefix):
         raise RuntimeError(f"{package} {version} is installed; {prefix}.x is needed")
@@ -555,6 +557,8 @@ def _require_version(package: str, prefix: str) -> str:
 
 
 def _typst_probe() -> str:
+    import importlib.metadata
+
     import typst
 
     with tempfile.TemporaryDirectory() as tmp:

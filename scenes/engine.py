@@ -41,9 +41,9 @@ import contextlib
 import functools
 import hashlib
 import importlib
-import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -232,6 +232,22 @@ def source_hash(info: SceneInfo) -> str:
 
 @functools.cache
 def _version(package: str) -> str:
+    """The installed version of ``package``, from its ``<name>-<version>.dist-info`` folder
+    on ``sys.path`` (importing importlib.metadata would cost more than the rest of a
+    no-op decision), else from importlib.metadata."""
+    stem = re.sub(r"[-_.]+", "_", package).lower() + "-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.lower().startswith(stem) and name.endswith(".dist-info"):
+                version = name[len(stem) : -len(".dist-info")]
+                if version[:1].isdigit():
+                    return version
+    import importlib.metadata
+
     return importlib.metadata.version(package)
 
 

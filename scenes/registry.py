@@ -36,6 +36,7 @@ __all__ = [
     "get_scene",
     "lecture_titles",
     "lecture_modules",
+    "lecture_scenes",
     "parsed_source",
     "scan_module",
     "suggest",
@@ -172,23 +173,41 @@ def scan_module(path: Path, module_name: str) -> _ModuleIndex:
 
 
 @cache
-def lecture_modules() -> tuple[str, ...]:
-    """Names of the lecture modules, ordered by lecture number."""
+def _numbered_modules() -> tuple[tuple[int, str], ...]:
     found = []
     for path in SCENES_DIR.glob("lecture*.py"):
         match = _MODULE_RE.match(path.stem)
         if match:
             found.append((int(match.group(1)), f"scenes.{path.stem}"))
-    return tuple(name for _, name in sorted(found))
+    return tuple(sorted(found))
+
+
+def lecture_modules() -> tuple[str, ...]:
+    """Names of the lecture modules, ordered by lecture number."""
+    return tuple(name for _, name in _numbered_modules())
 
 
 @cache
+def _module_index(number: int, module_name: str) -> _ModuleIndex:
+    path = SCENES_DIR / f"{module_name.rsplit('.', 1)[1]}.py"
+    index = scan_module(path, module_name)
+    if index.lecture != number:
+        raise RuntimeError(f"{path}: LECTURE = {index.lecture}, but the file name says {number}")
+    return index
+
+
 def _index() -> tuple[_ModuleIndex, ...]:
-    modules = []
-    for module_name in lecture_modules():
-        path = SCENES_DIR / f"{module_name.rsplit('.', 1)[1]}.py"
-        modules.append(scan_module(path, module_name))
-    return tuple(modules)
+    return tuple(_module_index(number, name) for number, name in _numbered_modules())
+
+
+def lecture_scenes(lecture: int) -> tuple[SceneInfo, ...]:
+    """The scenes of one lecture, reading only that lecture's module(s)."""
+    return tuple(
+        info
+        for number, name in _numbered_modules()
+        if number == lecture
+        for info in _module_index(number, name).scenes
+    )
 
 
 @cache

@@ -358,3 +358,19 @@ def test_manim_config_starts_from_manims_defaults() -> None:
             assert abs(config.frame_width - 8.0 * 16 / 9) < 1e-9
             assert config.pixel_width == 256
         assert (config.frame_height, config.frame_width) == (4.0, 7.0)
+
+
+def test_versions_in_the_hash_match_the_installed_packages() -> None:
+    import importlib.metadata
+
+    for package in ("manim", "manim-slides"):
+        assert engine._version(package) == importlib.metadata.version(package)
+
+
+def test_one_lecture_is_selected_from_its_own_file() -> None:
+    from scenes import registry
+
+    for lecture in lecture_titles():
+        assert registry.lecture_scenes(lecture) == tuple(
+            info for info in all_scenes() if info.lecture == lecture
+        )
