@@ -422,13 +422,22 @@ def route(
 
 
 class _Flash(ShowPassingFlash):
-    """A passing flash that leaves nothing on its last frame: manim's ends on a zero-length
-    stretch, which the renderer draws as a dot of the flash colour at the end of the wire
-    (visible in the video, not in a still)."""
+    """A passing flash that is off the wire before the animation's last frame.
+
+    The last frame a video shows of an animation is one frame short of its end, where
+    manim's flash still covers the last stretch of the wire: a tick of the flash colour
+    left at the end of the wire in every step that pulses one (a still, built with the
+    animation finished, shows nothing). This flash runs in the first ``LEAD`` of the time.
+    """
+
+    LEAD = 0.85
+
+    def _get_bounds(self, alpha: float) -> tuple[float, float]:
+        return super()._get_bounds(min(1.0, alpha / self.LEAD))
 
     def interpolate_mobject(self, alpha: float) -> None:
         super().interpolate_mobject(alpha)
-        if self.rate_func(alpha) >= 1.0:
+        if self.rate_func(alpha) >= self.LEAD:
             self.mobject.set_stroke(opacity=0.0)
 
 

@@ -200,11 +200,15 @@ def test_type_scale_has_nothing_below_the_floor():
     assert GateBox("sigma").symbol.height >= TYPE.min_height
 
 
-def test_a_pulse_leaves_nothing_on_its_last_frame():
-    # manim's passing flash ends on a zero-length stretch that is drawn as a dot: the
-    # last frame of a step showed an orange dot at the end of the dotted y bus.
+@pytest.mark.parametrize("fps", [5, 15, 30, 60])
+def test_a_pulse_is_gone_on_the_last_frame_a_video_shows(fps):
+    # A video's last frame of an animation is one frame short of its end; manim's passing
+    # flash still covered the end of the wire there: an orange tick at the end of the
+    # dotted y bus in the circuit's step 2 (not in the still).
     wire = Wire([np.array([0.0, 0.0, 0.0]), np.array([2.0, 0.0, 0.0])], past=True, tip=False)
-    anim = wire.pulse("#FF8800")
+    anim = wire.pulse("#FF8800", run_time=1.0)
     anim.begin()
-    anim.interpolate(1.0)
+    anim.interpolate(0.3)  # it does flash on the way
+    assert anim.mobject.get_stroke_opacity() == 1.0 and len(anim.mobject.points) > 0
+    anim.interpolate(1.0 - 1.0 / fps)
     assert anim.mobject.get_stroke_opacity() == 0.0
