@@ -100,6 +100,7 @@ MANIFEST = "manifest.json"
 TMP_DIR = ".tmp"  # under the output folder: one folder per run
 LOCK_NAME = ".rnn-slides.lock"  # the output folder's lock (manifest, run folders)
 OWNER_LOCK = ".owner.lock"  # inside a run folder: held while the run is alive
+LOCK_TIMEOUT = 120.0  # seconds to wait for the output folder's lock
 PROJECT = Path(__file__).resolve().parent.parent
 SCENES_DIR = PROJECT / "scenes"
 
@@ -303,9 +304,23 @@ def check_writable(out: Path) -> None:
         ) from None
 
 
-def locked(out: Path) -> FileLock:
-    """The output folder's lock (re-entrant within a process); use as ``with locked(out):``."""
-    return FileLock(out / LOCK_NAME, is_singleton=True)
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """The output folder's lock, re-entrant within a process. It is held for milliseconds
+    (a manifest update, creating a run folder), so a long wait means something is wrong,
+    e.g. a lock left behind where the filesystem has no real locks."""
+    lock = FileLock(out / LOCK_NAME, is_singleton=True)
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise EngineError(
+            f"{out / LOCK_NAME} stayed locked for {LOCK_TIMEOUT:.0f} s; if no other rnn-slides "
+            "run is writing to this folder, delete that file"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -408,7 +423,7 @@ def _load_manifest(path: Path) -> tuple[dict, str | None]:
         raise EngineError(f"cannot read {path} ({exc.strerror}); check its permissions") from None
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, absurdly nested or long
         return {"outputs": {}}, "it is not JSON"
     problem = _manifest_problem(data)
     if problem:
@@ -817,7 +832,7 @@ def _read_steps_cache(path: Path) -> dict[str, int]:
     (it is only a cache: it is rebuilt, never trusted)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict):
         return {}

@@ -247,6 +247,8 @@ CORRUPT_MANIFESTS = {
         b'{"outputs": {"lecture9/tiny.mp4": {"hash": "x", "files": {"a": [1]}}}}'
     ),
     "truncated": b'{"outputs": {"lecture9/tiny.mp4": {"hash": "ab',
+    "empty": b"",
+    "nested too deep": b"[" * 100_000 + b"]" * 100_000,
 }
 
 
