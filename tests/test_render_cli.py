@@ -574,3 +574,24 @@ def test_readme_lists_every_scene() -> None:
     readme = (ROOT / "README.md").read_text()
     for info in all_scenes():
         assert f"`{info.id}`" in readme, f"README's scene table lacks {info.id}"
+
+
+POSIX_ONLY = ("fcntl", "termios", "pwd", "grp", "resource")
+
+
+def test_cli_imports_without_posix_only_modules() -> None:
+    """On Windows there is no fcntl (nor termios, pwd, grp, resource): importing the CLI and
+    listing scenes must not need them (filelock picks the platform's own lock)."""
+    code = (
+        "import sys, warnings\n"
+        "warnings.simplefilter('ignore')\n"
+        f"for name in {POSIX_ONLY!r}:\n"
+        "    sys.modules[name] = None  # any import of it now fails\n"
+        "import render\n"
+        "from click.testing import CliRunner\n"
+        "result = CliRunner().invoke(render.cli, ['list', '--no-steps', '--lecture', '3'])\n"
+        "print(result.exit_code, result.output)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("0 ") and "history-timeline" in proc.stdout
