@@ -196,9 +196,9 @@ class ClippingDemo:
     rounding noise. The clipped run steps ``lr * threshold`` there instead and descends
     into the valley. Changing the start by 1e-12 relative (far more than BLAS kernels
     differ by) moves the spike's norm by about 1e-6 relative and leaves every step, flag
-    and verdict as it was (tests/rnn_core/test_determinism.py). ``n_steps`` stops at 40:
-    the clipped run then follows the valley along the wall and meets it again at step 41,
-    where the outcome would start to depend on how close to the wall it lands.
+    and verdict as it was (tests/rnn_core/test_determinism.py). ``n_steps`` stops at 37,
+    where the clipped run reaches the valley's bottom at the wall's edge (see
+    :class:`~rnn_core.landscape.CliffDemo`).
 
     The earlier demo trained an 8-unit RNN on running parity with plain SGD at lr 0.8;
     after a first spike its unclipped run bounced chaotically, so its largest gradient
@@ -211,7 +211,7 @@ class ClippingDemo:
     w0: float = 4.5
     b0: float = -2.9
     lr: float = 0.1
-    n_steps: int = 40
+    n_steps: int = 37
     threshold: float = 1.0
     steps: int = 50
 

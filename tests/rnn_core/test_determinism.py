@@ -92,6 +92,8 @@ def test_clipping_demo_story_margins():
     assert np.linalg.norm(plain.points[k + 1] - plain.points[k]) > 10
     assert plain.grad_norms[k + 1 :].max() < 1e-7
     assert clipped.losses[-1] < 0.02 * clipped.losses[0]
+    # after its one clipped step the clipped run only goes down: no second crossing
+    assert np.all(np.diff(clipped.losses[k + 1 :]) < 0)
 
 
 # ---------------------------------------------------------------------------------------
