@@ -42,24 +42,49 @@ def build_scene(cls, *, skip_animations: bool = True):
     """Construct a scene (animations skipped by default) and return the finished instance.
 
     The scene's ``steps`` record each click step's notes and what left the frame;
-    ``renderer.get_frame()`` gives the last frame (H, W, 4) uint8.
+    ``renderer.get_frame()`` gives the last frame (H, W, 4) uint8. Skipping is passed to
+    the constructor: manim resets ``renderer.skip_animations`` at every ``play`` to the value
+    the renderer was built with, so setting it afterwards renders every frame anyway.
     """
     from manim import config
 
-    scene = cls(output_folder=Path(config.media_dir) / "slides")
-    if skip_animations:
-        scene.renderer.skip_animations = True
+    from scenes.kit.base import LectureSlide
+
+    if skip_animations and issubclass(cls, LectureSlide) and cls.write_slides:
+        # No videos to collect when nothing is rendered: manim-slides would refuse.
+        cls = type(
+            cls.__name__,
+            (cls,),
+            {"write_slides": False, "__module__": cls.__module__, "__qualname__": cls.__qualname__},
+        )
+    scene = cls(output_folder=Path(config.media_dir) / "slides", skip_animations=skip_animations)
     scene.render()
     scene.renderer.update_frame(scene, ignore_skipping=True)
     return scene
 
 
+# The configurations every scene is checked at: the default, the dark theme, and the largest
+# model a config may ask for (every size at its maximum, with and without peepholes).
+def check_configs() -> dict:
+    from scenes.kit.config import ModelConfig, SceneConfig
+
+    big = {"n_in": 6, "n_hidden": 6, "n_out": 6, "steps": 8}
+    return {
+        "default": SceneConfig(),
+        "dark": SceneConfig(theme="dark"),
+        "max": SceneConfig(model=ModelConfig(**big, peepholes=True)),
+        "max-nopeep": SceneConfig(model=ModelConfig(**big, peepholes=False)),
+    }
+
+
 @pytest.fixture(scope="session")
 def built_scenes(tmp_path_factory):
-    """Build each requested scene once per test session (tiny frames, animations skipped):
-    the per-lecture tests and the all-scenes checks share one build.
+    """Build each requested scene once per test session and configuration (tiny frames,
+    animations skipped, layout lint on, each step's last frame kept): the per-lecture tests,
+    the all-scenes checks and the frame checks share one build.
 
-    Use as ``built_scenes(SceneClass)`` or ``built_scenes(SceneClass, theme="dark")``.
+    Use as ``built_scenes(SceneClass)``, ``built_scenes(SceneClass, theme="dark")`` or
+    ``built_scenes(SceneClass, config="max")`` (a name from :func:`check_configs`).
     """
     from manim import tempconfig
 
@@ -67,9 +92,11 @@ def built_scenes(tmp_path_factory):
 
     media = tmp_path_factory.mktemp("media")
     cache: dict = {}
+    configs = check_configs()
 
-    def build(cls, theme: str = "light"):
-        key = (cls, theme)
+    def build(cls, theme: str = "light", *, config: str | None = None):
+        scene_config = configs[config] if config is not None else SceneConfig(theme=theme)
+        key = (cls, scene_config)
         if key not in cache:
             with tempconfig(
                 {
@@ -82,7 +109,9 @@ def built_scenes(tmp_path_factory):
                     "verbosity": "ERROR",
                 }
             ):
-                cache[key] = build_scene(cls.configured(SceneConfig(theme=theme)))
+                cache[key] = build_scene(
+                    cls.configured(scene_config, lint=True, record_frames=True)
+                )
         return cache[key]
 
     return build

@@ -19,14 +19,16 @@ Example
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from manim import Group, ManimColor, Mobject, VGroup, VMobject, config
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
+from tqdm import tqdm
 
 from .config import SceneConfig
 from .lint import Problem, lint_mobjects, tag_parts
@@ -69,6 +71,9 @@ class StepRecord:
     out_of_frame: list[str] = field(default_factory=list)
     # Layout problems at the end of the step (scenes.kit.lint), when the scene is linted.
     layout: list[Problem] = field(default_factory=list)
+    # The frame at the end of the step (H, W, 3) uint8, when the scene records frames: with
+    # animations skipped, the scene's state; otherwise the last frame the video shows.
+    frame: np.ndarray | None = field(default=None, repr=False)
 
 
 class LectureSlide(Slide):
@@ -88,6 +93,15 @@ class LectureSlide(Slide):
     capture_step: ClassVar[int | None] = None
     # Run the layout lint at the end of every step (``rnn-slides check`` and the tests do).
     lint_layout: ClassVar[bool] = False
+    # Keep the frame at the end of every step in ``steps[k].frame`` (the frame checks do).
+    record_frames: ClassVar[bool] = False
+    # When set (and animations are not skipped), each animation draws only the last frame a
+    # video at this frame rate would show (at t = the last multiple of 1/fps before its end):
+    # the real animation path, without paying for every frame.
+    last_frame_fps: ClassVar[float | None] = None
+    # Write manim-slides' slide files at the end. Builds that only look at the scene (checks,
+    # stills) turn it off: with animations really skipped there are no videos to collect.
+    write_slides: ClassVar[bool] = True
     # Reversed clips are only for stepping backwards in manim-slides' own player; decks
     # (HTML, PPTX, PDF) never use them, and they double the render time.
     skip_reversing: ClassVar[bool] = True
@@ -101,9 +115,18 @@ class LectureSlide(Slide):
         *,
         capture_step: int | None = None,
         lint: bool | None = None,
+        record_frames: bool | None = None,
+        last_frame_fps: float | None = None,
+        write_slides: bool | None = None,
     ) -> type[LectureSlide]:
         """A subclass of this scene bound to ``scene_config`` (the class itself is untouched);
-        ``lint`` turns the layout lint at the end of each step on or off."""
+        ``lint`` turns the layout lint at the end of each step on or off, ``record_frames``
+        keeps each step's last frame, ``last_frame_fps`` draws only each animation's last
+        video frame, ``write_slides`` writes manim-slides' files (see the class attributes).
+
+        To build with animations skipped, pass ``skip_animations=True`` to the constructor
+        (setting ``renderer.skip_animations`` afterwards is undone by the first ``play``)
+        and ``write_slides=False`` here."""
         return type(
             cls.__name__,
             (cls,),
@@ -111,6 +134,9 @@ class LectureSlide(Slide):
                 "scene_config": scene_config,
                 "capture_step": capture_step,
                 "lint_layout": cls.lint_layout if lint is None else lint,
+                "record_frames": cls.record_frames if record_frames is None else record_frames,
+                "last_frame_fps": last_frame_fps or cls.last_frame_fps,
+                "write_slides": cls.write_slides if write_slides is None else write_slides,
                 "__module__": cls.__module__,
                 "__qualname__": cls.__qualname__,
             },
@@ -130,6 +156,40 @@ class LectureSlide(Slide):
         if self.lint_layout:
             tag_parts(mobjects, scene=self)
         return super().add(*mobjects)
+
+    def _save_slides(self, *args: Any, **kwargs: Any) -> None:
+        if self.write_slides:
+            super()._save_slides(*args, **kwargs)
+
+    def get_time_progression(self, run_time: float, *args: Any, **kwargs: Any) -> Any:
+        progression = super().get_time_progression(run_time, *args, **kwargs)
+        fps = self.last_frame_fps
+        if fps and not self.renderer.skip_animations and not kwargs.get("n_iterations"):
+            times = np.arange(0, run_time, 1 / fps)
+            if len(times):
+                progression.close()
+                return tqdm([float(times[-1])], disable=True)
+        return progression
+
+    def _state_frame(self) -> np.ndarray:
+        """The scene as it stands, drawn from a copy of its mobjects on a fresh copy of the
+        camera (a still of this moment): drawing the live mobjects could leave state behind
+        that changes later frames, and the frame checks must not change what they check."""
+        live = self.renderer.camera
+        memo: dict[int, Any] = {}
+        mobjects = copy.deepcopy(
+            [*self.mobjects, *[m for m in self.foreground_mobjects if m not in self.mobjects]],
+            memo,
+        )
+        camera = copy.copy(live)
+        camera.pixel_array_to_cairo_context = {}
+        camera.pixel_array = np.array(live.pixel_array)
+        fixed = getattr(live, "fixed_in_frame_mobjects", None)
+        if fixed is not None:  # a 3-D camera: the copies stay fixed in the frame
+            camera.fixed_in_frame_mobjects = {memo.get(id(m), m) for m in fixed}
+        camera.reset()
+        camera.capture_mobjects(mobjects)
+        return np.array(camera.pixel_array)
 
     # Click steps ---------------------------------------------------------------------------
     def step(self, notes: str) -> None:
@@ -155,6 +215,13 @@ class LectureSlide(Slide):
                 Problem(p.kind, p.parts, p.detail, scene=self.scene_id, step=record.index)
                 for p in lint_mobjects(self.mobjects, scene=self)
             ]
+        if self.record_frames:
+            # With animations skipped: the scene's state, drawn by a fresh camera (manim's
+            # camera keeps state between frames). Otherwise: the last frame the video drew.
+            frame = (
+                self._state_frame() if self.renderer.skip_animations else self.renderer.get_frame()
+            )
+            record.frame = np.array(frame)[..., :3]
         if self.capture_step is not None and record.index == self.capture_step:
             self.renderer.update_frame(self, ignore_skipping=True)
             self.captured_frame = np.array(self.renderer.get_frame())

@@ -645,8 +645,9 @@ def _build(cls: type, scene_config: Any, pixel_height: int) -> Any:
             }
         ),
     ):
-        built = cls.configured(scene_config, lint=True)(output_folder=Path(tmp) / "slides")
-        built.renderer.skip_animations = True
+        built = cls.configured(scene_config, lint=True, write_slides=False)(
+            output_folder=Path(tmp) / "slides", skip_animations=True
+        )
         built.render()
     return built
 
