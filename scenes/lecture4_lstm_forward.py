@@ -16,6 +16,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     AnimationGroup,
     Create,
     FadeIn,
@@ -165,11 +166,13 @@ class _LSTMForwardSlide(LectureSlide):
             return AnimationGroup(FadeIn(new, shift=UP * 0.2))
         return AnimationGroup(FadeOut(old), FadeIn(new, shift=UP * 0.2))
 
-    def _show_note(self, cell: LSTMCell) -> None:
-        """Say on screen which cells the value columns leave out, when they leave any."""
-        if cell.note:
-            self.cells_note = self._note(cell.note)
-            self.add(self.cells_note)
+    def _note_in(self, cell: LSTMCell) -> list[Animation]:
+        """Fade in a note saying which cells the value columns leave out, when they leave
+        any (played with the step's animation so the video's last frame has it)."""
+        if not cell.note:
+            return []
+        self.cells_note = self._note(cell.note)
+        return [FadeIn(self.cells_note)]
 
 
 class LSTMCircuit(_LSTMForwardSlide):
@@ -209,10 +212,10 @@ class LSTMCircuit(_LSTMForwardSlide):
         inputs = cell.show_values(step, ["x", "y_prev", "c_prev"])
         self.play(
             *[FadeIn(g) for g in inputs.values()],
+            *self._note_in(cell),
             cell.x_bus.pulse(self.theme.x),
             cell.y_bus.pulse(self.theme.y),
         )
-        self._show_note(cell)
 
         strip = None
         narration = {
@@ -337,10 +340,10 @@ class LSTMOdyssey(_LSTMForwardSlide):
         inputs = cell.show_values(step, ["x", "y_prev", "c_prev"])
         self.play(
             *[FadeIn(g) for g in inputs.values()],
+            *self._note_in(cell),
             cell.x_bus.pulse(self.theme.x),
             cell.y_bus.pulse(self.theme.y),
         )
-        self._show_note(cell)
 
         strip = None
         order = [
@@ -395,8 +398,7 @@ class LSTMCircuitToOdyssey(_LSTMForwardSlide):
 
         self.step("The circuit drawing, with one step's real values.")
         title = self._title("Two drawings of the same LSTM block")
-        self.play(FadeIn(title), FadeIn(circuit))
-        self._show_note(circuit)
+        self.play(FadeIn(title), FadeIn(circuit), *self._note_in(circuit))
 
         self.step(
             "Every gate, product, wire and value moves to its place in the Space Odyssey chart: "
@@ -433,7 +435,7 @@ class LSTMUnrolled(_LSTMForwardSlide):
 
     PITCH = 3.4  # distance between two time steps: room for a column of values between
     BOX = (1.4, 1.1)  # width, height of a black box
-    BOX_Y = 0.15
+    BOX_Y = -0.2  # centres the chain and its value columns between title and foot
     ARROW = 0.35  # length of the x and y arrows between a box and its value column
 
     def construct(self) -> None:
@@ -479,20 +481,22 @@ class LSTMUnrolled(_LSTMForwardSlide):
         if T > 1:  # name the two chains once, on the first link
             legend[0].next_to(chain[0], UP, buff=0.08)
             legend[1].next_to(chain[1], DOWN, buff=0.08)
-        self.play(
-            FadeIn(title),
-            LaggedStart(*[FadeIn(b) for b in boxes], lag_ratio=0.2),
-            *[w.grow() for w in chain],
-            FadeIn(legend if T > 1 else VGroup()),
-        )
         # What the chain leaves out, said once at the foot of the slide (no strip here)
         cut = [f"time steps 1-{T} of {trace.T}"] if trace.T > T else []
         n_max = max(trace.xs.shape[1], trace.y.shape[1])
         if n_max > MAX_CELLS:
             cut.append(f"cells 1-{MAX_CELLS - 1} of {n_max}")
+        notes = []
         if cut:
             self.cells_note = self._note(", ".join(cut), bottom=FOOT_Y)
-            self.add(self.cells_note)
+            notes.append(FadeIn(self.cells_note))
+        self.play(
+            FadeIn(title),
+            LaggedStart(*[FadeIn(b) for b in boxes], lag_ratio=0.2),
+            *[w.grow() for w in chain],
+            FadeIn(legend if T > 1 else VGroup()),
+            *notes,
+        )
 
         # Values along the chain
         self.step(
@@ -540,8 +544,7 @@ class LSTMUnrolled(_LSTMForwardSlide):
             *[FadeOut(b) for k, b in enumerate(boxes) if k != t],
             *([FadeOut(self.cells_note)] if hasattr(self, "cells_note") else []),
         )
-        self.play(ReplacementTransform(boxes[t], cell), run_time=1.5)
-        self._show_note(cell)
+        self.play(ReplacementTransform(boxes[t], cell), *self._note_in(cell), run_time=1.5)
         self.cell = cell
 
 
@@ -576,8 +579,7 @@ class LSTMGateExtremes(_LSTMForwardSlide):
         title = self._title("All gates open: f = i = o = 1")
         self.play(FadeIn(title), FadeIn(cell))
         cell.show_values(open_step)
-        self.play(*[FadeIn(g) for g in cell.values.values()])
-        self._show_note(cell)
+        self.play(*[FadeIn(g) for g in cell.values.values()], *self._note_in(cell))
 
         self.step(
             "With f = 1 the cell keeps all of c^(t-1); with i = 1 it adds all of z^t: "
@@ -598,4 +600,26 @@ class LSTMGateExtremes(_LSTMForwardSlide):
         self.play(Transform(title, title2), *changes, FadeOut(strip), FadeIn(strip2), run_time=1.5)
 
 
-SCENES = [LSTMCircuit, LSTMOdyssey, LSTMCircuitToOdyssey, LSTMUnrolled, LSTMGateExtremes]
+class LSTMGatesOverTime(_LSTMForwardSlide):
+    """Heat maps (cells x time) of i, f, o and c over the example sequence, filled in step
+    by step; then the random model on the same inputs. The body and the story's notes are
+    in :mod:`scenes.trained_story`."""
+
+    scene_id = "lstm-gates-over-time"
+    title = "The gates over time"
+    description = "Heat maps of i, f, o, c on the example: store, hold, recall; then random."
+
+    def construct(self) -> None:
+        from scenes.trained_story import build_gates_over_time
+
+        build_gates_over_time(self)
+
+
+SCENES = [
+    LSTMCircuit,
+    LSTMOdyssey,
+    LSTMCircuitToOdyssey,
+    LSTMUnrolled,
+    LSTMGatesOverTime,
+    LSTMGateExtremes,
+]

@@ -444,8 +444,10 @@ class _Flash(ShowPassingFlash):
 class Wire(VGroup):
     """A wire along a polyline with an arrowhead at its end; dotted for the past.
 
-    Parts: ``path`` (the line, dashed when ``past``), ``tip``. ``points_list`` keeps the
-    corner points. :meth:`signal` moves a mobject along it; :meth:`pulse` flashes it.
+    Parts: ``path`` (the line, dashed when ``past``), ``tip``, ``joint`` (a dot where the
+    wire branches off another line, with ``joint=True``; else ``None``). ``points_list``
+    gives the corner points. :meth:`signal` moves a mobject along it; :meth:`pulse`
+    flashes it; :meth:`grow` draws it.
     """
 
     def __init__(
@@ -460,6 +462,7 @@ class Wire(VGroup):
         tip: bool = True,
         stroke_width: float = 3.0,
         tip_length: float = 0.16,
+        joint: bool = False,
     ) -> None:
         super().__init__()
         th = _theme(theme)
@@ -502,6 +505,10 @@ class Wire(VGroup):
                 fill_opacity=1.0,
             )
             self.add(self.tip)
+        self.joint = None
+        if joint:
+            self.joint = Dot(corners[0], radius=stroke_width * 0.017, color=stroke)
+            self.add(self.joint)
 
     @property
     def points_list(self) -> list[np.ndarray]:
@@ -546,9 +553,11 @@ class Wire(VGroup):
         return _Flash(flash, time_width=0.5, run_time=run_time)
 
     def grow(self, run_time: float = 0.6) -> Animation:
+        """Draw the wire from its start; tip and joint fade in (every visible part)."""
+        marks = [m for m in (self.tip, self.joint) if m is not None]
         return AnimationGroup(
             Create(self.path, run_time=run_time),
-            *([FadeIn(self.tip, run_time=run_time)] if self.tip else []),
+            *[FadeIn(m, run_time=run_time) for m in marks],
         )
 
 

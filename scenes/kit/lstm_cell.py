@@ -361,13 +361,11 @@ class LSTMCell(VGroup):
                 # f looks at c^{t-1}: a branch off the dotted line that brings it in
                 "f": route(P(c_prev_x, branch_y), P(g["f"][0] - 0.2, e("f", DOWN)[1])),
             }
-        wires = {
-            k: Wire(p, color=th.peephole, theme=th, dashed=True, stroke_width=3)
+        # Each peephole branches off a line of the cell state: a joint marks the branch.
+        return {
+            k: Wire(p, color=th.peephole, theme=th, dashed=True, stroke_width=3, joint=True)
             for k, p in pts.items()
         }
-        for wire in wires.values():  # a branch point where the peephole leaves its line
-            wire.add(Dot(wire.start, radius=0.05, color=ManimColor(th.peephole)))
-        return wires
 
     def _create_terminals(self) -> dict[str, VGroup]:
         th = self.theme
