@@ -1017,6 +1017,7 @@ class GradientClipping(LectureSlide):
         text.next_to(pts[-1], RIGHT, buff=0.2).align_to(RIGHT * SIDE_X, LEFT)
         _keep_in_frame(text)
         self.arc_points = pts
+        self.arc_ground_end = (w1 + (w2 - w1) * t_end, b1 + (b2 - b1) * t_end)
         self.arc_label = text
         return arc, text
 

@@ -4,17 +4,83 @@ share of one parameter's gradient is framed in the loss's colour; the shares are
 once for a single update.
 
 :func:`play_errors_through_time` plays it on a scene and leaves ``scene.chain``,
-``scene.frames`` (one :class:`MatrixGlyph` per loss) and ``scene.total`` for tests.
+``scene.frames`` (one :class:`MatrixGlyph` per loss), ``scene.total`` and ``scene.shown``
+(the block of the matrices that is drawn) for tests.
+
+The frames use the deck's type scale. A matrix larger than :data:`MAX_SHOWN` rows or
+columns shows its top-left block with a visible note ("rows 1-3, columns 1-3 of 6 x 6"),
+and more than :data:`PER_ROW` losses put the frames on two rows: the layout adapts, the
+digits never shrink.
 """
 
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup, config
 
 from .components import label, math
 from .diagrams import BlockChain, MatrixGlyph, step_palette
+from .theme import TYPE
 
-__all__ = ["play_errors_through_time"]
+__all__ = ["play_errors_through_time", "MAX_SHOWN", "PER_ROW"]
+
+MAX_SHOWN = 3  # rows and columns of a gradient matrix drawn at most (rows: 2 on two rows)
+PER_ROW = 4  # frames on one row at most
+
+
+def _zone() -> tuple[float, float, float, float]:
+    return TYPE.figure_zone()
+
+
+def _note(shape: tuple[int, int], shown: tuple[int, int], th) -> VGroup | None:
+    if shape == shown:
+        return None
+    return label(
+        f"rows 1-{shown[0]}, columns 1-{shown[1]} of {shape[0]} \u00d7 {shape[1]}",
+        font_size=TYPE.note,
+        color=th.muted,
+        theme=th,
+    )
+
+
+def _rows(frames: list, per_row: int, buff: float = 0.5) -> VGroup:
+    """Frames arranged left to right, ``per_row`` to a row, rows top to bottom."""
+    rows = VGroup(
+        *[
+            VGroup(*frames[k : k + per_row]).arrange(RIGHT, buff=buff, aligned_edge=UP)
+            for k in range(0, len(frames), per_row)
+        ]
+    )
+    return rows.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+
+
+def _layout(
+    T: int, shape: tuple[int, int], th, width: float, below_chain: float, whole: float
+) -> tuple[int, tuple[int, int]]:
+    """(frames per row, (rows, columns) of each matrix drawn): the most cells that fit at the
+    deck's number size, trying one row of frames and two (T = 4 as 2 x 2 keeps whole 3 x 3
+    matrices). While the losses come in, the frames and the size note fit ``below_chain``;
+    for the sum, the frames with the total beside them, or above it, fit ``whole``."""
+    note_h, gap_x, gap_y = 0.45, 0.5, 0.35
+    label_h = math("(partial L^((1)))/(partial W)", font_size=TYPE.math, theme=th).height + 0.1
+    best = None
+    for per_row in sorted({T, (T + 1) // 2}, reverse=True):  # one row when it shows as much
+        n_rows = -(-T // per_row)
+        for r in range(min(shape[0], MAX_SHOWN), 0, -1):
+            for c in range(min(shape[1], MAX_SHOWN), 0, -1):
+                probe = MatrixGlyph(np.full((r, c), -0.05), theme=th).frame
+                frame_h = probe.height + label_h
+                grid_w = per_row * probe.width + (per_row - 1) * gap_x + (n_rows > 1) * gap_x
+                grid_h = n_rows * frame_h + (n_rows - 1) * gap_y + note_h
+                side = grid_w + 0.8 + probe.width + 0.9 <= width and grid_h <= whole
+                below = grid_h + gap_y + frame_h <= whole
+                if grid_w <= width and grid_h <= below_chain and (side or below):
+                    if best is None or r * c > best[0]:
+                        best = (r * c, per_row, (r, c))
+                    break
+    if best is None:
+        return min(T, PER_ROW), (1, 1)
+    return best[1], best[2]
 
 
 def play_errors_through_time(
@@ -33,9 +99,11 @@ def play_errors_through_time(
     the chain, one per loss, one for the sum. Returns the final group (frames, sum, update).
     """
     th = scene.theme
+    left, right, bottom, top = _zone()
     T = data.contributions.shape[0]
+    shape = data.contributions.shape[1:]
     colours = step_palette(th, T)
-    title = label(title_text, font_size=34, theme=th).to_edge(UP, buff=0.25)
+    title = label(title_text, font_size=TYPE.title, theme=th).to_edge(UP, buff=TYPE.title_buff)
     chain = BlockChain(
         T,
         block_label=block_label,
@@ -43,8 +111,15 @@ def play_errors_through_time(
         theme=th,
         spacing=min(2.6, 11.0 / max(T, 1)),
     )
-    chain.scale(0.85).move_to(UP * 1.25)
+    if chain.width > right - left:
+        chain.scale_to_fit_width(right - left)
+    chain.move_to(np.array([0.0, top - chain.height / 2 - 0.05, 0.0]))
     scene.chain = chain
+    floor = -config.frame_height / 2 + 0.25  # the strip is free in this story
+    per_row, shown = _layout(
+        T, shape, th, right - left, chain.get_bottom()[1] - 0.3 - floor, top - floor
+    )
+    scene.shown = shown
 
     scene.step(
         "After the forward pass every time step has its own loss L^(t). The parameters "
@@ -52,22 +127,29 @@ def play_errors_through_time(
     )
     scene.play(FadeIn(title), FadeIn(chain))
 
-    scene.frames = [
-        MatrixGlyph(
-            data.contributions[s],
-            label_expr=f"(partial L^(({s + 1})))/(partial {param_expr})",
-            color=colours[s],
-            theme=th,
-            cell_width=0.85,
-            font_size=16,
-            label_size=22,
-        )
-        for s in range(T)
-    ]
-    frames = VGroup(*scene.frames).arrange(RIGHT, buff=0.55)
-    if frames.width > 12.6:
-        frames.scale_to_fit_width(12.6)
-    frames.next_to(chain, DOWN, buff=0.35)
+    def block(m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        return np.asarray(m)[: size[0], : size[1]]
+
+    def frames_for(size: tuple[int, int]) -> list[MatrixGlyph]:
+        return [
+            MatrixGlyph(
+                block(data.contributions[s], size),
+                label_expr=f"(partial L^(({s + 1})))/(partial {param_expr})",
+                color=colours[s],
+                theme=th,
+                label_size=TYPE.math,
+            )
+            for s in range(T)
+        ]
+
+    scene.frames = frames_for(shown)
+    frames = _rows(scene.frames, per_row)
+    note = _note(shape, shown, th)
+    below_chain = chain.get_bottom()[1] - 0.3
+    frames.move_to(np.array([0.0, below_chain - frames.height / 2, 0.0]))
+    if note is not None:
+        note.next_to(frames, DOWN, buff=0.15)
+        scene.size_note = note
     for s in range(T):
         scene.step(
             f"The loss at step {s + 1} sends errors back to step {s + 1} and to every "
@@ -76,42 +158,82 @@ def play_errors_through_time(
         )
         arrows = VGroup(*[chain.error_arrow(s, t, colours[s]) for t in range(s, -1, -1)])
         scene.play(LaggedStart(*[Create(a) for a in arrows], lag_ratio=0.25))
-        scene.play(FadeIn(scene.frames[s]), FadeOut(arrows))
+        extra = [FadeIn(note)] if (note is not None and s == 0) else []
+        scene.play(FadeIn(scene.frames[s]), FadeOut(arrows), *extra)
 
     scene.step(
         "The shares are summed into one gradient, and the parameters are renewed once "
         "per sequence, not once per step."
     )
+    # Without the chain there is room for more of each matrix (T = 4: whole 3 x 3 in a
+    # 2 x 2 grid): when so, the frames are redrawn with the larger block.
+    sum_row, sum_shown = _layout(T, shape, th, right - left, top - floor, top - floor)
+    if sum_shown[0] * sum_shown[1] > shown[0] * shown[1]:
+        old = [*scene.frames, *([note] if note is not None else [])]
+        per_row, shown = sum_row, sum_shown
+        scene.frames = frames_for(shown)
+        note = _note(shape, shown, th)
+        grid = VGroup(_rows(scene.frames, per_row), *([note] if note is not None else []))
+        if note is not None:
+            note.next_to(grid[0], DOWN, buff=0.15)
+            scene.size_note = note
+        elif hasattr(scene, "size_note"):
+            del scene.size_note
+        scene.shown = shown
+        swap = [FadeOut(m) for m in old]
+    else:
+        grid = VGroup(*scene.frames, *([note] if note is not None else []))
+        swap = []
+    target = grid.copy()  # where everything goes, worked out before anything moves
+    target.shift(UP * (top - 0.05 - target.get_top()[1]))
     total = MatrixGlyph(
-        data.total,
+        block(data.total, shown),
         label_expr=f"(partial L)/(partial {param_expr})",
         quantity="error",
         theme=th,
-        cell_width=0.8,
-        font_size=18,
-        label_size=24,
+        label_size=TYPE.math,
     )
-    shift = UP * 1.6 - frames.get_center()
-    scene.play(FadeOut(chain), *[f.animate.shift(shift) for f in scene.frames])
-    pluses = VGroup(
-        *[
-            math("+", font_size=36, theme=th).move_to(
-                (scene.frames[k].frame.get_right() + scene.frames[k + 1].frame.get_left()) / 2
-            )
-            for k in range(T - 1)
-        ]
-    )
-    scene.play(FadeIn(pluses))
-    summed = VGroup(*scene.frames, pluses)
-    equals = math("=", font_size=40, theme=th)
-    result = VGroup(equals, total).arrange(RIGHT, buff=0.3)
-    result.next_to(summed, DOWN, buff=0.5)
-    scene.total = total
-    scene.play(FadeIn(result, shift=UP * 0.2))
+    # a '+' between neighbours (and after a full first row when there are two); the sum to
+    # the right of the frames when there is room, else below them
+    equals = math("=", font_size=TYPE.symbol, theme=th)
+    beside = VGroup(equals, total).arrange(RIGHT, buff=0.3)
     update = math(
         f"{param_expr} <- {param_expr} - eta (partial L)/(partial {param_expr})",
-        font_size=30,
+        font_size=TYPE.equation,
         theme=th,
-    ).next_to(result, RIGHT, buff=0.8)
+    )
+    side_width = max(beside.width, equals.width + 0.3 + update.width)
+    if target.width + side_width + 0.8 <= right - left:
+        dx = left + ((right - left) - target.width - 0.8 - side_width) / 2 - target.get_left()[0]
+        target.shift(RIGHT * dx)
+        beside.next_to(target, RIGHT, buff=0.8)
+        update.next_to(total, DOWN, buff=0.4).align_to(total, LEFT)
+    else:
+        beside.next_to(target, DOWN, buff=0.35)
+        update.next_to(beside, RIGHT, buff=0.8)
+        row = VGroup(beside, update)
+        row.set_x(0.0)
+        if row.get_bottom()[1] < floor:
+            row.shift(UP * (floor - row.get_bottom()[1]))
+    if swap:
+        grid.move_to(target)
+        scene.play(FadeOut(chain), *swap)
+        scene.play(FadeIn(grid))
+    else:
+        shift = target.get_center() - grid.get_center()
+        scene.play(FadeOut(chain), *[m.animate.shift(shift) for m in grid])
+    pluses = VGroup()
+    for k in range(T - 1):
+        a, b = scene.frames[k].frame, scene.frames[k + 1].frame
+        plus = math("+", font_size=TYPE.symbol, theme=th)
+        if (k + 1) % per_row == 0:  # the row wraps: '+' after the last frame of the row
+            pluses.add(plus.next_to(a, RIGHT, buff=0.12))
+        else:
+            pluses.add(plus.move_to((a.get_right() + b.get_left()) / 2))
+    scene.play(FadeIn(pluses))
+    summed = VGroup(*scene.frames, pluses)
+    result = VGroup(equals, total, update)
+    scene.total = total
+    scene.play(FadeIn(beside, shift=UP * 0.2))
     scene.play(FadeIn(update))
-    return VGroup(title, summed, result, update)
+    return VGroup(title, summed, result)

@@ -44,10 +44,51 @@ def test_gradient_norm_figure_plots_the_jacobian_norms():
     data = gradient_norms(SceneConfig())
     lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
     np.testing.assert_allclose(
-        lines[f"simple RNN, ||W|| = {data.sigmas[0]}"].get_ydata(), data.rnn[0]
+        lines[rf"simple RNN, $\|W\| = {data.sigmas[0]}$"].get_ydata(), data.rnn[0]
     )
-    np.testing.assert_allclose(lines["LSTM highway: product of f"].get_ydata(), data.highway)
+    np.testing.assert_allclose(lines[r"LSTM highway: $\prod f$"].get_ydata(), data.highway)
     assert fig.axes[0].get_yscale() == "log"
+    # legends in math (mathtext), not caret text
+    labels = list(lines)
+    assert not any("^(" in s or "||" in s for s in labels), labels
+    assert lines[f"bound ${data.sigmas[0]}^{{t-k}}$"]
+
+
+def test_gradient_norm_figure_shows_the_bound_beside_its_curve_and_fits_the_data():
+    fig = get_figure("gradient-norm-decay").make(get_theme("light"))
+    data = gradient_norms(SceneConfig())
+    ax = fig.axes[0]
+    lines = {ln.get_label(): ln for ln in ax.get_lines()}
+    curve = lines[rf"simple RNN, $\|W\| = {data.sigmas[0]}$"]
+    bound = lines[f"bound ${data.sigmas[0]}^{{t-k}}$"]
+    # the curve runs on its bound: the bound is a wide pale band under it, not a thin dashed
+    # line hidden beneath the solid one
+    assert bound.get_linewidth() >= 3 * curve.get_linewidth()
+    assert bound.get_alpha() < 0.6 and bound.get_zorder() < curve.get_zorder()
+    assert bound.get_linestyle() == "-"
+    # the y range covers the data with a margin and has no empty decades
+    values = np.concatenate([*data.rnn, *data.bounds, data.lstm, data.highway])
+    lo, hi = np.log10(ax.get_ylim())
+    assert lo <= np.log10(values.min()) - 0.1 and hi >= np.log10(values.max()) + 0.1
+    assert lo > np.log10(values.min()) - 1 and hi < np.log10(values.max()) + 1
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "fig_id", ["cliff-landscape-3d", "cliff-landscape-contour", "clipping-training-history"]
+)
+def test_compared_runs_use_a_colour_blind_safe_pair_from_the_theme(fig_id, theme):
+    """Plain descent and norm clipping: the theme's vermillion and blue (not red vs green),
+    the clipped run also dashed."""
+    th = get_theme(theme)
+    fig = get_figure(fig_id).make(th)
+    lines = [ln for ax in fig.axes for ln in ax.get_lines()]
+    plain = [ln for ln in lines if to_hex(ln.get_color()) == th.c.lower()]
+    clipped = [ln for ln in lines if to_hex(ln.get_color()) == th.peephole.lower()]
+    assert plain and clipped
+    assert all(ln.get_linestyle() == "-" for ln in plain if not ln.get_label().startswith("_"))
+    assert any(ln.get_linestyle() == "--" for ln in clipped)
+    assert not any(to_hex(ln.get_color()) == th.x.lower() for ln in lines), "no green"
 
 
 def test_contour_figure_marks_the_cliff_and_the_jump():

@@ -85,9 +85,12 @@ def test_errors_through_time_frames_show_each_losss_share(built_scenes):
     T = data.contributions.shape[0]
     assert len(scene.frames) == T
     assert len(scene.steps) == T + 2  # the chain, one step per loss, the sum
+    r, c = scene.shown  # the drawn block: the whole matrix when it fits
     for s in range(T):
-        assert scene.frames[s].displayed == [_expected(r) for r in data.contributions[s]]
-    assert scene.total.displayed == [_expected(r) for r in data.total]
+        assert scene.frames[s].displayed == [_expected(x) for x in data.contributions[s][:r, :c]]
+    assert scene.total.displayed == [_expected(x) for x in data.total[:r, :c]]
+    if (r, c) != data.total.shape:
+        assert scene.size_note.text.startswith(f"rows1-{r},columns1-{c}of")
     # the shares add up to the gradient of the whole loss, which is what the scene sums to
     np.testing.assert_allclose(data.contributions.sum(axis=0), data.total, atol=1e-12)
     # every loss contributes: no frame is empty
@@ -237,3 +240,109 @@ def test_dark_theme_builds(built_scenes, cls):
     bg = get_theme("dark").background
     corner = frame[2, 2]
     assert np.allclose(corner, [int(bg[k : k + 2], 16) for k in (1, 3, 5)], atol=2)
+
+
+# The issue-10 defects: bound under the curve, axis range, cliff staircase, video vs still --
+
+
+def test_bound_is_a_wide_band_under_its_curve_and_visible_beside_it(built_scenes):
+    """The ||W|| = 0.75 norm runs exactly along its bound: the bound must still show, as a
+    band wider than the curve on both sides of it, drawn beneath it."""
+    scene = built_scenes(l5.VanishingExploding)
+    for norm, bound in (("rnn_low", "bound_low"), ("rnn_high", "bound_high")):
+        curve, band = scene.curves[norm], scene.curves[bound]
+        assert band.get_stroke_width() >= 3 * curve.get_stroke_width()
+        assert band.get_stroke_opacity() < 0.6 <= curve.get_stroke_opacity()
+        assert band.z_index < curve.z_index, "the band is drawn under the curve"
+    # on screen the low curve lies inside its band (manim strokes are 0.01 scene units per
+    # unit of width), so the band shows on both sides of it
+    data = scene.data
+    band_w, curve_w = (scene.curves[k].get_stroke_width() for k in ("bound_low", "rnn_low"))
+    assert (band_w - curve_w) / 2 >= curve_w, "the band shows a curve width on each side"
+    for k in range(len(data.distances)):
+        on_curve = scene.axes.point(data.distances[k], data.rnn[0][k])
+        on_bound = scene.axes.point(data.distances[k], data.bounds[0][k])
+        assert np.linalg.norm(on_curve - on_bound) <= 0.01 * (band_w - curve_w) / 2
+
+
+def test_log_axis_covers_the_data_with_a_margin_and_no_empty_decades(built_scenes):
+    scene = built_scenes(l5.VanishingExploding)
+    data = scene.data
+    values = np.concatenate([*data.rnn, *data.bounds, data.lstm, data.highway])
+    lo, hi = np.log10(values.min()), np.log10(values.max())
+    d_lo, d_hi = scene.decades
+    assert d_lo <= lo - 0.1 and d_hi >= hi + 0.1, "every curve inside, with room"
+    assert d_lo > lo - 1 and d_hi < hi + 1, "no empty decade (the old axis ran to 1e-6)"
+    assert scene.axes.clipped(values).sum() == 0
+
+
+def test_cliff_mesh_has_the_wall_in_the_same_row_of_every_column():
+    """A staircase wall is the steepest drop moving from one row to another between
+    neighbouring columns; the drawing mesh keeps it between the same two rows."""
+    W, B, L, wall = l5.cliff_surface_mesh(cliff_data())
+    drops = np.abs(np.diff(L, axis=1))  # (columns, rows - 1)
+    jump = drops.max(axis=1) > 0.1  # columns where the cliff is a real jump
+    assert jump.sum() >= 10
+    steepest = np.argmax(drops[jump], axis=1)
+    assert len(set(steepest.tolist())) == 1, steepest
+    # the loss at every mesh point is the core's, exactly
+    loss, _, _ = pascanu_cliff(W, B)
+    np.testing.assert_array_equal(L, loss)
+    assert np.all(np.diff(B, axis=1) > 0)
+
+
+def test_projection_is_manims_3d_camera():
+    """The landscape is projected by hand with the same maths as manim's ThreeDCamera."""
+    from manim.camera.three_d_camera import ThreeDCamera
+
+    cam = ThreeDCamera(phi=58 * np.pi / 180, theta=15 * np.pi / 180, zoom=1.3)
+    view = l5.Projection(58.0, 15.0, 1.3)
+    pts = np.random.default_rng(0).uniform(-3, 3, size=(20, 3))
+    np.testing.assert_allclose(view(pts)[:, :2], cam.project_points(pts)[:, :2], atol=1e-12)
+
+
+def test_cliff_scene_has_axes_with_ticks_and_an_arc_leaving_the_map(built_scenes):
+    scene = built_scenes(l5.GradientClipping)
+    ticks = [t.text for t in scene.axis_ticks]
+    for expected in ("3", "4", "5", "6", "\u22124", "\u22123", "\u22122", "\u22121", "0.0", "0.5"):
+        assert expected in ticks, (expected, ticks)
+    assert len(scene.axis_names) == 3  # w, b, loss
+    # the unclipped jump: an arc from the last point on the map over its edge
+    d = scene.data
+    np.testing.assert_allclose(scene.arc_points[0], scene._path_points(d.plain)[-1], atol=0.05)
+    w_end, b_end = scene.arc_ground_end
+    assert not (d.w[0] <= w_end <= d.w[-1] and d.b[0] <= b_end <= d.b[-1])
+    assert scene.arc_label.text.startswith("onestepjumpsto")  # Text drops spaces
+    # colour-blind-safe pair: the paths are blue and vermillion from the theme, the clipped
+    # one dashed
+    th = scene.theme
+    assert scene.plain_line.get_stroke_color().to_hex().upper() == th.c.upper()
+    assert len(scene.clip_line.submobjects) > 5, "the clipped path is dashed"
+    assert scene.clip_line.submobjects[0].get_stroke_color().to_hex().upper() == th.peephole.upper()
+
+
+def test_cliff_video_frame_of_the_last_step_is_the_still(tiny_render):
+    """The last frame the video shows of the last step equals the frame built with
+    animations skipped (the old title transform left letters drawn through the 3-D camera:
+    'N rm cli ping vs alue cl pping')."""
+    from tests.conftest import build_scene
+
+    cls = _recording_last_play(l5.GradientClipping.configured(SceneConfig()))
+    video = build_scene(cls, skip_animations=False)
+    moving = video.last_played_frame[..., :3].astype(float)
+    still_scene = build_scene(cls)
+    still = np.asarray(still_scene.renderer.get_frame())[..., :3].astype(float)
+    differs = np.abs(moving - still).max(axis=2) > 60
+    assert differs.mean() < 0.002, f"{differs.sum()} pixels differ"
+
+
+def _recording_last_play(cls):
+    """``cls`` that keeps the frame the camera drew last in each ``play``: the frame a
+    video shows at the end of the animation (after it, a still build draws the final
+    state again, which hides a defect that only the animation's own frames have)."""
+
+    def play(self, *args, **kwargs):
+        cls.play(self, *args, **kwargs)
+        self.last_played_frame = np.array(self.renderer.get_frame())
+
+    return type(cls.__name__, (cls,), {"play": play, "__module__": cls.__module__})
