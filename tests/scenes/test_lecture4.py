@@ -24,13 +24,14 @@ def _expected(values) -> list[str]:
     return [format_value(v) for v in np.asarray(values).ravel()]
 
 
-def test_lecture_4_registers_its_five_scenes_in_order():
+def test_lecture_4_registers_its_six_scenes_in_order():
     ids = [cls.scene_id for cls in SCENE_CLASSES]
     assert ids == [
         "lstm-circuit",
         "lstm-odyssey",
         "lstm-circuit-to-odyssey",
         "lstm-unrolled",
+        "lstm-gates-over-time",
         "lstm-gate-extremes",
     ]
 

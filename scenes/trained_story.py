@@ -1,0 +1,569 @@
+"""The trained memory LSTM's story, as the slides tell it: facts read off one forward pass
+(the store step, the memory cells, what each gate does when) and the speaker notes and
+on-screen lines built from them, plus the ``lstm-gates-over-time`` scene's body.
+
+Every number here comes from ``rnn_core`` (``lstm_forward`` on the configured model and
+sequence, the shipped read-out); nothing is typed in. A story is told only when the trace
+shows it: :func:`memory_facts` returns ``None`` unless the model is the trained preset, the
+sequence has the memory task's layout (value, store, recall) and the gates really do what
+the notes will say (input gate open at the store step and shut elsewhere, forget gate
+holding, output gate opening at the recall). Otherwise the slides keep their generic notes.
+
+Example
+-------
+>>> from scenes.kit.config import SceneConfig
+>>> facts = story_for(SceneConfig())
+>>> facts.store, facts.recall, facts.cells
+(1, 7, (0, 2))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rnn_core import LSTMTrace, lstm_forward
+from scenes.kit.components import format_value
+from scenes.kit.config import SceneConfig, lstm_preset, lstm_readout, lstm_setup
+
+if TYPE_CHECKING:
+    from scenes.kit.base import LectureSlide
+    from scenes.kit.heatmap import HeatMap
+
+__all__ = [
+    "MemoryFacts",
+    "memory_facts",
+    "story_for",
+    "GatesOverTime",
+    "gates_over_time",
+    "phases",
+    "gates_notes",
+    "store_step_note",
+    "unrolled_notes",
+    "extremes_note",
+    "build_gates_over_time",
+    "GATE_KEYS",
+    "MAX_ROWS",
+]
+
+GATE_KEYS = ("i", "f", "o", "c")  # the heat maps under the input rows, top to bottom
+MAX_ROWS = 3  # rows per heat map: 5 maps of 3 rows fill the figure zone at the number size
+OPEN = 0.5  # a gate "opens" above this and is "shut" below it (the sigmoid's midpoint)
+
+
+def v(value: float) -> str:
+    """A number as the slides write it (:func:`format_value`)."""
+    return format_value(float(value))
+
+
+def _cells(cells: tuple[int, ...]) -> str:
+    """ "cell 1" / "cells 1 and 3" (1-based, as the slides count)."""
+    names = [str(c + 1) for c in cells]
+    if len(names) == 1:
+        return f"cell {names[0]}"
+    return f"cells {', '.join(names[:-1])} and {names[-1]}"
+
+
+def _per_cell(values: np.ndarray, cells: tuple[int, ...]) -> str:
+    """ "0.95 in cell 1, 0.93 in cell 3"."""
+    return ", ".join(f"{v(values[c])} in cell {c + 1}" for c in cells)
+
+
+@dataclass(frozen=True)
+class MemoryFacts:
+    """What the trained model does on one memory-task sequence (0-based steps)."""
+
+    xs: np.ndarray  # (T, 3) value, store, recall
+    trace: LSTMTrace
+    pred: np.ndarray  # (T,) the read-out at every step
+    store: int
+    recall: int
+    stored: float
+    cells: tuple[int, ...]  # the memory cells: input gate open at the store step
+    idle: tuple[int, ...]  # the other cells
+
+    @property
+    def T(self) -> int:
+        return int(self.trace.T)
+
+    @property
+    def carry(self) -> range:
+        """The steps between store and recall, where distractors pass by."""
+        return range(self.store + 1, self.recall)
+
+    def gate(self, key: str) -> np.ndarray:
+        """(T, N) values of ``i f o c y``."""
+        return getattr(self.trace, key)
+
+    def memory(self, key: str, steps) -> np.ndarray:
+        """(len(steps), len(cells)) values of ``key`` in the memory cells at ``steps``."""
+        return self.gate(key)[np.ix_(list(steps), list(self.cells))]
+
+    @property
+    def input_elsewhere(self) -> float:
+        """The largest input gate of a memory cell at any step but the store step."""
+        others = [t for t in range(self.T) if t != self.store]
+        return float(self.memory("i", others).max()) if others else 0.0
+
+    @property
+    def forget_hold(self) -> float:
+        """The smallest forget gate of a memory cell from after the store to the recall."""
+        return float(self.memory("f", range(self.store + 1, self.recall + 1)).min())
+
+    @property
+    def output_before(self) -> float:
+        """The largest output gate of a memory cell before the recall."""
+        return float(self.memory("o", range(self.recall)).max()) if self.recall else 0.0
+
+    @property
+    def answer(self) -> float:
+        """The read-out at the recall step."""
+        return float(self.pred[self.recall])
+
+
+def memory_facts(xs: np.ndarray, trace: LSTMTrace, pred: np.ndarray) -> MemoryFacts | None:
+    """The story of one sequence, or None when the sequence is not a memory-task sequence
+    (three inputs, one store flag before the last step, the recall flag at the last step
+    only) or the gates do not tell the story (no cell's input gate opens at the store step
+    and stays shut elsewhere, the forget gate does not hold, or the output gate does not
+    open at the recall only)."""
+    xs = np.asarray(xs)
+    T = xs.shape[0]
+    if xs.ndim != 2 or xs.shape[1] != 3 or T < 2:
+        return None
+    store_flags = np.flatnonzero(xs[:, 1] == 1.0)
+    recall_flags = np.flatnonzero(xs[:, 2] == 1.0)
+    if len(store_flags) != 1 or list(recall_flags) != [T - 1] or store_flags[0] >= T - 1:
+        return None
+    if np.any((xs[:, 1] != 0) & (xs[:, 1] != 1)) or np.any((xs[:, 2] != 0) & (xs[:, 2] != 1)):
+        return None
+    store, recall = int(store_flags[0]), T - 1
+    open_now = np.flatnonzero(trace.i[store] >= OPEN)
+    cells = tuple(int(c) for c in open_now)
+    if not cells:
+        return None
+    idle = tuple(c for c in range(trace.i.shape[1]) if c not in cells)
+    facts = MemoryFacts(
+        xs, trace, np.asarray(pred).ravel(), store, recall, float(xs[store, 0]), cells, idle
+    )
+    told = (
+        facts.input_elsewhere < OPEN
+        and facts.forget_hold >= OPEN
+        and facts.output_before < OPEN
+        and bool(np.all(facts.memory("o", [recall]) >= OPEN))
+    )
+    return facts if told else None
+
+
+def story_for(cfg: SceneConfig) -> MemoryFacts | None:
+    """The facts of the configured model on its sequence, when it is the trained preset."""
+    readout = lstm_readout(cfg)
+    if readout is None:
+        return None
+    params, xs = lstm_setup(cfg)
+    trace = lstm_forward(params, xs)
+    W_out, b_out = readout
+    return memory_facts(xs, trace, trace.y @ W_out.T + b_out)
+
+
+# ---------------------------------------------------------------------------------------
+# lstm-gates-over-time: data and notes
+
+
+@dataclass(frozen=True)
+class GatesOverTime:
+    """What the heat-map scene draws: the configured model's trace on its sequence, the
+    story when there is one, and the seeded random model on the same inputs (only in the
+    story, as the contrast)."""
+
+    preset: str
+    xs: np.ndarray  # (T, M)
+    trace: LSTMTrace
+    facts: MemoryFacts | None
+    contrast: LSTMTrace | None
+
+
+def gates_over_time(cfg: SceneConfig) -> GatesOverTime:
+    params, xs = lstm_setup(cfg)
+    trace = lstm_forward(params, xs)
+    facts = story_for(cfg)
+    contrast = None
+    if facts is not None:
+        # The random preset of the same sizes, on exactly these inputs (its own default
+        # sequence has another length).
+        rows = tuple(tuple(float(a) for a in row) for row in xs)
+        rparams, rxs = lstm_setup(cfg.with_model(preset="random", inputs=rows, steps=len(rows)))
+        contrast = lstm_forward(rparams, rxs)
+    return GatesOverTime(lstm_preset(cfg.model), np.asarray(xs), trace, facts, contrast)
+
+
+def phases(data: GatesOverTime) -> list[tuple[str, list[int]]]:
+    """The click steps that fill the maps: (name, columns). The story groups the steps as
+    it tells them (before the store, the store, the distractors between, the recall);
+    otherwise one click per time step."""
+    f = data.facts
+    if f is None:
+        return [(f"step {t}", [t]) for t in range(data.trace.T)]
+    groups = [
+        ("before", list(range(f.store))),
+        ("store", [f.store]),
+        ("carry", list(f.carry)),
+        ("recall", [f.recall]),
+    ]
+    return [(name, cols) for name, cols in groups if cols]
+
+
+def _span(cols: list[int]) -> str:
+    return f"t = {cols[0] + 1}" if len(cols) == 1 else f"t = {cols[0] + 1} to {cols[-1] + 1}"
+
+
+def gates_notes(data: GatesOverTime) -> dict[str, str]:
+    """Speaker notes of every click step, keyed ``intro``, each phase name, ``contrast``."""
+    tr, T = data.trace, data.trace.T
+    f = data.facts
+    notes: dict[str, str] = {}
+    if f is None:
+        lo = min(float(getattr(tr, g).min()) for g in "ifo")
+        hi = max(float(getattr(tr, g).max()) for g in "ifo")
+        why = {
+            "random": 'the seeded random LSTM (preset = "random", or sizes the trained '
+            "model does not have)",
+            "weights": "the LSTM of the configured weights file",
+            "trained": "the trained LSTM on a sequence that is not a memory-task sequence",
+        }[data.preset]
+        notes["intro"] = (
+            f"This config draws {why} on its own {T}-step input sequence, so there is no "
+            f"stored value to follow: its gates range from {v(lo)} to {v(hi)}. Rows are "
+            "cells, columns time steps; the maps fill in step by step."
+        )
+        for name, cols in phases(data):
+            t = cols[0]
+            notes[name] = (
+                f"{_span(cols)}: the input gate is {_range(tr.i[t])}, the forget gate "
+                f"{_range(tr.f[t])}, the output gate {_range(tr.o[t])}; the cell state "
+                f"becomes {_range(tr.c[t])}."
+            )
+        return notes
+    values = [v(a) for a in f.xs[:, 0]]
+    notes["intro"] = (
+        f"The trained memory LSTM on the example sequence, x^t = (value, store, recall): "
+        f"the store signal is on at t = {f.store + 1} (value {v(f.stored)}), "
+        f"{len(f.carry)} distractors follow, the recall signal is on at t = {f.recall + 1}, "
+        f"where the target is {v(f.stored)}. Heat maps of the gates i, f, o and the cell "
+        "state c: rows are the cells, columns the time steps; they fill in as the sequence "
+        "runs."
+    )
+    for name, cols in phases(data):
+        if name == "before":
+            notes[name] = (
+                f"{_span(cols)}: a distractor ({', '.join(values[t] for t in cols)}) arrives "
+                "before anything is stored. The input gate stays shut (at most "
+                f"{v(f.memory('i', cols).max())}), so the cell state stays at "
+                f"{v(np.abs(f.memory('c', cols)).max())}."
+            )
+        elif name == "store":
+            t = f.store
+            idle = ""
+            if f.idle:
+                idle = (
+                    f" {_cells(f.idle).capitalize()} stays unused (input gate at most "
+                    f"{v(f.gate('i')[:, list(f.idle)].max())})."
+                )
+            notes[name] = (
+                f"t = {t + 1}: the store signal is on. The input gate of the memory "
+                f"{_cells(f.cells)} opens ({_per_cell(f.gate('i')[t], f.cells)}), the only "
+                f"time it does, and writes {v(f.stored)}'s trace into the cell state "
+                f"(c = {_per_cell(f.gate('c')[t], f.cells)}).{idle}"
+            )
+        elif name == "carry":
+            c = f.memory("c", cols)
+            kept = ", ".join(
+                f"{v(c[:, k].min())} to {v(c[:, k].max())} in cell {cell + 1}"
+                for k, cell in enumerate(f.cells)
+            )
+            notes[name] = (
+                f"{_span(cols)}: the distractors {', '.join(values[t] for t in cols)} pass by. "
+                f"The input gate stays shut (at most {v(f.memory('i', cols).max())}), the "
+                f"forget gate holds (at least {v(f.memory('f', cols).min())}), so the cell "
+                f"state carries {v(f.stored)}'s trace along: c stays {kept}. The output gate "
+                f"stays nearly shut (at most {v(f.memory('o', cols).max())}): nothing is "
+                "given out yet."
+            )
+        else:
+            t = f.recall
+            notes[name] = (
+                f"t = {t + 1}: the recall signal is on. The output gate opens "
+                f"({_per_cell(f.gate('o')[t], f.cells)}), y^t = tanh(c^t) o^t gives the "
+                f"kept trace out (y = {_per_cell(f.gate('y')[t], f.cells)}), and the "
+                f"read-out pred = W_out y^t + b_out answers {v(f.answer)} for the stored "
+                f"{v(f.stored)}."
+            )
+    if data.contrast is not None:
+        r = data.contrast
+        span = list(range(f.store + 1, f.recall + 1))
+        kept_trained = np.prod(f.gate("f")[span][:, list(f.cells)], axis=0)
+        kept_random = np.prod(r.f[span], axis=0)
+        notes["contrast"] = (
+            'The same sequence through the seeded random LSTM (preset = "random"): its '
+            f"input gate is {_range(r.i)} at every step and its forget gate {_range(r.f)}, "
+            f"so every step overwrites part of the cell state. The product of the forget "
+            f"gates from t = {span[0] + 1} to {span[-1] + 1}, the share of the stored trace "
+            f"that survives, is {_range(kept_random)} here against "
+            f"{_range(kept_trained)} in the trained memory cells: training made the gates "
+            "do their jobs."
+        )
+    return notes
+
+
+def _range(values: np.ndarray) -> str:
+    """ "0.32 to 0.69" (or one number when all round alike)."""
+    lo, hi = v(np.min(values)), v(np.max(values))
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+# ---------------------------------------------------------------------------------------
+# Notes for the other lecture-4 scenes
+
+
+def store_step_note(facts: MemoryFacts, t: int) -> str:
+    """Why the circuit and Odyssey drawings show step ``t`` (0-based), when it is the
+    example's store step: said once, at the start of the scene."""
+    if t != facts.store:
+        return ""
+    return (
+        f" The step shown is t = {t + 1}, the store step of the example sequence: the store "
+        f"signal is on (x^t = ({v(facts.xs[t, 0])}, 1, 0)), so the input gate opens "
+        f"({_per_cell(facts.gate('i')[t], facts.cells)}) and writes {v(facts.stored)}'s "
+        f"trace into the cell state (c = {_per_cell(facts.gate('c')[t], facts.cells)})."
+    )
+
+
+def unrolled_notes(facts: MemoryFacts) -> dict[str, str]:
+    """Notes of lstm-unrolled's story steps: the highway over all steps, the read-out."""
+    cols = list(facts.carry)
+    c = facts.memory("c", range(facts.store, facts.recall + 1))
+    kept = ", ".join(
+        f"{v(c[:, k].min())} to {v(c[:, k].max())} in cell {cell + 1}"
+        for k, cell in enumerate(facts.cells)
+    )
+    values = ", ".join(v(facts.xs[t, 0]) for t in cols)
+    return {
+        "highway": (
+            f"All {facts.T} steps of the example: {v(facts.stored)} is stored at "
+            f"t = {facts.store + 1}; the cell state carries its trace along the highway "
+            f"(c stays {kept}) while the distractors {values} pass by below, the forget "
+            f"gate holding at {v(facts.forget_hold)} or above."
+        ),
+        "readout": (
+            f"At the recall step t = {facts.recall + 1} the output gate opens and the linear "
+            f"read-out pred = W_out y^t + b_out answers {v(facts.answer)}; the stored value "
+            f"was {v(facts.stored)}. Before the recall the read-out stays near "
+            f"{v(np.median(facts.pred[: facts.recall]))}."
+        ),
+    }
+
+
+def extremes_note(facts: MemoryFacts) -> str:
+    """What the trained gates do, against the all-open / all-shut extremes."""
+    return (
+        " The trained gates sit between the extremes and switch when it matters: in the "
+        f"memory {_cells(facts.cells)} the input gate is "
+        f"{_range(facts.memory('i', [facts.store]))} "
+        f"at the store step and at most {v(facts.input_elsewhere)} elsewhere, the forget gate "
+        f"at least {v(facts.forget_hold)} until the recall, and the output gate at most "
+        f"{v(facts.output_before)} before the recall and "
+        f"{_range(facts.memory('o', [facts.recall]))} at it."
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The lstm-gates-over-time scene
+
+HEADER_H = 0.34  # the row of time-step numbers above the maps
+BLOCK_GAP = 0.1  # between two heat maps
+ROOM_WIDTH = 1.3  # widest cell the maps use when the zone has room
+LABELS_WIDTH = 2.2  # room left of the grid for block and row labels
+
+
+def _titles(data: GatesOverTime) -> tuple[str, str]:
+    if data.facts is not None:
+        return "The trained LSTM's gates over time", "A random LSTM, same sequence"
+    names = {"random": "A seeded random LSTM", "weights": "The configured LSTM"}
+    return f"{names.get(data.preset, 'The LSTM')}: gates over time", ""
+
+
+def layout_maps(data: GatesOverTime, theme) -> tuple[dict[str, HeatMap], object]:
+    """The input map and the i, f, o, c maps, stacked in the figure zone with aligned
+    columns, and the header of time-step numbers. Returns (maps, header)."""
+    from manim import LEFT, RIGHT, UP, VGroup
+
+    from scenes.kit.components import label, math
+    from scenes.kit.heatmap import HeatMap, heat_cell_size
+    from scenes.kit.theme import TYPE
+
+    tr = data.trace
+    story = data.facts is not None
+    arrays = {"x": data.xs.T, **{k: getattr(tr, k).T for k in GATE_KEYS}}  # (rows, T)
+    others = [getattr(data.contrast, k).T for k in GATE_KEYS] if data.contrast else []
+    width = max(heat_cell_size(a)[0] for a in [*arrays.values(), *others])
+    left, right, bottom, top = TYPE.figure_zone()
+    # Wider than the widest number when the zone has room: breathing space around digits.
+    width = max(width, min(ROOM_WIDTH, (right - left - LABELS_WIDTH) / tr.T))
+    rows = sum(min(a.shape[0], MAX_ROWS) for a in arrays.values())
+    height = (top - bottom - HEADER_H - BLOCK_GAP * (len(arrays) - 1)) / rows
+    height = min(height, heat_cell_size(arrays["c"])[1])
+    from rnn_core.tasks import MEMORY_INPUTS
+
+    maps: dict[str, HeatMap] = {}
+    for key, arr in arrays.items():
+        if key == "x":
+            names = (
+                list(MEMORY_INPUTS) if story else [f"input {m + 1}" for m in range(arr.shape[0])]
+            )
+            noun = "inputs"
+        else:
+            names = [f"cell {n + 1}" for n in range(arr.shape[0])]
+            noun = "cells"
+        maps[key] = HeatMap(
+            arr,
+            label=f"bold({key})^t",
+            quantity=key,
+            row_labels=names,
+            noun=noun,
+            theme=theme,
+            cell_width=width,
+            cell_height=height,
+            max_rows=MAX_ROWS,
+        )
+    # Stack: each map's grid starts at the same x, one below the other.
+    y = top - HEADER_H
+    for m in maps.values():
+        m.shift(-m.grid[0][0].get_corner(UP + LEFT) + np.array([0.0, y, 0.0]))
+        y = m.frame.get_bottom()[1] - BLOCK_GAP
+    # Block labels in one column, left of the widest row labels.
+    label_right = min(m.row_label_group.get_left()[0] for m in maps.values()) - 0.15
+    for m in maps.values():
+        m.label.set_x(label_right - m.label.width / 2)
+    everything = VGroup(*maps.values())
+    lx = everything.get_left()[0]
+    rx = max(m.frame.get_right()[0] for m in maps.values())
+    everything.shift(RIGHT * ((left + right) / 2 - (lx + rx) / 2))
+    first = maps["x"]
+    header = VGroup()
+    for t in range(tr.T):
+        num = label(str(t + 1), font_size=TYPE.note, color=theme.muted, theme=theme)
+        num.move_to([first.column_x(t), top - HEADER_H / 2, 0.0])
+        header.add(num)
+    t_label = math("t", color=theme.muted, theme=theme)
+    t_label.move_to([first.label.get_center()[0], top - HEADER_H / 2, 0.0])
+    header.add(t_label)
+    return maps, header
+
+
+def _strip_math(data: GatesOverTime, phase: str, theme):
+    """The equation strip of a click step (one or two Typst lines), or None."""
+    from manim import DOWN, VGroup
+
+    from scenes.kit.components import math
+    from scenes.kit.theme import TYPE
+    from scenes.lecture4_lstm_forward import EQUATIONS, STRIP_BUFF
+
+    f = data.facts
+    lines: list[str] = []
+    if phase == "intro":
+        if f is None:
+            return None
+        lines = ['bold(x)^t = ("value", "store", "recall")']
+    elif phase == "recall" or (f is None and phase == f"step {data.trace.T - 1}"):
+        lines = [EQUATIONS["y"]]
+        if f is not None:
+            lines.append(
+                f'"pred" = W_"out" bold(y)^{f.recall + 1} + b_"out" = {v(f.answer)}'
+                f' quad "(stored: {v(f.stored)})"'
+            )
+    elif phase == "contrast":
+        lines = [EQUATIONS["f"].replace("{{ ", "").replace(" : peep }}", "")]
+    else:
+        lines = [EQUATIONS["c"]]
+    group = VGroup(*[math(line, font_size=TYPE.equation, theme=theme) for line in lines])
+    group.arrange(DOWN, buff=0.15)
+    group.to_edge(DOWN, buff=STRIP_BUFF + 0.1)
+    return group
+
+
+def build_gates_over_time(scene: LectureSlide) -> None:
+    """The body of ``LSTMGatesOverTime.construct``: heat maps filled step by step, then
+    (in the story) the random model on the same sequence. Sets ``scene.data``,
+    ``scene.maps``, ``scene.header`` and ``scene.shown`` (what each map displayed at the
+    end of the trained run and, in the story, of the random one)."""
+    from manim import FadeIn, FadeOut, ManimColor, SurroundingRectangle, Transform, VGroup
+
+    from scenes.kit.components import label
+    from scenes.kit.theme import TYPE
+    from scenes.lecture4_lstm_forward import FOOT_Y
+
+    th = scene.theme
+    data = gates_over_time(scene.scene_config)
+    notes = gates_notes(data)
+    maps, header = layout_maps(data, th)
+    scene.data, scene.maps, scene.header = data, maps, header
+    scene.shown = {}
+    gate_maps = [maps[k] for k in GATE_KEYS]
+
+    scene.step(notes["intro"])
+    first_title, contrast_title = _titles(data)
+    title = scene._title(first_title)
+    strip = _strip_math(data, "intro", th)
+    scene.play(
+        FadeIn(title),
+        *[FadeIn(m) for m in maps.values()],
+        FadeIn(header),
+        *([FadeIn(strip)] if strip is not None else []),
+    )
+    scene.play(maps["x"].reveal(range(data.trace.T)))
+    cut = [m.note for m in (maps["x"], maps["c"]) if m.note]
+    if cut:
+        note = label(", ".join(cut), font_size=TYPE.note, color=th.muted, theme=th)
+        _, right, _, _ = TYPE.figure_zone()
+        note.move_to([right, FOOT_Y, 0.0], aligned_edge=[1, -1, 0])
+        scene.cells_note = note
+        scene.add(note)
+
+    marker = None
+    for name, cols in phases(data):
+        scene.step(notes[name])
+        column = VGroup(
+            *[m.grid[r][t] for m in maps.values() for r in range(m.n_rows) for t in cols]
+        )
+        new_marker = SurroundingRectangle(
+            column, buff=0.04, color=ManimColor(th.text), stroke_width=4
+        )
+        new_strip = _strip_math(data, name, th)
+        anims = [m.reveal(cols) for m in gate_maps]
+        anims.append(FadeIn(new_marker) if marker is None else Transform(marker, new_marker))
+        if new_strip is not None:
+            anims += [FadeIn(new_strip)] + ([FadeOut(strip)] if strip is not None else [])
+        scene.play(*anims)
+        marker = marker if marker is not None else new_marker
+        strip = new_strip if new_strip is not None else strip
+    scene.shown["trained" if data.facts is not None else data.preset] = {
+        k: m.displayed for k, m in maps.items()
+    }
+
+    if data.contrast is None:
+        return
+    scene.step(notes["contrast"])
+    new_title = scene._title(contrast_title)
+    new_strip = _strip_math(data, "contrast", th)
+    changes = [maps[k].animate_values(getattr(data.contrast, k).T) for k in GATE_KEYS]
+    scene.play(
+        Transform(title, new_title),
+        FadeOut(marker),
+        FadeOut(strip),
+        FadeIn(new_strip),
+        *changes,
+        run_time=2,
+    )
+    scene.shown["random"] = {k: m.displayed for k, m in maps.items()}

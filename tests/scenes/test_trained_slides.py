@@ -1,0 +1,134 @@
+"""The trained memory LSTM's story on the slides: the gates-over-time heat maps, the notes
+of lecture 4 and the recall-only loss of lecture 5 follow the core's numbers."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from rnn_core import lstm_forward
+from rnn_core.pretrained import example_sequence, load, memory_story
+from scenes import lecture4_lstm_forward as l4
+from scenes import trained_story as ts
+from scenes.kit.components import format_value
+from scenes.kit.config import SceneConfig, lstm_readout, lstm_setup
+
+
+def _fmt(rows) -> list[list[str]]:
+    return [[format_value(v) for v in row] for row in np.asarray(rows)]
+
+
+def _trained_trace():
+    params, xs = lstm_setup(SceneConfig())
+    return xs, lstm_forward(params, xs)
+
+
+def _random_trace_on(xs):
+    rows = tuple(tuple(float(a) for a in r) for r in xs)
+    cfg = SceneConfig().with_model(preset="random", inputs=rows, steps=len(rows))
+    params, rxs = lstm_setup(cfg)
+    return lstm_forward(params, rxs)
+
+
+@pytest.fixture(scope="module")
+def gates_scene(built_scenes):
+    return built_scenes(l4.LSTMGatesOverTime)
+
+
+def test_gates_over_time_is_registered_before_the_extremes():
+    ids = [cls.scene_id for cls in l4.SCENES]
+    assert ids.index("lstm-gates-over-time") == ids.index("lstm-gate-extremes") - 1
+
+
+def test_heat_maps_show_the_trained_trace_then_the_random_one(gates_scene):
+    xs, trace = _trained_trace()
+    assert np.array_equal(xs, example_sequence().xs)
+    trained = gates_scene.shown["trained"]
+    assert trained["x"] == _fmt(xs.T)
+    for key in ("i", "f", "o", "c"):
+        assert trained[key] == _fmt(getattr(trace, key).T), key
+    # the contrast: the seeded random model on exactly the same 8 inputs
+    rtrace = _random_trace_on(xs)
+    assert rtrace.T == 8
+    random = gates_scene.shown["random"]
+    for key in ("i", "f", "o", "c"):
+        assert random[key] == _fmt(getattr(rtrace, key).T), key
+        assert random[key] != trained[key], key
+    assert gates_scene.shown["random"]["x"] == trained["x"]
+
+
+def test_memory_cell_input_gate_is_largest_at_the_store_step(gates_scene):
+    ex = example_sequence()
+    cell = memory_story(load("memory-lstm"))["memory_cell"]
+    shown = np.array(gates_scene.shown["trained"]["i"], dtype=float)  # (cells, T) as displayed
+    assert int(np.argmax(shown[cell])) == ex.store_step
+    assert shown[cell, ex.store_step] > 0.5 > np.delete(shown[cell], ex.store_step).max()
+
+
+def test_gates_notes_tell_the_trace(gates_scene):
+    xs, trace = _trained_trace()
+    W_out, b_out = lstm_readout(SceneConfig())
+    pred = (trace.y @ W_out.T + b_out).ravel()
+    notes = {i: step.notes for i, step in enumerate(gates_scene.steps)}
+    assert len(notes) == 6  # intro, before, store, carry, recall, contrast
+    store = notes[2]
+    assert "t = 2: the store signal is on" in store
+    assert f"{format_value(trace.i[1, 0])} in cell 1" in store
+    assert f"c = {format_value(trace.c[1, 0])} in cell 1" in store
+    carry = notes[3]
+    assert f"at least {format_value(trace.f[2:7][:, [0, 2]].min())}" in carry
+    assert f"at most {format_value(trace.i[2:7][:, [0, 2]].max())}" in carry
+    recall = notes[4]
+    assert f"answers {format_value(pred[7])} for the stored 0.80" in recall
+    assert f"{format_value(trace.o[7, 0])} in cell 1" in recall
+    contrast = notes[5]
+    rtrace = _random_trace_on(xs)
+    assert f"{format_value(rtrace.i.min())} to {format_value(rtrace.i.max())}" in contrast
+    # every number in the notes is one the trace, the inputs or the read-out gives
+    known = {format_value(a) for arr in (xs, pred, rtrace.i, rtrace.f) for a in np.ravel(arr)}
+    for key in "ifocy":
+        known |= {format_value(a) for a in np.ravel(getattr(trace, key))}
+    products = np.concatenate(
+        [np.prod(trace.f[2:8][:, [0, 2]], axis=0), np.prod(rtrace.f[2:8], axis=0)]
+    )
+    known |= {format_value(a) for a in products}
+    for text in notes.values():
+        for number in re.findall(r"-?\d+\.\d\d", text):
+            assert number in known, (number, text)
+
+
+def test_memory_facts_refuse_sequences_without_the_story():
+    xs, trace = _trained_trace()
+    pred = np.zeros(trace.T)
+    assert ts.memory_facts(xs, trace, pred) is not None
+    no_store = np.array(xs)
+    no_store[:, 1] = 0.0
+    assert ts.memory_facts(no_store, trace, pred) is None
+    rtrace = _random_trace_on(xs)  # gates near 0.5: no gate opens and shuts
+    assert ts.memory_facts(xs, rtrace, pred) is None
+
+
+def test_random_preset_draws_the_seeded_model_and_says_so(tiny_render):
+    from tests.conftest import build_scene
+
+    cfg = SceneConfig().with_model(preset="random")
+    scene = build_scene(l4.LSTMGatesOverTime.configured(cfg))
+    params, xs = lstm_setup(cfg)
+    trace = lstm_forward(params, xs)
+    assert scene.data.facts is None and scene.data.contrast is None
+    assert scene.shown["random"]["c"] == _fmt(trace.c.T)
+    assert "seeded random LSTM" in scene.steps[0].notes
+    assert len(scene.steps) == 1 + trace.T  # intro, then one click per step
+
+
+def test_extreme_sizes_show_three_rows_and_a_note(tiny_render):
+    from tests.conftest import build_scene
+
+    cfg = SceneConfig(theme="dark").with_model(n_in=6, n_hidden=6, steps=8)
+    scene = build_scene(l4.LSTMGatesOverTime.configured(cfg))
+    assert len(scene.maps["c"].displayed) == 3
+    assert scene.cells_note.text.replace(" ", "") == "inputs1-3of6,cells1-3of6"
+    for step in scene.steps:
+        assert step.out_of_frame == [], step.index
