@@ -188,31 +188,42 @@ def _module_segment(path: Path, class_name: str) -> str:
     return "".join(line for line, k in zip(lines, keep, strict=True) if k)
 
 
-def _imported_project_modules(path: Path) -> set[Path]:
+def _imported_names(stmts: list) -> Iterator[str]:
+    """Dotted names a block imports, in nested blocks too (functions, classes, ifs, trys).
+    Imports are statements, so only statement lists are visited, never expressions: a
+    fraction of the work of ``ast.walk`` over a lecture module."""
+    for node in stmts:
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative imports inside the scenes package
+                base = "scenes" + (f".{base}" if base else "")
+            yield base
+            yield from (f"{base}.{a.name}" for a in node.names)
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                yield from _imported_names(children)
+
+
+@functools.cache
+def _imported_project_modules(path: Path) -> frozenset[Path]:
     """Files of ``scenes`` modules outside the kit that ``path`` imports, transitively
     (such as ``scenes/lesson_data.py``); the kit and ``rnn_core`` are hashed whole."""
     found: set[Path] = set()
     todo = [path]
     while todo:
         _, tree = parsed_source(todo.pop())
-        for node in ast.walk(tree):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:  # relative imports inside the scenes package
-                    base = "scenes" + (f".{base}" if base else "")
-                names = [base] + [f"{base}.{a.name}" for a in node.names]
-            for name in names:
-                parts = name.split(".")
-                if len(parts) < 2 or parts[0] != "scenes" or parts[1] == "kit":
-                    continue
-                candidate = SCENES_DIR / f"{parts[1]}.py"
-                if candidate.is_file() and candidate != path and candidate not in found:
-                    found.add(candidate)
-                    todo.append(candidate)
-    return found
+        for name in _imported_names(tree.body):
+            parts = name.split(".")
+            if len(parts) < 2 or parts[0] != "scenes" or parts[1] == "kit":
+                continue
+            candidate = SCENES_DIR / f"{parts[1]}.py"
+            if candidate.is_file() and candidate != path and candidate not in found:
+                found.add(candidate)
+                todo.append(candidate)
+    return frozenset(found)
 
 
 @functools.cache
@@ -660,8 +671,11 @@ def plan(
     Every config is resolved (and so validated) here, before anything renders."""
     manifest = read_manifest(out)["outputs"]
     todo, fresh = [], {}
+    configs: dict[int, Any] = {}  # resolved (and validated) once per lecture
     for info in infos:
-        scene_config = resolve(info.lecture)
+        if info.lecture not in configs:
+            configs[info.lecture] = resolve(info.lecture)
+        scene_config = configs[info.lecture]
         digest = content_hash(
             info, scene_config, settings.quality, settings.fmt, settings.transparent
         )
