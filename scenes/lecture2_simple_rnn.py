@@ -137,41 +137,87 @@ class DCLBackpropReview(LectureSlide):
         th = self.theme
         params, trace, grads, deltas = dcl_lesson(self.scene_config)
         self.lesson = (params, trace, grads, deltas)
-        red = th.c
+        err = th.error  # errors are purple in every lecture
         target = int(trace.targets[0])
         title = _title(self, "Review: backprop in a densely connected network")
-        xs = (-4.6, -0.9, 2.8)
-        layers = _step_layers(trace, 0, th, superscript=False, spacing=1.05, radius=0.36)
-        for key, x in zip(("x", "h", "y"), xs, strict=True):
-            layers[key].move_to(RIGHT * x + DOWN * 0.2)
+        left, right, bottom, top = figure_zone()
+        # Columns of neurons across the zone; a column holds as many neurons as its height
+        # allows below its name and above its error row (the rest named in a note).
+        radius = neuron_radius(np.concatenate([trace.xs[0], trace.h[0], trace.y_hat[0]]))
+        spacing = 2 * radius + 0.2
+        room = (top - 0.45) - (bottom + 0.75)
+        most = max(1, int((room - 2 * radius) // spacing) + 1)
+        widest = min(most, max(len(getattr(trace, f)[0]) for _, f, _, _ in _LAYERS))
+        if widest > 1:  # spread the neurons over the column's height, within reason
+            spacing = min(max(spacing, (room - 2 * radius) / (widest - 1)), 2 * radius + 0.7)
+        xs = (left + 1.3, (left + right) / 2 - 0.4, right - 2.4)
+        layers = {}
+        for (key, field, q, name), x in zip(_LAYERS, xs, strict=True):
+            values = getattr(trace, field)[0]
+            layer = DenseLayer(
+                values[:most],
+                quantity=q,
+                label_expr=name,
+                theme=th,
+                radius=radius,
+                spacing=spacing,
+            )
+            layer.move_to([x, 0, 0]).align_to([0, top - 0.05, 0], UP)
+            layers[key] = layer
         self.layers = layers
+        self.notes_shown = [
+            f"units 1-{most} of {len(getattr(trace, f)[0])}"
+            for _, f, _, _ in _LAYERS
+            if len(getattr(trace, f)[0]) > most
+        ]
+        cut = VGroup(
+            *[
+                label(
+                    f"units 1-{most} of {len(getattr(trace, f)[0])}",
+                    font_size=TYPE.note,
+                    color=th.muted,
+                    theme=th,
+                ).next_to(layers[key].label, RIGHT, buff=0.2)
+                for key, f, _, _ in _LAYERS
+                if len(getattr(trace, f)[0]) > most
+            ]
+        )
         wires = _layer_wires(layers, th)
-        eq = VGroup(
-            math("bold(h) = tanh(bold(b) + U bold(x))", font_size=24, theme=th),
-            math('hat(bold(y)) = op("softmax")(bold(c) + V bold(h))', font_size=24, theme=th),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        eq.next_to(title, DOWN, buff=0.25)
         strip = BottomStrip()
+        eq = TYPE.equation
 
         def err_glyph(values, layer: DenseLayer) -> VectorGlyph:
+            # Under its column; as many cells as the gap between the columns holds.
+            probe = VectorGlyph(values, quantity="error", color=err, theme=th, direction="row")
+            slots = max(2, int(3.6 // probe.cells[0].width))
             g = VectorGlyph(
-                values,
-                quantity="error",
-                color=red,
-                theme=th,
-                direction="row",
-                cell_width=0.9,
-                font_size=17,
+                values, quantity="error", color=err, theme=th, direction="row", max_cells=slots
             )
             g.next_to(layer.neurons, DOWN, buff=0.3)
             return g
+
+        def strip_vector(values) -> VectorGlyph:
+            return VectorGlyph(values, quantity="error", color=err, theme=th, direction="row")
 
         self.step(
             "A densely connected network with three layers, forward: the input, the middle "
             "layer after tanh, and the class probabilities. These are the configured model's "
             "values: one step of the simple RNN, without its recurrent connections."
         )
-        self.play(FadeIn(title), FadeIn(eq), FadeIn(wires), *[FadeIn(v) for v in layers.values()])
+        self.play(
+            FadeIn(title),
+            FadeIn(wires),
+            *[FadeIn(v) for v in layers.values()],
+            FadeIn(cut),
+            *strip.show(
+                math(
+                    "bold(h) = tanh(bold(b) + U bold(x)), quad "
+                    'hat(bold(y)) = op("softmax")(bold(c) + V bold(h))',
+                    font_size=eq,
+                    theme=th,
+                )
+            ),
+        )
 
         self.step(
             f"Backprop starts at the output. With softmax and cross-entropy the error of "
@@ -185,18 +231,10 @@ class DCLBackpropReview(LectureSlide):
             *strip.show(
                 math(
                     f"delta bold(o) = hat(bold(y)) - bold(e)_({target + 1}) =",
-                    font_size=26,
+                    font_size=eq,
                     theme=th,
                 ),
-                VectorGlyph(
-                    deltas.do[0],
-                    quantity="error",
-                    color=red,
-                    theme=th,
-                    direction="row",
-                    cell_width=0.92,
-                    font_size=18,
-                ),
+                strip_vector(deltas.do[0]),
             ),
         )
 
@@ -205,8 +243,8 @@ class DCLBackpropReview(LectureSlide):
         self.first_sum = (terms, float(deltas.dh[0][j]))
         self.step(
             "To get the error of one neuron in the middle layer you need the errors of every "
-            "neuron in the next layer (red arrows), each weighted by the connection between "
-            "them, added up."
+            "neuron in the next layer (purple arrows), each weighted by the connection "
+            "between them, added up."
         )
         arrows = VGroup(
             *[
@@ -214,24 +252,27 @@ class DCLBackpropReview(LectureSlide):
                     layers["y"].neurons[k].get_left(),
                     layers["h"].neurons[j].get_right(),
                     buff=0.05,
-                    stroke_width=4,
-                    color=ManimColor(red),
-                    tip_length=0.18,
+                    stroke_width=5,
+                    color=ManimColor(err),
+                    tip_length=0.22,
                 )
                 for k in range(len(layers["y"].neurons))
             ]
         )
+        shown_terms = min(len(terms), 3)
         sum_text = " + ".join(
             f"({format_value(params.V[k, j])})({format_value(deltas.do[0][k])})"
-            for k in range(len(terms))
+            for k in range(shown_terms)
         )
+        if shown_terms < len(terms):
+            sum_text += " + ..."
         self.play(
             LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.2),
             *strip.show(
                 math(
                     f"delta h_1 = sum_k V_(k 1) delta o_k = {sum_text} = "
                     f"{format_value(deltas.dh[0][j], 3)}",
-                    font_size=24,
+                    font_size=eq,
                     theme=th,
                 )
             ),
@@ -248,9 +289,9 @@ class DCLBackpropReview(LectureSlide):
                     layers["y"].neurons[k].get_left(),
                     layers["h"].neurons[i].get_right(),
                     buff=0.05,
-                    stroke_width=2.5,
-                    color=ManimColor(red),
-                    tip_length=0.14,
+                    stroke_width=3,
+                    color=ManimColor(err),
+                    tip_length=0.18,
                 )
                 for k in range(len(layers["y"].neurons))
                 for i in range(len(layers["h"].neurons))
@@ -265,18 +306,10 @@ class DCLBackpropReview(LectureSlide):
             *strip.show(
                 math(
                     "delta bold(a) = (1 - bold(h)^2) dot.o V^T delta bold(o) =",
-                    font_size=26,
+                    font_size=eq,
                     theme=th,
                 ),
-                VectorGlyph(
-                    deltas.da[0],
-                    quantity="error",
-                    color=red,
-                    theme=th,
-                    direction="row",
-                    cell_width=0.92,
-                    font_size=18,
-                ),
+                strip_vector(deltas.da[0]),
             ),
         )
 
@@ -285,34 +318,36 @@ class DCLBackpropReview(LectureSlide):
             "end times the value at its start. To adjust a layer's parameters you need the "
             "errors of the next layer."
         )
-        dv = MatrixGlyph(
-            grads.V,
-            label_expr="(partial L)/(partial V) = delta bold(o) bold(h)^T",
-            color=red,
-            theme=th,
-            cell_width=0.78,
-            font_size=16,
-            label_size=20,
+        # The two gradients side by side fill the figure zone; wider ones show a corner.
+        half = (right - left - 1.0) / 2
+        probe = MatrixGlyph(grads.V, color=err, theme=th)
+        col_w = probe.rows[0].cells[0].width
+        cols = max(2, int(half // col_w))
+        rows_fit = max(2, int((top - bottom - 1.6) // probe.rows[0].cells[0].height))
+        mats = {}
+        for key, grad, expr in (
+            ("U", grads.U, "(partial L)/(partial U) = delta bold(a) bold(x)^T"),
+            ("V", grads.V, "(partial L)/(partial V) = delta bold(o) bold(h)^T"),
+        ):
+            mats[key] = MatrixGlyph(
+                grad, label_expr=expr, color=err, theme=th, max_cells=cols, max_rows=rows_fit
+            )
+        self.grad_glyphs = mats
+        pair = VGroup(mats["U"], mats["V"]).arrange(RIGHT, buff=1.0, aligned_edge=UP)
+        fit_to_zone(pair, zone=(left, right, bottom + 0.5, top), max_scale=1.6, min_scale=1.0)
+        notes = VGroup(
+            *[
+                label(m.note, font_size=TYPE.note, color=th.muted, theme=th).next_to(
+                    m, DOWN, buff=0.15
+                )
+                for m in mats.values()
+                if m.note
+            ]
         )
-        du = MatrixGlyph(
-            grads.U,
-            label_expr="(partial L)/(partial U) = delta bold(a) bold(x)^T",
-            color=red,
-            theme=th,
-            cell_width=0.78,
-            font_size=16,
-            label_size=20,
-        )
-        self.grad_glyphs = {"V": dv, "U": du}
-        pair = VGroup(du, dv).arrange(RIGHT, buff=1.0).to_edge(DOWN, buff=0.2)
-        net = VGroup(wires, all_arrows, g_out, g_hid, *layers.values())
-        self.play(
-            FadeOut(strip.current),
-            FadeOut(eq),
-            net.animate.scale(0.8).next_to(title, DOWN, buff=0.4),
-        )
-        pair.scale(1.15).next_to(net, DOWN, buff=0.4)
-        self.play(FadeIn(pair))
+        net = VGroup(wires, all_arrows, g_out, g_hid, cut, *layers.values())
+        self.play(FadeOut(net), FadeOut(strip.current))
+        strip.current = None
+        self.play(FadeIn(pair), FadeIn(notes))
 
 
 # ---------------------------------------------------------------------------------------
@@ -609,12 +644,14 @@ class RNNUnfolding(LectureSlide):
         params, trace = rnn_lesson(self.scene_config)
         T = min(trace.T, 5)
         title = _title(self, "Unfolding an RNN over time")
+        left, right, bottom, top = figure_zone()
 
         self.step(
             "The black box with its loop hides time. To compute, and later to "
             "backpropagate, we need the values of every step, so we unfold it."
         )
-        box = RNNBlackBox(output_expr="bold(o)^t", theme=th).scale(1.1)
+        box = RNNBlackBox(output_expr="bold(o)^t", loop_expr="W", theme=th)
+        fit_to_zone(box, max_scale=2.0)
         self.play(FadeIn(title), FadeIn(box))
 
         self.step(
@@ -622,11 +659,20 @@ class RNNUnfolding(LectureSlide):
             "layer passing its state to the next copy through W. The whole unfolded "
             "network is also called an RNN."
         )
-        unrolled = UnrolledRNN(T, theme=th, spacing=min(2.4, 11.0 / T)).move_to(DOWN * 0.2)
-        if unrolled.width > 12.8:
-            unrolled.scale_to_fit_width(12.8)
+        cut = VGroup()
+        if T < trace.T:  # the steps left out are named right of the last copy
+            cut.add(
+                label(f"steps 1-{T} of {trace.T}", font_size=TYPE.note, color=th.muted, theme=th)
+            )
+        room = (left, right - (cut.width + 0.3 if len(cut) else 0.0), bottom, top)
+        # The unrolled width is about (T - 0.4) spacings plus the nodes and the h^0 name.
+        spacing = min(3.0, (room[1] - room[0] - 1.0) / (T - 0.4))
+        unrolled = UnrolledRNN(T, theme=th, spacing=spacing, levels=(-2.0, 0.0, 2.0))
+        fit_to_zone(unrolled, zone=room, max_scale=1.0, min_scale=1.0)
+        if len(cut):
+            cut.next_to(unrolled.h_nodes[-1], RIGHT, buff=0.3)
         self.unrolled = unrolled
-        self.play(ReplacementTransform(box, unrolled), run_time=1.5)
+        self.play(ReplacementTransform(box, unrolled), FadeIn(cut), run_time=1.5)
 
         self.step(
             "The copies are not different networks: U, W and V are the same parameters at "
@@ -639,18 +685,20 @@ class RNNUnfolding(LectureSlide):
             "Here is the one W every recurrent arrow uses, the values of the configured "
             "model: training changes this one matrix, once per update."
         )
-        glyph = MatrixGlyph(
-            params.W, label_expr="W", color=th.y, theme=th, cell_width=0.8, font_size=17
-        )
-        glyph.next_to(unrolled, DOWN, buff=0.3)
-        if glyph.get_bottom()[1] < -3.8:
-            self.play(unrolled.animate.shift(UP * 0.6))
-            glyph.next_to(unrolled, DOWN, buff=0.25)
+        # The matrix goes in the equation strip: W = [...]; rows beyond the strip's
+        # height (and columns beyond its width) are named in a note.
+        strip = BottomStrip(buff=0.15)
+        probe = MatrixGlyph(params.W, color=th.y, theme=th)
+        rows_fit = max(2, int((TYPE.strip_band - 0.2) // probe.rows[0].cells[0].height))
+        glyph = MatrixGlyph(params.W, color=th.y, theme=th, max_rows=rows_fit, max_cells=8)
         self.w_glyph = glyph
+        parts = [math("W =", color=th.y, font_size=TYPE.equation, theme=th), glyph]
+        if glyph.note:
+            parts.append(label(glyph.note, font_size=TYPE.note, color=th.muted, theme=th))
         boxes = VGroup(
             *[SurroundingRectangle(m, buff=0.05, color=ManimColor(th.y)) for m in unrolled.w_labels]
         )
-        self.play(FadeIn(glyph), Create(boxes))
+        self.play(*strip.show(*parts), Create(boxes))
 
 
 # ---------------------------------------------------------------------------------------
@@ -672,61 +720,72 @@ class RNNForward(LectureSlide):
         self.glyphs: dict[tuple[str, int], VectorGlyph] = {}
         self.losses_shown: list[str] = []
         title = _title(self, "Forward propagation, step by step")
-        net = UnrolledRNN(T, theme=th, spacing=4.4, levels=(-1.7, 0.0, 1.7), radius=0.34)
-        net.move_to(LEFT * 2.6 + DOWN * 0.35)
-        self.net = net
-        eqs = VGroup(*[math(e, font_size=24, theme=th) for e in FORWARD_EQUATIONS]).arrange(
-            DOWN, aligned_edge=LEFT, buff=0.22
+        left, right, bottom, top = figure_zone()
+        # Two copies of the network across the zone; each value sits in a row of cells to
+        # the right of its node, as many cells as reach the next copy (or the zone's edge).
+        radius = 0.42
+        probe = VectorGlyph(trace.h[0], quantity="y", theme=th, direction="row")
+        cell_w = probe.cells[0].width
+
+        def place(spacing: float) -> UnrolledRNN:
+            made = UnrolledRNN(T, theme=th, spacing=spacing, levels=(-1.9, 0.0, 1.9), radius=radius)
+            made.move_to([0, (top + bottom) / 2, 0])
+            return made.shift(RIGHT * (left + 0.2 - made.get_left()[0]))
+
+        # Both copies get the same room for their cells: the gap to the next copy equals
+        # the room right of the last one (a few rounds settle the spacing).
+        spacing = 4.0
+        if T > 1:
+            # The last node's right edge moves linearly with the spacing (the h^0 arrow
+            # grows with it too): measure the line at two spacings and solve.
+            s0, s1 = 3.0, 5.0
+            e0 = place(s0).h_nodes[-1].get_right()[0]
+            e1 = place(s1).h_nodes[-1].get_right()[0]
+            slope = (e1 - e0) / (s1 - s0)
+            base = e0 - slope * s0
+            spacing = max((right - 0.35 - base + 2 * radius + 0.5) / (1 + slope), 2.4)
+        net = place(spacing)
+        reach = min(
+            right - 0.1 - (net.h_nodes[-1].get_right()[0] + 0.25),
+            spacing - 2 * radius - 0.5 if T > 1 else np.inf,
         )
-        box = SurroundingRectangle(eqs, buff=0.2, color=ManimColor(th.muted), stroke_width=1.5)
-        panel = VGroup(box, eqs).to_edge(RIGHT, buff=0.3).shift(UP * 1.3)
-        note = label(
-            "each circle is a whole layer;\na and h: before and after tanh",
-            font_size=16,
-            color=th.muted,
-            theme=th,
-        ).next_to(panel, DOWN, buff=0.2)
-        note.align_to(panel, RIGHT)
+        self.net = net
+        slots = max(2, int(reach // cell_w))
+        strip = BottomStrip(buff=0.25)
+        eq = TYPE.equation
+        general = VGroup(
+            math(f"{FORWARD_EQUATIONS[0]}, quad {FORWARD_EQUATIONS[1]}", font_size=eq, theme=th),
+            math(f"{FORWARD_EQUATIONS[2]}, quad {FORWARD_EQUATIONS[3]}", font_size=eq, theme=th),
+        ).arrange(DOWN, buff=0.15)
 
         self.step(
             "Goodfellow's drawing of two time steps. a^t is a linear sum of the input and "
             "of the last hidden state, h^t its tanh, o^t a linear sum of h^t, and y-hat^t "
-            "the softmax: an estimate, hence the hat."
+            "the softmax: an estimate, hence the hat. Each circle is a whole layer."
         )
-        self.play(FadeIn(title), FadeIn(net), FadeIn(panel), FadeIn(note))
-        strip = BottomStrip(buff=0.25)
+        self.play(FadeIn(title), FadeIn(net), *strip.show(general))
 
-        def glyph(key: str, t: int, values: np.ndarray, quantity: str, node) -> VectorGlyph:
-            if key == "h":  # a row under the W arrow, which leaves h to the right
-                g = VectorGlyph(
-                    values,
-                    quantity=quantity,
-                    theme=th,
-                    direction="row",
-                    cell_width=0.86,
-                    font_size=17,
-                )
-                g.next_to(node, DOWN + RIGHT, buff=0.02).shift(RIGHT * 0.1)
+        def glyph(key: str, t: int, values: np.ndarray, quantity: str, node) -> VGroup:
+            g = VectorGlyph(values, quantity=quantity, theme=th, direction="row", max_cells=slots)
+            if key == "h":  # under the W arrow, which leaves h to the right
+                g.next_to(node, DOWN + RIGHT, buff=0.05).shift(RIGHT * 0.1)
             else:
-                g = VectorGlyph(values, quantity=quantity, theme=th, cell_width=0.72, font_size=17)
-                g.next_to(node, RIGHT, buff=0.15)
+                g.next_to(node, RIGHT, buff=0.2)
             self.glyphs[(key, t)] = g
-            return g
+            shown = VGroup(g)
+            if g.truncated:
+                note = label(g.note, font_size=TYPE.note, color=th.muted, theme=th)
+                note.next_to(g, UP if key == "y" else DOWN, buff=0.06).align_to(g, RIGHT)
+                shown.add(note)
+            return shown
 
         def show_strip(expr: str, values: np.ndarray, quantity: str, suffix: str = ""):
             parts = [
-                math(expr, font_size=26, theme=th),
-                VectorGlyph(
-                    values,
-                    quantity=quantity,
-                    theme=th,
-                    direction="row",
-                    cell_width=0.8,
-                    font_size=18,
-                ),
+                math(expr, font_size=eq, theme=th),
+                VectorGlyph(values, quantity=quantity, theme=th, direction="row"),
             ]
             if suffix:
-                parts.append(math(suffix, font_size=26, theme=th))
+                parts.append(math(suffix, font_size=eq, theme=th))
             return strip.show(*parts)
 
         for t in range(T):
@@ -769,8 +828,12 @@ class RNNForward(LectureSlide):
             gy = glyph("y", t, trace.y_hat[t], "o", o_node)
             self.play(Indicate(net.v_arrows[t]), *anims)
             self.play(FadeIn(gy))
-            mark = SurroundingRectangle(gy.cells[target], buff=0.02, color=ManimColor(th.loss))
-            self.play(Create(mark))
+            cells = self.glyphs[("y", t)]
+            if target < cells.n_shown:  # the target's cell, when it is on screen
+                mark = SurroundingRectangle(
+                    cells.cells[target], buff=0.02, color=ManimColor(th.loss), stroke_width=5
+                )
+                self.play(Create(mark))
 
 
 # ---------------------------------------------------------------------------------------
@@ -824,33 +887,42 @@ class BPTT(LectureSlide):
                 for t in range(s, max(s - k, 0) - 1, -1)
             ]
         )
+        left, right, bottom, top = figure_zone(strip=False)
+        probe = MatrixGlyph(self.data.total, quantity="error", theme=th)
+        cols = max(2, int(((right - left - 1.2) / 2) // probe.rows[0].cells[0].width))
+        room_h = chain.get_bottom()[1] - 0.45 - bottom - 1.3
+        rows_fit = max(2, int(room_h // probe.rows[0].cells[0].height))
         full = MatrixGlyph(
             self.data.total,
             label_expr='(partial L)/(partial W) quad "full"',
             quantity="error",
             theme=th,
-            cell_width=0.8,
-            font_size=17,
-            label_size=22,
+            max_cells=cols,
+            max_rows=rows_fit,
         )
         trunc = MatrixGlyph(
             truncated.W,
             label_expr=f'(partial L)/(partial W) quad "truncated, k = {k}"',
             quantity="error",
             theme=th,
-            cell_width=0.8,
-            font_size=17,
-            label_size=22,
+            max_cells=cols,
+            max_rows=rows_fit,
         )
-        pair = VGroup(full, trunc).arrange(RIGHT, buff=1.2).scale(1.15)
+        pair = VGroup(full, trunc).arrange(RIGHT, buff=1.2, aligned_edge=UP)
         pair.next_to(chain, DOWN, buff=0.45)
         gap = float(np.max(np.abs(truncated.W - self.data.total)))
         self.max_difference = gap
-        diff = label(
-            f"largest difference: {gap:.3f}", font_size=20, color=th.muted, theme=th
-        ).next_to(pair, DOWN, buff=0.25)
+        text = f"largest difference: {gap:.3f}"
+        if full.note:
+            text += f"   ({full.note})"
+        diff = label(text, font_size=TYPE.note, color=th.muted, theme=th).next_to(
+            pair, DOWN, buff=0.25
+        )
         self.full_glyph, self.truncated_glyph = full, trunc
-        self.play(FadeOut(VGroup(*shown[1:])))
+        leaving = VGroup(*shown[1:])
+        if getattr(self, "size_note", None) is not None:  # the "rows 1-r ..." note, if any
+            leaving.add(self.size_note)
+        self.play(FadeOut(leaving))
         self.play(FadeIn(chain), LaggedStart(*[Create(a) for a in arrows], lag_ratio=0.1))
         self.play(FadeIn(pair), FadeIn(diff))
 

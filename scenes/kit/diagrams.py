@@ -166,7 +166,12 @@ class MatrixGlyph(VGroup):
         if not self.truncated:
             return ""
         rows, cols = self.shape
-        return f"rows 1-{len(self.rows)}, columns 1-{self.rows[0].n_shown} of {rows} x {cols}"
+        shown_rows, shown_cols = len(self.rows), self.rows[0].n_shown
+        if shown_cols == cols:
+            return f"rows 1-{shown_rows} of {rows}"
+        if shown_rows == rows:
+            return f"columns 1-{shown_cols} of {cols}"
+        return f"rows 1-{shown_rows}, columns 1-{shown_cols} of {rows} x {cols}"
 
 
 class BottomStrip:

@@ -309,7 +309,7 @@ class UnrolledRNN(VGroup):
         theme: Theme | None = None,
         spacing: float = 2.4,
         levels: tuple[float, float, float] = (-1.6, 0.0, 1.6),
-        radius: float = 0.36,
+        radius: float = 0.42,
         output_expr: str = "bold(o)^({t})",
     ) -> None:
         super().__init__()
@@ -328,7 +328,7 @@ class UnrolledRNN(VGroup):
             for k, pos in enumerate(xs_pos):
                 circle = Circle(radius=radius, stroke_width=3, color=ManimColor(colour))
                 circle.set_fill(ManimColor(th.panel), opacity=1.0).move_to(pos + UP * level)
-                name = math(expr.format(t=k + 1), color=colour, font_size=26, theme=th)
+                name = math(expr.format(t=k + 1), color=colour, font_size=TYPE.math, theme=th)
                 name.move_to(circle)
                 group.add(VGroup(circle, name))
         self.u_arrows, self.v_arrows, self.w_arrows = VGroup(), VGroup(), VGroup()
@@ -348,10 +348,10 @@ class UnrolledRNN(VGroup):
             )
             w = arrow(start, h.get_left(), th.y)
             self.w_arrows.add(w)
-            wl = math("W", color=th.y, font_size=26, theme=th)
+            wl = math("W", color=th.y, font_size=TYPE.math, theme=th)
             wl.next_to(w, UP, buff=0.06)
             self.w_labels.add(wl)
-        self.h0_label = math("bold(h)^(0)", color=th.y, font_size=22, theme=th)
+        self.h0_label = math("bold(h)^(0)", color=th.y, font_size=TYPE.math, theme=th)
         self.h0_label.next_to(self.w_arrows[0], LEFT, buff=0.06)
         self.add(self.w_arrows, self.u_arrows, self.v_arrows)
         self.add(self.x_nodes, self.h_nodes, self.o_nodes)
@@ -359,7 +359,7 @@ class UnrolledRNN(VGroup):
 
     @staticmethod
     def _param(name: str, arrow_: VMobject, th: Theme) -> VMobject:
-        text = math(name, color=th.param, font_size=26, theme=th)
+        text = math(name, color=th.param, font_size=TYPE.math, theme=th)
         text.next_to(arrow_, RIGHT, buff=0.08)
         return text
 
