@@ -70,6 +70,9 @@ __all__ = [
 LECTURE = 5
 LECTURE_TITLE = "LSTM back propagation: following the flows of variables"
 
+MAX_CELLS = 4  # value slots of a vector: longer ones show 3 cells and "cells 1-3 of n"
+BIAS_CELLS = 6  # the bias gradients as columns have room for every cell
+
 # The deck's type scale (scenes.kit.theme.TYPE), named for what each size is for here.
 TITLE_SIZE = TYPE.title
 LABEL_SIZE = TYPE.label  # names, legends (Text)
@@ -328,8 +331,10 @@ class LSTMBackwardFlow(LectureSlide):
         self.example = ex
         t = ex.t
         peep = ex.params.peepholes
-        cell = LSTMCell(layout="circuit", theme=th, peepholes=peep)
-        cell.scale(0.8).move_to(UP * 0.55)
+        # drawn at its natural size (the deck's type scale), centred in the figure zone
+        cell = LSTMCell(layout="circuit", theme=th, peepholes=peep, max_cells=MAX_CELLS)
+        left, right, bottom, top = TYPE.figure_zone()
+        cell.move_to(np.array([0.0, (top + bottom) / 2, 0.0]))
         self.cell = cell
         self.glyphs: dict[str, VectorGlyph] = {}
         err = th.error
@@ -358,7 +363,14 @@ class LSTMBackwardFlow(LectureSlide):
                 FadeIn(new_strip, shift=UP * 0.2),
                 run_time=1.2,
             )
-            self.play(FadeIn(glyph))
+            extra_in = []
+            if glyph.more is not None and not hasattr(self, "cells_note"):
+                # a vector longer than its slots: say which cells are shown, once
+                self.cells_note = label(
+                    glyph.note, font_size=TYPE.note, color=th.muted, theme=th
+                ).move_to(np.array([left, top, 0.0]), aligned_edge=UP + LEFT)
+                extra_in.append(FadeIn(self.cells_note))
+            self.play(FadeIn(glyph), *extra_in)
             strip = new_strip
 
         show(
@@ -388,11 +400,11 @@ class LSTMBackwardFlow(LectureSlide):
             quantity="error",
             theme=th,
             direction="row",
-            cell_width=0.95,
-            font_size=18,
-            label_size=22,
+            max_cells=MAX_CELLS,
+            label_side=LEFT,
         )
-        hv.next_to(strip, UP, buff=0.2).to_edge(RIGHT, buff=0.4)
+        # under the block's input wires, left: the value column on the right is taken
+        hv.next_to(strip, UP, buff=0.25).align_to(np.array([left, 0.0, 0.0]), LEFT)
         self.highway_glyph = hv
         self.step(
             "The highway term on its own: the error that reaches c^t from the future, scaled "
@@ -426,7 +438,12 @@ class LSTMBackwardFlow(LectureSlide):
             "Parameters do not depend on time: their gradients sum the deltas of every step, "
             "multiplied by what entered the gate. Here the biases, straight from lstm_backward."
         )
-        eq = math(DELTA_EQUATIONS["grads"], font_size=27, theme=th)
+        # The block has done its part: the bias gradients take the figure zone, as
+        # columns at the deck's number size; the sum over time is the equation strip.
+        eq = math(DELTA_EQUATIONS["grads"], font_size=TYPE.equation, theme=th)
+        if eq.width > right - left:
+            eq.scale_to_fit_width(right - left)
+        eq.to_edge(DOWN, buff=0.35)
         biases = VGroup(
             *[
                 VectorGlyph(
@@ -434,44 +451,43 @@ class LSTMBackwardFlow(LectureSlide):
                     label=f"delta bold(b)_{g}",
                     quantity="error",
                     theme=th,
-                    direction="row",
-                    cell_width=0.85,
-                    font_size=16,
-                    label_size=20,
+                    label_side=UP,
+                    max_cells=BIAS_CELLS,
                 )
                 for g in ("z", "i", "f", "o")
             ]
-        ).arrange(RIGHT, buff=0.35)
-        new_strip = VGroup(eq, biases).arrange(DOWN, buff=0.2)
-        if new_strip.width > 13.4:
-            new_strip.scale_to_fit_width(13.4)
-        new_strip.to_edge(DOWN, buff=0.2)
+        ).arrange(RIGHT, buff=1.2, aligned_edge=UP)
+        biases.move_to(np.array([0.0, (top + bottom) / 2, 0.0]))
+        parts = [biases, eq]
+        shown_note = biases[0].note if biases[0].more is not None else None
+        if shown_note:
+            note = label(shown_note, font_size=TYPE.note, color=th.muted, theme=th)
+            note.next_to(biases, DOWN, buff=0.3)
+            parts.append(note)
         self.bias_glyphs = {g: biases[k] for k, g in enumerate("zifo")}
-        self.play(FadeOut(strip), FadeIn(new_strip, shift=UP * 0.2))
+        self.play(FadeOut(strip), FadeOut(cell), *[FadeOut(g) for g in self.glyphs.values()])
+        self.play(*[FadeIn(p_) for p_ in parts])
 
     def _delta_glyph(self, cell: LSTMCell, key: str, values: np.ndarray) -> VectorGlyph:
-        glyph = cell.make_glyph(DELTA_ANCHOR[key], values)
-        fresh = VectorGlyph(
-            values, quantity="error", theme=self.theme, cell_width=0.95, font_size=20
-        )
-        fresh.match_height(glyph).move_to(glyph)
-        self.glyphs[key] = fresh
-        return fresh
+        """The delta in the slot of the forward value it belongs to, in the error colour."""
+        glyph = cell.make_glyph(DELTA_ANCHOR[key], values, quantity="error")
+        self.glyphs[key] = glyph
+        return glyph
 
     def _strip(self, key: str, values: np.ndarray) -> VGroup:
-        eq = math(DELTA_EQUATIONS[key], font_size=28, theme=self.theme)
+        eq = math(DELTA_EQUATIONS[key], font_size=TYPE.equation, theme=self.theme)
         glyph = VectorGlyph(
             values,
             label=DELTA_LABELS[key],
             quantity="error",
             theme=self.theme,
             direction="row",
-            cell_width=1.0,
-            font_size=20,
+            max_cells=MAX_CELLS,
         )
         strip = VGroup(eq, glyph).arrange(RIGHT, buff=0.6)
-        if strip.width > 13.4:
-            strip.scale_to_fit_width(13.4)
+        width = TYPE.figure_zone()[1] - TYPE.figure_zone()[0]
+        if strip.width > width:  # at most to 80%: type stays above the 2% floor
+            strip.scale(max(width / strip.width, 0.8))
         strip.to_edge(DOWN, buff=0.25)
         strip.eq, strip.glyph = eq, glyph
         return strip
