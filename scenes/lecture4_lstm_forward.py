@@ -187,6 +187,9 @@ class LSTMCircuit(_LSTMForwardSlide):
         step = bare.step(t)
         cell = self._cell("circuit", peepholes=False)
         self.cell = cell
+        from scenes.trained_story import store_step_note, story_for
+
+        story = story_for(self.scene_config)  # None unless the trained model tells its story
 
         # The two streams
         self.step(
@@ -208,6 +211,7 @@ class LSTMCircuit(_LSTMForwardSlide):
         self.step(
             f"At time step t = {t + 1}, the input x^t and the previous output y^(t-1) enter "
             "every gate; the previous cell state c^(t-1) arrives on the highway."
+            + store_step_note(story, t, bare)
         )
         inputs = cell.show_values(step, ["x", "y_prev", "c_prev"])
         self.play(
@@ -321,11 +325,13 @@ class LSTMOdyssey(_LSTMForwardSlide):
         has_peep = peep is not None
         cell = self._cell("odyssey", peepholes=has_peep)
         self.cell = cell
+        from scenes.trained_story import store_step_note, story_for
 
         self.step(
             "The Space Odyssey type of Greff et al.: the cell in the middle, the gates around "
             "it. x^t and y^(t-1) reach every gate on the two buses below; peepholes in blue, "
             "dotted lines for information from the previous time step."
+            + store_step_note(story_for(self.scene_config), t, trace)
         )
         title = self._title("LSTM: the Space Odyssey type")
         peepholes = list(cell.peepholes.values()) if has_peep else []
@@ -547,6 +553,13 @@ class LSTMUnrolled(_LSTMForwardSlide):
         self.play(ReplacementTransform(boxes[t], cell), *self._note_in(cell), run_time=1.5)
         self.cell = cell
 
+        # The trained model's story: all steps along the highway, then the read-out.
+        from scenes.trained_story import story_for, unrolled_story
+
+        story = story_for(self.scene_config)
+        if story is not None:
+            unrolled_story(self, story, title)
+
 
 class LSTMGateExtremes(_LSTMForwardSlide):
     """All gates open (1) and all gates shut (0), computed with saturated biases."""
@@ -590,9 +603,13 @@ class LSTMGateExtremes(_LSTMForwardSlide):
             FadeIn(strip), cell.light(["c_in", "mul_f_out", "mul_i_out", "c_out"], self.theme.c)
         )
 
+        from scenes.trained_story import extremes_note, story_for
+
+        story = story_for(self.scene_config)
         self.step(
             "Now every gate shut: large negative biases give f = i = o = 0. The cell forgets "
             "everything, takes nothing in, and gives nothing out."
+            + (extremes_note(story) if story is not None else "")
         )
         title2 = self._title("All gates shut: f = i = o = 0")
         changes = [cell.values[k].animate_values(v) for k, v in step_values(shut_step).items()]

@@ -108,6 +108,11 @@ class MemoryFacts:
         return float(self.memory("i", others).max()) if others else 0.0
 
     @property
+    def held_forget(self) -> np.ndarray:
+        """The memory cells' forget gates from after the store step to the recall."""
+        return self.memory("f", range(self.store + 1, self.recall + 1))
+
+    @property
     def forget_hold(self) -> float:
         """The smallest forget gate of a memory cell from after the store to the recall."""
         return float(self.memory("f", range(self.store + 1, self.recall + 1)).min())
@@ -286,7 +291,7 @@ def gates_notes(data: GatesOverTime) -> dict[str, str]:
             notes[name] = (
                 f"{_span(cols)}: the distractors {', '.join(values[t] for t in cols)} pass by. "
                 f"The input gate stays shut (at most {v(f.memory('i', cols).max())}), the "
-                f"forget gate holds (at least {v(f.memory('f', cols).min())}), so the cell "
+                f"forget gate holds at {_range(f.memory('f', cols))}, so the cell "
                 f"state carries {v(f.stored)}'s trace along: c stays {kept}. The output gate "
                 f"stays nearly shut (at most {v(f.memory('o', cols).max())}): nothing is "
                 "given out yet."
@@ -327,16 +332,19 @@ def _range(values: np.ndarray) -> str:
 # Notes for the other lecture-4 scenes
 
 
-def store_step_note(facts: MemoryFacts, t: int) -> str:
+def store_step_note(facts: MemoryFacts | None, t: int, trace: LSTMTrace | None = None) -> str:
     """Why the circuit and Odyssey drawings show step ``t`` (0-based), when it is the
-    example's store step: said once, at the start of the scene."""
-    if t != facts.store:
+    example's store step ("" otherwise), with the numbers of ``trace``: the trace the slide
+    draws (the circuit starts without its peepholes), by default the model's own."""
+    if facts is None or t != facts.store:
         return ""
+    trace = trace if trace is not None else facts.trace
+    plain = " (without the peepholes yet)" if trace is not facts.trace else ""
     return (
-        f" The step shown is t = {t + 1}, the store step of the example sequence: the store "
-        f"signal is on (x^t = ({v(facts.xs[t, 0])}, 1, 0)), so the input gate opens "
-        f"({_per_cell(facts.gate('i')[t], facts.cells)}) and writes {v(facts.stored)}'s "
-        f"trace into the cell state (c = {_per_cell(facts.gate('c')[t], facts.cells)})."
+        f" The step shown is t = {t + 1}, the store step of the trained model's example "
+        f"sequence: the store signal is on (x^t = ({v(facts.xs[t, 0])}, 1, 0)), so the input "
+        f"gate opens ({_per_cell(trace.i[t], facts.cells)}){plain} and writes "
+        f"{v(facts.stored)}'s trace into the cell state (c = {_per_cell(trace.c[t], facts.cells)})."
     )
 
 
@@ -354,7 +362,7 @@ def unrolled_notes(facts: MemoryFacts) -> dict[str, str]:
             f"All {facts.T} steps of the example: {v(facts.stored)} is stored at "
             f"t = {facts.store + 1}; the cell state carries its trace along the highway "
             f"(c stays {kept}) while the distractors {values} pass by below, the forget "
-            f"gate holding at {v(facts.forget_hold)} or above."
+            f"gate holding at {_range(facts.held_forget)}."
         ),
         "readout": (
             f"At the recall step t = {facts.recall + 1} the output gate opens and the linear "
@@ -372,7 +380,8 @@ def extremes_note(facts: MemoryFacts) -> str:
         f"memory {_cells(facts.cells)} the input gate is "
         f"{_range(facts.memory('i', [facts.store]))} "
         f"at the store step and at most {v(facts.input_elsewhere)} elsewhere, the forget gate "
-        f"at least {v(facts.forget_hold)} until the recall, and the output gate at most "
+        f"at {_range(facts.held_forget)} until the "
+        "recall, and the output gate at most "
         f"{v(facts.output_before)} before the recall and "
         f"{_range(facts.memory('o', [facts.recall]))} at it."
     )
@@ -567,3 +576,127 @@ def build_gates_over_time(scene: LectureSlide) -> None:
         run_time=2,
     )
     scene.shown["random"] = {k: m.displayed for k, m in maps.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# lstm-unrolled: the whole example along the highway, and the read-out
+
+UNROLL_PITCH = 1.66  # at most: 8 columns of value cells across the figure zone
+UNROLL_BOX_H = 0.62
+
+
+def unrolled_story(scene: LectureSlide, facts: MemoryFacts, title) -> None:
+    """Two click steps appended to ``lstm-unrolled`` when the trained model tells its story:
+    all T steps of the example with the cell state on the highway (c^t above each block,
+    x^t below, the store and recall steps tagged), then the read-out answering at the
+    recall step. Sets ``scene.story_glyphs`` ({("c"|"x", t): glyph}) and
+    ``scene.readout`` (the read-out line's glyph and text)."""
+    from manim import (
+        DOWN,
+        LEFT,
+        RIGHT,
+        UP,
+        FadeIn,
+        FadeOut,
+        LaggedStart,
+        ManimColor,
+        RoundedRectangle,
+        SurroundingRectangle,
+        VGroup,
+    )
+
+    from scenes.kit.components import VectorGlyph, Wire, label, math
+    from scenes.kit.lstm_cell import MAX_CELLS
+    from scenes.kit.theme import TYPE
+    from scenes.lecture4_lstm_forward import STRIP_BUFF
+
+    th = scene.theme
+    tr, T = facts.trace, facts.T
+    left, right, bottom, top = TYPE.figure_zone()
+    pitch = min(UNROLL_PITCH, (right - left) / T)
+    xs_pos = [(k - (T - 1) / 2) * pitch for k in range(T)]
+    column = dict(theme=th, max_cells=MAX_CELLS)
+    probe = VectorGlyph(tr.c[0], quantity="c", **column)
+    glyph_h, glyph_w = probe.frame.height, probe.frame.width
+    # c label, c column, wire, box, wire, x column, x label, tag: centred in the zone
+    total = 2 * (0.45 + glyph_h + 0.3) + UNROLL_BOX_H + 0.3
+    box_y = top - (top - bottom - total) / 2 - 0.45 - glyph_h - 0.3 - UNROLL_BOX_H / 2
+
+    boxes, chain, wires = VGroup(), VGroup(), VGroup()
+    cs, xs_g, labels, tags = VGroup(), VGroup(), VGroup(), VGroup()
+    glyphs: dict[tuple[str, int], VectorGlyph] = {}
+    for k in range(T):
+        box = RoundedRectangle(
+            width=glyph_w, height=UNROLL_BOX_H, corner_radius=0.12, stroke_width=3
+        )
+        box.set_stroke(ManimColor(th.text)).set_fill(ManimColor(th.panel), 1.0)
+        box.move_to([xs_pos[k], box_y, 0.0])
+        box.add(label("LSTM", font_size=TYPE.note, theme=th).move_to(box))
+        boxes.add(box)
+        gc = VectorGlyph(tr.c[k], quantity="c", **column)
+        gc.next_to(box, UP, buff=0.3)
+        gx = VectorGlyph(facts.xs[k], quantity="x", **column)
+        gx.next_to(box, DOWN, buff=0.3)
+        lc = math(f"bold(c)^{k + 1}", color=th.c, theme=th).next_to(gc, UP, buff=0.08)
+        lx = math(f"bold(x)^{k + 1}", color=th.x, theme=th).next_to(gx, DOWN, buff=0.08)
+        wires.add(
+            Wire([box.get_top(), gc.frame.get_bottom()], quantity="c", theme=th),
+            Wire([gx.frame.get_top(), box.get_bottom()], quantity="x", theme=th),
+        )
+        cs.add(gc)
+        xs_g.add(gx)
+        labels.add(lc, lx)
+        glyphs[("c", k)], glyphs[("x", k)] = gc, gx
+        tag = {facts.store: "store", facts.recall: "recall"}.get(k)
+        if tag:
+            tags.add(
+                label(tag, font_size=TYPE.note, color=th.muted, theme=th).next_to(
+                    lx, DOWN, buff=0.06
+                )
+            )
+    for k in range(T - 1):
+        a, b = boxes[k], boxes[k + 1]
+        chain.add(Wire([a.get_right(), b.get_left()], quantity="c", theme=th))
+    # The memory cells' rows of the cell state from the store step on: the stored trace.
+    held = VGroup()
+    for cell in facts.cells:
+        row = VGroup(*[cs[k].cells[cell] for k in range(facts.store, T)])
+        held.add(SurroundingRectangle(row, buff=0.03, color=ManimColor(th.c), stroke_width=3))
+    scene.story_glyphs = glyphs
+
+    notes = unrolled_notes(facts)
+    scene.step(notes["highway"])
+    leaving = [m for m in scene.mobjects if m is not title]
+    scene.play(*[FadeOut(m) for m in leaving])
+    scene.play(
+        LaggedStart(*[FadeIn(b) for b in boxes], lag_ratio=0.1),
+        *[w.grow() for w in chain],
+        *[w.grow() for w in wires],
+        FadeIn(cs),
+        FadeIn(xs_g),
+        FadeIn(labels),
+        FadeIn(tags),
+        run_time=2,
+    )
+    scene.play(FadeIn(held))
+
+    scene.step(notes["readout"])
+    y_glyph = VectorGlyph(
+        tr.y[facts.recall],
+        label=f"bold(y)^{facts.recall + 1}",
+        quantity="y",
+        direction="row",
+        label_side=LEFT,
+        **column,
+    )
+    line = math(
+        f'arrow.r quad "pred" = W_"out" bold(y)^{facts.recall + 1} + b_"out" = '
+        f'{v(facts.answer)} quad ("stored:" {v(facts.stored)})',
+        font_size=TYPE.equation,
+        theme=th,
+    )
+    strip = VGroup(y_glyph, line).arrange(RIGHT, buff=0.25)
+    strip.to_edge(DOWN, buff=STRIP_BUFF + 0.15)
+    ring = SurroundingRectangle(boxes[facts.recall], buff=0.06, color=ManimColor(th.y))
+    scene.play(FadeIn(ring), FadeIn(strip, shift=UP * 0.2))
+    scene.readout = {"glyph": y_glyph, "pred": v(facts.answer), "stored": v(facts.stored)}
