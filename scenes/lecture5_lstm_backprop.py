@@ -44,7 +44,6 @@ from scenes.kit.diagrams import (
     FunctionGraph,
     LogAxes,
     back_pulse,
-    step_palette,
 )
 from scenes.kit.lstm_cell import LSTMCell
 from scenes.kit.theme import TYPE
@@ -105,6 +104,20 @@ def _title(scene: LectureSlide, text: str) -> VGroup:
     return title
 
 
+# The graphs of functions fill the figure zone above this line; their equations stack below.
+GRAPH_FLOOR = DOWN * 0.75
+
+
+def _fit_graph(graph: FunctionGraph, top: float = 2.95, bottom: float = -0.75) -> float:
+    """Scale a graph of functions up to fill the figure zone above its equations (at most
+    1.7x), centred in it; returns the factor (back edges are offset by it too)."""
+    left, right, _, _ = TYPE.figure_zone()
+    s = min((right - left - 1.0) / graph.width, (top - bottom) / graph.height, 1.7)
+    graph.scale(s).move_to(np.array([0.0, (top + bottom) / 2, 0.0]))
+    graph.radius *= s  # back edges start and end on the scaled circles
+    return s
+
+
 def _fmt(v: float, places: int = 4) -> str:
     """A value in on-screen math: :func:`format_value` with a typographic minus."""
     return format_value(v, places).replace("-", "\u2212")
@@ -144,24 +157,29 @@ class ChainRuleGraphs(LectureSlide):
             },
             [("x", "u"), ("u", "v"), ("v", "L")],
             theme=th,
-        ).shift(UP * 1.6)
+        )
+        s1 = _fit_graph(g1)
         defs = math(
-            "u = x^2, quad v = sin(u), quad L = v^2, quad x = 0.5", font_size=26, theme=th
-        ).next_to(g1, DOWN, buff=0.35)
+            "u = x^2, quad v = sin(u), quad L = v^2, quad x = 0.5",
+            font_size=TYPE.equation,
+            theme=th,
+        ).next_to(GRAPH_FLOOR, DOWN, buff=0.35)
         self.play(FadeIn(title), FadeIn(g1), FadeIn(defs))
-        backs = [g1.back_edge(a, b) for a, b in [("v", "L"), ("u", "v"), ("x", "u")]]
+        backs = [
+            g1.back_edge(a, b, offset=0.16 * s1) for a, b in [("v", "L"), ("u", "v"), ("x", "u")]
+        ]
         rule = math(
             "(partial L)/(partial x) = (partial L)/(partial v) (partial v)/(partial u) "
             "(partial u)/(partial x)",
-            font_size=30,
+            font_size=TYPE.equation,
             theme=th,
-        ).next_to(defs, DOWN, buff=0.4)
+        ).next_to(defs, DOWN, buff=0.3)
         self.play(LaggedStart(*[GrowArrow(a) for a in backs], lag_ratio=0.5), FadeIn(rule))
         local = single.local
         nums = math(
             f"= {_fmt(local[('v', 'L')])} times {_fmt(local[('u', 'v')])} times "
             f"{_fmt(local[('x', 'u')])} = {_fmt(single.derivative, 6)}",
-            font_size=28,
+            font_size=TYPE.equation,
             theme=th,
         ).next_to(rule, DOWN, buff=0.25)
         check = self._check(single).next_to(nums, DOWN, buff=0.3)
@@ -184,27 +202,28 @@ class ChainRuleGraphs(LectureSlide):
             },
             [("x", "u"), ("x", "v"), ("u", "L"), ("v", "L")],
             theme=th,
-        ).shift(UP * 1.0)
-        defs2 = math("u = x^2, quad v = sin(x), quad L = u v + u", font_size=26, theme=th).next_to(
-            g2, DOWN, buff=0.3
         )
+        s2 = _fit_graph(g2)
+        defs2 = math(
+            "u = x^2, quad v = sin(x), quad L = u v + u", font_size=TYPE.equation, theme=th
+        ).next_to(GRAPH_FLOOR, DOWN, buff=0.35)
         self.play(FadeOut(part1), FadeIn(g2), FadeIn(defs2))
         colours = [th.error, th.y]
         route_arrows = VGroup()
         for route, colour in zip(two.routes, colours, strict=True):
             for a, b in zip(route, route[1:], strict=False):
-                arrow = g2.back_edge(a, b)
+                arrow = g2.back_edge(a, b, offset=0.16 * s2)
                 arrow.set_color(ManimColor(colour))
                 route_arrows.add(arrow)
         rule2 = math(
             "(partial L)/(partial x) = (partial L)/(partial u) (partial u)/(partial x) + "
             "(partial L)/(partial v) (partial v)/(partial x)",
-            font_size=28,
+            font_size=TYPE.equation,
             theme=th,
         ).next_to(defs2, DOWN, buff=0.3)
         nums2 = math(
             f"= {_fmt(two.terms[0])} + {_fmt(two.terms[1])} = {_fmt(two.derivative, 6)}",
-            font_size=28,
+            font_size=TYPE.equation,
             theme=th,
         ).next_to(rule2, DOWN, buff=0.2)
         check2 = self._check(two).next_to(nums2, DOWN, buff=0.25)
@@ -229,24 +248,27 @@ class ChainRuleGraphs(LectureSlide):
             [("x", f"y{k}") for k in range(1, n + 1)] + [(f"y{k}", "L") for k in range(1, n + 1)],
             theme=th,
             radius=0.32,
-        ).shift(UP * 0.75)
-        palette = step_palette(th, n)
+        )
+        s3 = _fit_graph(g3)
+        # routes told apart by colour: Okabe-Ito-style hues, no red next to green
+        route_colours = [th.error, th.y, th.i, th.c, th.peephole, th.f]
+        palette = [route_colours[k % len(route_colours)] for k in range(n)]
         arrows3 = VGroup()
         for k, colour in zip(range(1, n + 1), palette, strict=True):
             for a, b in (("x", f"y{k}"), (f"y{k}", "L")):
-                arrow = g3.back_edge(a, b, offset=0.13)
+                arrow = g3.back_edge(a, b, offset=0.13 * s3)
                 arrow.set_color(ManimColor(colour))
                 arrows3.add(arrow)
         rule3 = math(
             "(partial L)/(partial x) = sum_(k=1)^n (partial L)/(partial y_k) "
             "(partial y_k)/(partial x)",
-            font_size=28,
+            font_size=TYPE.equation,
             theme=th,
-        ).next_to(g3, DOWN, buff=0.3)
+        ).next_to(GRAPH_FLOOR, DOWN, buff=0.35)
         terms = " + ".join(f"({_fmt(t, 3)})" for t in general.terms)
-        nums3 = math(f"= {terms} = {_fmt(general.derivative, 6)}", font_size=26, theme=th).next_to(
-            rule3, DOWN, buff=0.2
-        )
+        nums3 = math(
+            f"= {terms} = {_fmt(general.derivative, 6)}", font_size=TYPE.equation, theme=th
+        ).next_to(rule3, DOWN, buff=0.2)
         check3 = self._check(general).next_to(nums3, DOWN, buff=0.2)
         self.play(FadeOut(part2), FadeIn(g3))
         self.play(LaggedStart(*[GrowArrow(a) for a in arrows3], lag_ratio=0.15))
@@ -256,7 +278,7 @@ class ChainRuleGraphs(LectureSlide):
     def _check(self, example) -> VGroup:
         return label(
             f"finite difference: {example.numeric:.6f}   (chain rule: {example.derivative:.6f})",
-            font_size=22,
+            font_size=TYPE.note,
             color=self.theme.muted,
             theme=self.theme,
         )
@@ -343,6 +365,7 @@ class LSTMBackwardFlow(LectureSlide):
         self.step(
             "The forward pass left every value in place. Backprop visits the block in the "
             "reverse order: errors (deltas) flow back along the same wires, drawn in purple."
+            + _recall_story(ex)
         )
         drawn = [cell.extras, cell.wire_group, cell.node_group, cell.terminals_group]
         if peep:
@@ -409,7 +432,7 @@ class LSTMBackwardFlow(LectureSlide):
         self.step(
             "The highway term on its own: the error that reaches c^t from the future, scaled "
             "only by the forget gate. When f is near 1 it passes almost unchanged, which is "
-            "how LSTMs keep gradients from vanishing."
+            "how LSTMs keep gradients from vanishing." + _recall_highway(ex)
         )
         self.play(
             back_pulse(cell.wires["c_out"], err, width=9),
@@ -498,6 +521,32 @@ class LSTMBackwardFlow(LectureSlide):
         return SurroundingRectangle(
             term, buff=0.05, color=ManimColor(self.theme.error), stroke_width=2.5
         )
+
+
+def _recall_story(ex) -> str:
+    """What the block view shows for the trained model (its loss at the recall only)."""
+    if not ex.recall_only:
+        return ""
+    T, t = ex.trace.T, ex.t
+    return (
+        f" This is the trained memory LSTM at t = {t + 1}, the store step of its example. "
+        f"Its only loss is at the recall step t = {T}, so Delta^t = 0 here: every error in "
+        "this block came back from the recall. Drawn per unit of the read-out's error "
+        f"(pred - target = {format_value(ex.recall_error)})."
+    )
+
+
+def _recall_highway(ex) -> str:
+    """The highway term against the error at the recall, for the trained model."""
+    if not ex.recall_only:
+        return ""
+    T, t = ex.trace.T, ex.t
+    here = ", ".join(format_value(v) for v in ex.at("dc", t + 1) * ex.at("f", t + 1))
+    there = ", ".join(format_value(v) for v in ex.at("dc", T - 1))
+    return (
+        f" Here the error of the recall step (delta c^{T} = ({there})) has come "
+        f"{T - 1 - t} steps back along the highway and still arrives as ({here})."
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -611,8 +660,9 @@ class VanishingExploding(LectureSlide):
                 th.f,
                 '"LSTM highway: " product bold(f)',
                 False,
-                "In an LSTM the cell path multiplies forget gates only, no weight matrix. With "
-                "forget gates near 1 the product decays slowly.",
+                _trained_curves(data)
+                + "In an LSTM the cell path multiplies forget gates only, no weight matrix. "
+                "With forget gates near 1 the product decays slowly." + _trained_highway(data),
             ),
             (
                 "lstm",
@@ -637,6 +687,28 @@ class VanishingExploding(LectureSlide):
             place_legend()
             self.play(Create(curve), FadeIn(legend[-1]), run_time=1.2)
         self.legend = legend
+
+
+def _trained_curves(data) -> str:
+    """Which LSTM the curves come from, when it is the trained memory LSTM."""
+    if data.lstm_model != "trained":
+        return ""
+    return (
+        "The LSTM curves here are the trained memory LSTM's, on a "
+        f"{len(data.distances)}-step memory sequence that stores a value at step 1: k is the "
+        "store step, and the whole axis is the span it must remember over. "
+    )
+
+
+def _trained_highway(data) -> str:
+    """The trained forget-gate product at the end of the span against the small-weight RNN."""
+    if data.lstm_model != "trained":
+        return ""
+    return (
+        f" In the trained memory LSTM the product of forget gates from the store step is "
+        f"still {format_value(data.highway[-1])} after {len(data.distances) - 1} steps, while "
+        f"the simple RNN's (||W|| = {data.sigmas[0]}) has decayed to {data.rnn[0][-1]:.0e}."
+    )
 
 
 # On-screen style of a norm curve and of a bound (stroke width, opacity): the bound is wide
