@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -77,14 +78,38 @@ def check_configs() -> dict:
     }
 
 
+# The frame rate whose last frame of each animation the checks look at (the deck's -q l).
+VIDEO_FPS = 15
+
+
+def _tracking(scene_config):
+    """A copy of ``scene_config`` that notes whether anything reads its ``model``: a scene
+    that never does looks the same at every model size, so one build serves them all."""
+    reads: set[str] = set()
+
+    class Tracked(type(scene_config)):
+        def __getattribute__(self, name: str):
+            if name == "model":
+                reads.add(name)
+            return super().__getattribute__(name)
+
+    tracked = Tracked(**{f.name: getattr(scene_config, f.name) for f in fields(scene_config)})
+    return tracked, reads
+
+
 @pytest.fixture(scope="session")
 def built_scenes(tmp_path_factory):
-    """Build each requested scene once per test session and configuration (tiny frames,
-    animations skipped, layout lint on, each step's last frame kept): the per-lecture tests,
-    the all-scenes checks and the frame checks share one build.
+    """Build each requested scene once per test session and configuration, at tiny frames:
+    the per-lecture tests, the layout lint and the video check share one build.
+
+    The build plays the animations through manim's real path but draws only the last frame
+    each animation's video would show (``last_frame_fps``); at the end of every step it keeps
+    that frame (``steps[k].video_frame``), the scene's state drawn as a still
+    (``steps[k].frame``) and the layout problems (``steps[k].layout``).
 
     Use as ``built_scenes(SceneClass)``, ``built_scenes(SceneClass, theme="dark")`` or
-    ``built_scenes(SceneClass, config="max")`` (a name from :func:`check_configs`).
+    ``built_scenes(SceneClass, config="max")`` (a name from :func:`check_configs`). A scene
+    that never reads the model config is built once for all model sizes.
     """
     from manim import tempconfig
 
@@ -92,26 +117,45 @@ def built_scenes(tmp_path_factory):
 
     media = tmp_path_factory.mktemp("media")
     cache: dict = {}
+    model_free: set = set()  # (class, theme) pairs whose build never read the model config
     configs = check_configs()
 
     def build(cls, theme: str = "light", *, config: str | None = None):
         scene_config = configs[config] if config is not None else SceneConfig(theme=theme)
         key = (cls, scene_config)
-        if key not in cache:
-            with tempconfig(
-                {
-                    **TINY,
-                    "media_dir": str(media),
-                    "disable_caching": True,
-                    "write_to_movie": False,
-                    "save_last_frame": False,
-                    "progress_bar": "none",
-                    "verbosity": "ERROR",
-                }
-            ):
-                cache[key] = build_scene(
-                    cls.configured(scene_config, lint=True, record_frames=True)
-                )
-        return cache[key]
+        if key in cache:
+            return cache[key]
+        default = SceneConfig(theme=scene_config.theme)
+        if scene_config != default:
+            first = build(cls, scene_config.theme)
+            if (cls, scene_config.theme) in model_free:
+                cache[key] = first
+                return first
+        tracked, reads = _tracking(scene_config)
+        with tempconfig(
+            {
+                **TINY,
+                "media_dir": str(media),
+                "disable_caching": True,
+                "write_to_movie": False,
+                "save_last_frame": False,
+                "progress_bar": "none",
+                "verbosity": "ERROR",
+            }
+        ):
+            scene = build_scene(
+                cls.configured(
+                    tracked,
+                    lint=True,
+                    record_frames=True,
+                    last_frame_fps=VIDEO_FPS,
+                    write_slides=False,
+                ),
+                skip_animations=False,
+            )
+        if scene_config == default and not reads:
+            model_free.add((cls, scene_config.theme))
+        cache[key] = scene
+        return scene
 
     return build

@@ -71,9 +71,11 @@ class StepRecord:
     out_of_frame: list[str] = field(default_factory=list)
     # Layout problems at the end of the step (scenes.kit.lint), when the scene is linted.
     layout: list[Problem] = field(default_factory=list)
-    # The frame at the end of the step (H, W, 3) uint8, when the scene records frames: with
-    # animations skipped, the scene's state; otherwise the last frame the video shows.
+    # When the scene records frames, (H, W, 3) uint8: the scene's state at the end of the
+    # step (what a still shows), and, when animations play, the last frame drawn in the step
+    # (what the step's video shows last).
     frame: np.ndarray | None = field(default=None, repr=False)
+    video_frame: np.ndarray | None = field(default=None, repr=False)
 
 
 class LectureSlide(Slide):
@@ -216,12 +218,11 @@ class LectureSlide(Slide):
                 for p in lint_mobjects(self.mobjects, scene=self)
             ]
         if self.record_frames:
-            # With animations skipped: the scene's state, drawn by a fresh camera (manim's
-            # camera keeps state between frames). Otherwise: the last frame the video drew.
-            frame = (
-                self._state_frame() if self.renderer.skip_animations else self.renderer.get_frame()
-            )
-            record.frame = np.array(frame)[..., :3]
+            # The scene's state, drawn from copies by a fresh camera (drawing the live scene
+            # can leave state behind); and, when animations play, the last frame drawn.
+            record.frame = self._state_frame()[..., :3]
+            if not self.renderer.skip_animations:
+                record.video_frame = np.array(self.renderer.get_frame())[..., :3]
         if self.capture_step is not None and record.index == self.capture_step:
             self.renderer.update_frame(self, ignore_skipping=True)
             self.captured_frame = np.array(self.renderer.get_frame())

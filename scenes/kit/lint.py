@@ -686,3 +686,91 @@ def format_table(problems: Sequence[Problem]) -> str:
         )
     widths = [max(len(r[k]) for r in rows) for k in range(3)]
     return "\n".join("  ".join(r[k].ljust(widths[k]) for k in range(3)) + "  " + r[3] for r in rows)
+
+
+# Video against scene -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FrameDifference:
+    """A blob where two frames differ: its pixel box (left, top, right, bottom; inclusive),
+    its size in pixels and the largest colour difference in it (0-255)."""
+
+    box: tuple[int, int, int, int]
+    pixels: int
+    peak: int
+
+    def scene_box(self, shape: tuple[int, ...]) -> tuple[float, float, float, float]:
+        """The box in scene units (x0, y0, x1, y1) for a frame of ``shape``."""
+        h, w = shape[:2]
+        sx, sy = config.frame_width / w, config.frame_height / h
+        left, top, right, bottom = self.box
+        return (
+            round(left * sx - config.frame_width / 2, 2),
+            round(config.frame_height / 2 - (bottom + 1) * sy, 2),
+            round((right + 1) * sx - config.frame_width / 2, 2),
+            round(config.frame_height / 2 - top * sy, 2),
+        )
+
+
+# A pixel differs when no pixel within this many pixels of it in the other frame has (about)
+# its colour: anti-aliasing and sub-pixel shifts move edges by less than that.
+FRAME_REACH = 1
+# Colour difference (max over R, G, B; 0-255) that counts, after the neighbourhood match.
+FRAME_THRESHOLD = 64
+# Blobs smaller than this many differing pixels are noise (a lone anti-aliased corner).
+FRAME_MIN_PIXELS = 3
+
+
+def _unmatched(a: np.ndarray, b: np.ndarray, reach: int) -> np.ndarray:
+    """Per pixel of ``a``: how far its colour lies outside the range of colours of ``b``
+    within ``reach`` pixels (per channel, the max over R, G, B). An anti-aliased edge pixel
+    is a mix of its neighbours' colours, so an edge moved by less than ``reach`` pixels is
+    explained; a glyph that is not there in ``b`` is not."""
+    h, w = a.shape[:2]
+    pad = np.pad(b, ((reach, reach), (reach, reach), (0, 0)), mode="edge")
+    low = np.full(a.shape, 255, dtype=np.int16)
+    high = np.zeros(a.shape, dtype=np.int16)
+    for dy in range(2 * reach + 1):
+        for dx in range(2 * reach + 1):
+            shifted = pad[dy : dy + h, dx : dx + w]
+            np.minimum(low, shifted, out=low)
+            np.maximum(high, shifted, out=high)
+    outside = np.maximum(low - a, a - high)
+    return np.maximum(outside, 0).max(axis=-1)
+
+
+def frame_differences(
+    expected: np.ndarray,
+    actual: np.ndarray,
+    *,
+    reach: int = FRAME_REACH,
+    threshold: int = FRAME_THRESHOLD,
+    min_pixels: int = FRAME_MIN_PIXELS,
+) -> list[FrameDifference]:
+    """Where two frames of the same size differ beyond anti-aliasing: a glyph missing or
+    extra, a leftover copy, an edge moved by more than ``reach`` pixels. Differing pixels
+    (checked both ways, each against a neighbourhood of the other frame) are grouped into
+    blobs (8-connected, after closing one-pixel gaps), largest first."""
+    from scipy import ndimage
+
+    if expected.shape[:2] != actual.shape[:2]:
+        raise ValueError(f"frames differ in size: {expected.shape} vs {actual.shape}")
+    a = expected[..., :3].astype(np.int16)
+    b = actual[..., :3].astype(np.int16)
+    diff = np.maximum(_unmatched(a, b, reach), _unmatched(b, a, reach))
+    mask = diff > threshold
+    if not mask.any():
+        return []
+    grouped = ndimage.binary_dilation(mask, structure=np.ones((3, 3), dtype=bool))
+    labels, count = ndimage.label(grouped, structure=np.ones((3, 3), dtype=bool))
+    blobs = []
+    for k, box in enumerate(ndimage.find_objects(labels), start=1):
+        inside = (labels[box] == k) & mask[box]
+        pixels = int(inside.sum())
+        if pixels < min_pixels:
+            continue
+        ys, xs = np.nonzero(inside)
+        top, left = box[0].start + int(ys.min()), box[1].start + int(xs.min())
+        bottom, right = box[0].start + int(ys.max()), box[1].start + int(xs.max())
+        peak = int(diff[box][inside].max())
+        blobs.append(FrameDifference((left, top, right, bottom), pixels, peak))
+    return sorted(blobs, key=lambda d: -d.pixels)
