@@ -190,7 +190,9 @@ def _jump(ax, data, start, loss, target, colour: str, z: bool) -> None:
                 arrowstyle="-|>", color=colour, lw=1.8, ls=":", connectionstyle="arc3,rad=0.35"
             ),
         )
-        ax.text(edge[0] - 0.12, edge[1] - 0.05, text, color=colour, fontsize=9, ha="right", va="top")
+        ax.text(
+            edge[0] - 0.12, edge[1] - 0.05, text, color=colour, fontsize=9, ha="right", va="top"
+        )
 
 
 def _mesh(data):

@@ -123,11 +123,31 @@ def _fmt(v: float, places: int = 4) -> str:
     return format_value(v, places).replace("-", "\u2212")
 
 
+class _Lecture5Slide(LectureSlide):
+    """The lecture's slides hold the final state of every step for one frame. An animation
+    writes its last frame just before its end (at run_time - 1/fps): a lagged or growing
+    animation is not quite complete there (an arrow without its tip, a curve short of its
+    end), and that frame would be the one a deck shows for the step."""
+
+    def step(self, notes: str) -> None:
+        if self.steps:
+            self._settle()
+        super().step(notes)
+
+    def tear_down(self) -> None:
+        if self.steps:
+            self._settle()
+        super().tear_down()
+
+    def _settle(self) -> None:
+        self.wait(1 / config.frame_rate)
+
+
 # ---------------------------------------------------------------------------------------
 # Chain rules
 
 
-class ChainRuleGraphs(LectureSlide):
+class ChainRuleGraphs(_Lecture5Slide):
     """Chain rules as graphs: one chain, two routes, n routes; purple arrows go backward."""
 
     scene_id = "chain-rule-graphs"
@@ -288,7 +308,7 @@ class ChainRuleGraphs(LectureSlide):
 # Errors through time
 
 
-class ErrorsThroughTime(LectureSlide):
+class ErrorsThroughTime(_Lecture5Slide):
     """Block level: each loss sends errors back to all earlier steps; per-step gradients in
     coloured frames are summed once for one parameter update."""
 
@@ -340,7 +360,7 @@ DELTA_LABELS = {
 DELTA_ANCHOR = {"dy": "y", "do_bar": "o", "dc": "c", "df_bar": "f", "di_bar": "i", "dz_bar": "z"}
 
 
-class LSTMBackwardFlow(LectureSlide):
+class LSTMBackwardFlow(_Lecture5Slide):
     """The deltas inside the block in the article's order, flowing along the wires."""
 
     scene_id = "lstm-backward-flow"
@@ -553,7 +573,7 @@ def _recall_highway(ex) -> str:
 # Vanishing and exploding gradients
 
 
-class VanishingExploding(LectureSlide):
+class VanishingExploding(_Lecture5Slide):
     """||dh^t/dh^k|| against t - k on a log scale: RNNs below and above 1/gamma, the bound,
     then the LSTM."""
 
@@ -806,7 +826,7 @@ def _mix(a: str, b: str, t: float) -> ManimColor:
     return ManimColor(a).interpolate(ManimColor(b), t)
 
 
-class GradientClipping(LectureSlide):
+class GradientClipping(_Lecture5Slide):
     """The cliff landscape in 3-D, descent with and without norm clipping, then value vs
     norm clipping."""
 
