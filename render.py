@@ -259,7 +259,7 @@ render.help = (render.help or "") + EXAMPLES_RENDER
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="PNG file to write.",
+    help="The file to write: .png, or .svg / .pdf for vectors (crisp at any zoom).",
 )
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="h", show_default=True)
 @click.option("--theme", type=click.Choice(["light", "dark"]))
@@ -267,17 +267,22 @@ render.help = (render.help or "") + EXAMPLES_RENDER
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1))
 @friendly
 def still(scene_id, step, output, quality, theme, config_path, seed) -> None:
-    """Write one frame of a scene as PNG: the last frame, or the end of step K.
+    """Write one frame of a scene: the last frame, or the end of step K. The output's
+    suffix picks the format: PNG, or SVG/PDF drawn as vectors from the same mobjects.
 
     \b
     Examples:
       rnn-slides still lstm-circuit -o circuit.png
       rnn-slides still lstm-circuit --step 3 -q l --theme dark -o step3.png
+      rnn-slides still lstm-odyssey --step 3 -o odyssey.svg   # vectors, for papers
     """
     from PIL import Image
 
-    if output.suffix.lower() != ".png":
-        raise UserError(f"still writes PNG files; name the output *.png, not {output.name!r}")
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in ("png", "svg", "pdf"):
+        raise UserError(
+            f"still writes .png, .svg or .pdf files; name the output so, not {output.name!r}"
+        )
     info = _registry().get_scene(scene_id)
     scene_config = _load_config(config_path, theme, seed)(info.lecture)
     engine.check_writable(output.parent if str(output.parent) else Path("."))
@@ -286,6 +291,13 @@ def still(scene_id, step, output, quality, theme, config_path, seed) -> None:
         raise UserError(
             f"scene {scene_id!r} has {len(scene.steps)} steps; --step must be 1..{len(scene.steps)}"
         )
+    if suffix in ("svg", "pdf"):
+        from scenes.vector import write_vector_still
+
+        write_vector_still(scene, output)  # the scene stops at the end of step K
+        camera = scene.renderer.camera
+        click.echo(f"wrote {output} ({camera.pixel_width}x{camera.pixel_height} pt, vectors)")
+        return
     frame = scene.captured_frame if step is not None else scene.renderer.get_frame()
     buffer = io.BytesIO()
     Image.fromarray(frame).save(buffer, format="PNG")

@@ -100,3 +100,21 @@ def test_notes_wrap_to_the_slide_width() -> None:
     assert len(lines) > 2
     assert all(ctx.text_extents(line).x_advance <= handout.slide_width for line in lines)
     assert " ".join(lines).split() == text.split()
+
+
+def test_still_cli_writes_vectors_and_refuses_other_suffixes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from render import cli
+
+    runner = CliRunner()
+    svg = tmp_path / "timeline.svg"
+    result = runner.invoke(
+        cli, ["still", "history-timeline", "--step", "1", "-q", "l", "-o", str(svg)]
+    )
+    assert result.exit_code == 0, result.output
+    root = ET.parse(svg).getroot()
+    assert root.get("width") == "854pt" and any(el.tag.endswith("path") for el in root.iter())
+    eps = tmp_path / "timeline.eps"
+    result = runner.invoke(cli, ["still", "history-timeline", "-o", str(eps)])
+    assert result.exit_code != 0 and ".svg" in result.output and not eps.exists()
