@@ -33,7 +33,7 @@ from rnn_core.jacobians import (
 )
 from rnn_core.landscape import CliffDemo, DescentPath, find_cliff, pascanu_cliff
 from rnn_core.train import ClippingDemo, TrainHistory
-from scenes.kit.config import SceneConfig, lstm_setup, rnn_setup
+from scenes.kit.config import SceneConfig, lstm_preset, lstm_readout, lstm_setup, rnn_setup
 
 __all__ = [
     "ChainExample",
@@ -151,6 +151,27 @@ class LSTMBackward:
     grads: LSTMParams
     deltas: object  # LSTMDeltas
     t: int
+    # The trained model (preset "trained"): its read-out (W_out, b_out) and pred - target at
+    # the recall step. Its loss is at the recall step only, and the deltas are those of one
+    # unit of read-out error (dL/dpred = 1): the model is right to within about 0.01, so
+    # the true deltas, (pred - target) times these, would all round to 0.00 on a slide.
+    readout: tuple[np.ndarray, np.ndarray] | None = None
+    recall_error: float | None = None
+
+    @property
+    def recall_only(self) -> bool:
+        """True for the trained model: one loss, at the recall (last) step."""
+        return self.readout is not None
+
+    def objective(self, params: LSTMParams) -> float:
+        """The function of the parameters whose gradient ``grads`` is: the loss
+        sum_t 1/2 ||y^t - target^t||^2, or for the trained model the read-out at the recall
+        step (a unit error there: ``recall_error`` times it is the true loss's gradient)."""
+        trace = lstm_forward(params, self.trace.xs)
+        if self.readout is None:
+            return 0.5 * float(np.sum((trace.y - self.targets) ** 2))
+        W_out, b_out = self.readout
+        return float((W_out @ trace.y[-1] + b_out)[0])
 
     def at(self, name: str, t: int | None = None) -> np.ndarray:
         """A delta (``dy do_bar dc df_bar di_bar dz_bar``) or a forward value at step t;
@@ -166,6 +187,31 @@ class LSTMBackward:
 def lstm_backward_example(cfg: SceneConfig) -> LSTMBackward:
     params, xs = lstm_setup(cfg)
     trace = lstm_forward(params, xs)
+    readout = lstm_readout(cfg)
+    if readout is not None:
+        # The trained memory LSTM on its example: the loss 1/2 (pred - target)^2 is at the
+        # recall (last) step only, pred = W_out y^T + b_out; the error enters there as
+        # W_out^T dL/dpred, per unit of read-out error (see LSTMBackward.recall_error), and
+        # the block view zooms into the store step, where it must arrive.
+        W_out, b_out = readout
+        targets = np.zeros((trace.T, 1))
+        targets[-1, 0] = xs[int(np.argmax(xs[:, 1])), 0]  # the stored value
+        pred = float((W_out @ trace.y[-1] + b_out)[0])
+        dy_ext = np.zeros_like(trace.y)
+        dy_ext[-1] = W_out[0]  # W_out^T times dL/dpred = 1
+        grads, deltas = lstm_backward(params, trace, dy_ext)
+        store = int(np.argmax(xs[:, 1]))
+        return LSTMBackward(
+            params,
+            trace,
+            targets,
+            dy_ext,
+            grads,
+            deltas,
+            min(store, trace.T - 2),
+            readout=readout,
+            recall_error=pred - float(targets[-1, 0]),
+        )
     rng = np.random.default_rng(cfg.model.seed + 1)
     targets = np.round(rng.uniform(-0.5, 0.5, size=trace.y.shape), 2)
     dy_ext = trace.y - targets
@@ -186,6 +232,12 @@ class ErrorsThroughTime:
     contributions: np.ndarray  # (T, rows, cols)
     total: np.ndarray
     losses: np.ndarray  # (T,)
+    # With one loss (the trained model's recall step) the gradient is split instead by the
+    # step where the error reaches the parameter: ``contributions[s]`` is that step's share
+    # (e.g. delta z-bar^s (x^s)^T for W_z), ``share_label`` its Typst label with ``{t}``
+    # for the 1-based step, ``notes`` the speaker notes ("intro", 0..T-1, "sum").
+    share_label: str | None = None
+    notes: dict | None = None
 
 
 def rnn_errors_through_time(cfg: SceneConfig) -> ErrorsThroughTime:
@@ -201,6 +253,8 @@ def lstm_errors_through_time(cfg: SceneConfig, param: str = "R_f") -> ErrorsThro
     gradient of the whole loss)."""
     ex = lstm_backward_example(cfg)
     T = ex.trace.T
+    if ex.recall_only:
+        return _recall_errors_through_time(ex, param)
     parts = []
     for s in range(T):
         dy = np.zeros_like(ex.dy_ext)
@@ -209,6 +263,63 @@ def lstm_errors_through_time(cfg: SceneConfig, param: str = "R_f") -> ErrorsThro
         parts.append(getattr(g, param))
     losses = 0.5 * np.sum(ex.dy_ext**2, axis=1)
     return ErrorsThroughTime(param, np.array(parts), getattr(ex.grads, param), losses)
+
+
+def _recall_errors_through_time(ex: LSTMBackward, param: str) -> ErrorsThroughTime:
+    """The trained model's one loss (at the recall step), its gradient of ``param``
+    (``W_g`` or ``R_g``) split by the step where the error reaches the parameter:
+    delta g-bar^s (x^s)^T for W_g, delta g-bar^(s+1) (y^s)^T for R_g (lstm_backward's sums,
+    term by term)."""
+    from scenes.kit.components import format_value as fmt  # how the slides write numbers
+
+    kind, gate = param.split("_") if "_" in param else ("", "")
+    if kind not in ("W", "R") or gate not in ("z", "i", "f", "o"):
+        raise ValueError(f"split by step needs a W_g or R_g matrix, got {param!r}")
+    tr, d = ex.trace, ex.deltas
+    dbar = getattr(d, f"d{gate}_bar")  # (T, N)
+    T = tr.T
+    if kind == "W":
+        parts = np.array([np.outer(dbar[s], tr.xs[s]) for s in range(T)])
+        label = f"delta macron(bold({gate}))^({{t}}) (bold(x)^({{t}}))^T"
+    else:
+        zero = np.zeros((dbar.shape[1], tr.y.shape[1]))
+        parts = np.array([np.outer(dbar[s + 1], tr.y[s]) if s + 1 < T else zero for s in range(T)])
+        label = f"delta macron(bold({gate}))^({{t}}+1) (bold(y)^({{t}}))^T"
+    losses = np.zeros(T)
+    losses[-1] = 0.5 * ex.recall_error**2
+    store = ex.t
+    sizes = np.abs(parts).reshape(T, -1).max(axis=1)
+    share = float(np.sum(np.abs(parts[store])) / max(np.sum(np.abs(parts)), 1e-300))
+    W_out, b_out = ex.readout
+    pred = float((W_out @ tr.y[-1] + b_out)[0])
+    notes: dict = {
+        "intro": (
+            f"The trained memory LSTM is asked only at the recall step t = {T}: one loss, "
+            f"L = 1/2 (pred - target)^2, with pred = {fmt(pred)} for the stored "
+            f"{fmt(ex.targets[-1, 0])}. Its error travels back through every earlier step. "
+            "The model is nearly right, so the numbers are drawn per unit of the read-out's "
+            f"error (pred - target = {fmt(ex.recall_error)}; times that, they are the "
+            "gradient of L)."
+        ),
+        "sum": (
+            f"The shares add up to the gradient of {param} for the one loss: "
+            f"{share:.0%} of it (summed magnitudes) comes from t = {store + 1}, the store "
+            f"step, {T - 1 - store} steps before the recall where the error started. The "
+            "forget gates carried it there along the cell highway; the parameters are "
+            "renewed once per sequence."
+        ),
+    }
+    for s in range(T):
+        where = " (the store step)" if s == store else " (the recall step)" if s == T - 1 else ""
+        notes[s] = (
+            f"The recall's error reaches step {s + 1}{where} as delta c^{s + 1} = "
+            f"({', '.join(fmt(a) for a in d.dc[s])}), with the input gate at "
+            f"({', '.join(fmt(a) for a in tr.i[s])}). Its share of the gradient of {param} "
+            f"here: largest entry {fmt(sizes[s])}."
+        )
+    return ErrorsThroughTime(
+        param, parts, getattr(ex.grads, param), losses, share_label=label, notes=notes
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -227,7 +338,11 @@ class GradientNorms:
     bounds: tuple[np.ndarray, np.ndarray]
     lstm: np.ndarray
     highway: np.ndarray
-    forget_bias: float
+    forget_bias: float  # of the seeded LSTM; nan for the trained one
+    # "trained": the LSTM curves are the trained memory LSTM's on a T-step memory sequence
+    # that stores a value at step 0 (k = 0 is the store step: the memory span is the whole
+    # axis); "init": a seeded LSTM with forget-gate bias ``forget_bias``.
+    lstm_model: str = "init"
 
 
 def _rnn_norms(sigma: float, n_hidden: int, T: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -246,6 +361,23 @@ def gradient_norms(cfg: SceneConfig, T: int = 30) -> GradientNorms:
     low, low_bound = _rnn_norms(sigmas[0], n, T, seed)
     high, high_bound = _rnn_norms(sigmas[1], n, T, seed)
     rng = np.random.default_rng(seed)
+    if lstm_preset(cfg.model) == "trained":
+        from rnn_core.pretrained import load
+        from rnn_core.tasks import memory_task
+
+        trained = load("memory-lstm").params
+        task = memory_task(rng, steps=T, batch=1, store_step=0)
+        trace = lstm_forward(trained, task.xs[:, 0, :])  # (T, 3): value, store, recall
+        return GradientNorms(
+            distances=np.arange(T),
+            sigmas=sigmas,
+            rnn=(low, high),
+            bounds=(low_bound, high_bound),
+            lstm=lstm_jacobian_norms(trained, trace)[:, 0],
+            highway=lstm_highway_products(trace)[:, 0],
+            forget_bias=float("nan"),
+            lstm_model="trained",
+        )
     params = LSTMParams.init(2, n, rng)
     forget_bias = 2.0  # a common initialisation: forget gates start mostly open
     params = dataclasses.replace(params, b_f=np.full(n, forget_bias))

@@ -121,8 +121,13 @@ def play_errors_through_time(
     )
     scene.shown = shown
 
+    # One loss only (the trained model, asked at the recall step): the gradient is split by
+    # the step the error reaches, and the data brings its own labels and notes.
+    story = getattr(data, "notes", None)
     scene.step(
-        "After the forward pass every time step has its own loss L^(t). The parameters "
+        story["intro"]
+        if story
+        else "After the forward pass every time step has its own loss L^(t). The parameters "
         "are the same at every step, but the errors that reach them depend on the step."
     )
     scene.play(FadeIn(title), FadeIn(chain))
@@ -134,13 +139,21 @@ def play_errors_through_time(
         return [
             MatrixGlyph(
                 block(data.contributions[s], size),
-                label_expr=f"(partial L^(({s + 1})))/(partial {param_expr})",
+                label_expr=(
+                    data.share_label.format(t=s + 1)
+                    if story
+                    else f"(partial L^(({s + 1})))/(partial {param_expr})"
+                ),
                 color=colours[s],
                 theme=th,
                 label_size=TYPE.math,
+                # one shading scale for the shares of one loss: a share near zero looks so
+                vmax=common if story else None,
             )
             for s in range(T)
         ]
+
+    common = max(float(np.max(np.abs(data.contributions))), 1e-12)
 
     scene.frames = frames_for(shown)
     frames = _rows(scene.frames, per_row)
@@ -150,19 +163,26 @@ def play_errors_through_time(
     if note is not None:
         note.next_to(frames, DOWN, buff=0.15)
         scene.size_note = note
-    for s in range(T):
-        scene.step(
-            f"The loss at step {s + 1} sends errors back to step {s + 1} and to every "
-            f"earlier step. Collected, they give this loss's share of the gradient of "
-            f"{param_name}, framed in its colour."
-        )
-        arrows = VGroup(*[chain.error_arrow(s, t, colours[s]) for t in range(s, -1, -1)])
+    for s in range(T - 1, -1, -1) if story else range(T):
+        if story:  # from the recall back to step s, this step's share
+            scene.step(story[s])
+            arrows = VGroup(chain.error_arrow(T - 1, s, colours[s]))
+        else:
+            scene.step(
+                f"The loss at step {s + 1} sends errors back to step {s + 1} and to every "
+                f"earlier step. Collected, they give this loss's share of the gradient of "
+                f"{param_name}, framed in its colour."
+            )
+            arrows = VGroup(*[chain.error_arrow(s, t, colours[s]) for t in range(s, -1, -1)])
         scene.play(LaggedStart(*[Create(a) for a in arrows], lag_ratio=0.25))
-        extra = [FadeIn(note)] if (note is not None and s == 0) else []
+        first = T - 1 if story else 0
+        extra = [FadeIn(note)] if (note is not None and s == first) else []
         scene.play(FadeIn(scene.frames[s]), FadeOut(arrows), *extra)
 
     scene.step(
-        "The shares are summed into one gradient, and the parameters are renewed once "
+        story["sum"]
+        if story
+        else "The shares are summed into one gradient, and the parameters are renewed once "
         "per sequence, not once per step."
     )
     # Without the chain there is room for more of each matrix (T = 4: whole 3 x 3 in a

@@ -115,10 +115,14 @@ class MatrixGlyph(VGroup):
         label_size: float = TYPE.math,
         max_cells: int | None = None,
         max_rows: int | None = None,
+        vmax: float | None = None,
     ) -> None:
         super().__init__()
         th = _theme(theme)
         arr = np.atleast_2d(np.asarray(values, dtype=np.float64))
+        # shading scale: the matrix's own largest value, unless matrices compared side by
+        # side share one (``vmax``)
+        scale = vmax if vmax is not None else max(float(np.max(np.abs(arr))), 1e-12)
         self.values = arr.copy()
         self.shape = arr.shape
         if max_rows is not None and arr.shape[0] > max_rows:
@@ -134,7 +138,7 @@ class MatrixGlyph(VGroup):
                     cell_width=cell_width,
                     cell_height=cell_height,
                     font_size=font_size,
-                    vmax=max(float(np.max(np.abs(arr))), 1e-12),
+                    vmax=scale,
                     max_cells=max_cells,
                 )
                 for row in arr

@@ -9,7 +9,6 @@ import math
 import numpy as np
 import pytest
 
-from rnn_core import lstm_forward
 from rnn_core.landscape import pascanu_cliff
 from scenes import lecture5_lstm_backprop as l5
 from scenes.kit.components import format_value
@@ -93,6 +92,19 @@ def test_errors_through_time_frames_show_each_losss_share(built_scenes):
         assert scene.size_note.text.startswith(f"rows1-{r},columns1-{c}of")
     # the shares add up to the gradient of the whole loss, which is what the scene sums to
     np.testing.assert_allclose(data.contributions.sum(axis=0), data.total, atol=1e-12)
+    # the trained model has one loss, at the recall step: split by the step the error
+    # reaches, the store step (the zoomed step of the block view) takes the largest share
+    ex = lstm_backward_example(SceneConfig())
+    assert ex.recall_only and data.share_label is not None
+    assert np.count_nonzero(data.losses) == 1 and data.losses[-1] > 0
+    sizes = np.abs(data.contributions).reshape(T, -1).max(axis=1)
+    assert int(np.argmax(sizes)) == ex.t == 1
+    assert sizes[ex.t] > 0.1 > np.delete(sizes, ex.t).max()
+
+
+def test_errors_through_time_keeps_one_share_per_loss_for_the_random_model():
+    data = lstm_errors_through_time(SceneConfig().with_model(preset="random"), "W_z")
+    assert data.share_label is None and data.notes is None
     # every loss contributes: no frame is empty
     assert all(np.abs(c).max() > 1e-6 for c in data.contributions)
 
@@ -103,8 +115,7 @@ def test_the_summed_gradient_is_the_loss_derivative():
     data = lstm_errors_through_time(cfg, "W_z")
 
     def loss(params) -> float:
-        trace = lstm_forward(params, ex.trace.xs)
-        return 0.5 * float(np.sum((trace.y - ex.targets) ** 2))
+        return ex.objective(params)  # the loss, or the trained read-out at the recall
 
     h = 1e-6
     for idx in [(0, 0), (data.total.shape[0] - 1, data.total.shape[1] - 1)]:
@@ -135,8 +146,7 @@ def test_displayed_bias_gradient_is_the_numeric_one():
     ex = lstm_backward_example(SceneConfig())
 
     def loss(params) -> float:
-        trace = lstm_forward(params, ex.trace.xs)
-        return 0.5 * float(np.sum((trace.y - ex.targets) ** 2))
+        return ex.objective(params)  # the loss, or the trained read-out at the recall
 
     h = 1e-6
     for j in range(ex.params.b_f.shape[0]):

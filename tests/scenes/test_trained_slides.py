@@ -180,3 +180,39 @@ def test_random_preset_keeps_the_generic_lecture_4_notes(tiny_render):
     assert not hasattr(scene, "readout")
     assert all("store step" not in s.notes for s in scene.steps)
     assert ts.story_for(cfg) is None
+
+
+def test_errors_through_time_uses_the_recall_only_loss_when_trained(built_scenes):
+    from rnn_core import lstm_backward
+    from scenes import lecture5_lstm_backprop as l5
+    from scenes.lesson_data import lstm_backward_example, lstm_errors_through_time
+
+    cfg = SceneConfig()
+    ex = lstm_backward_example(cfg)
+    xs, trace = _trained_trace()
+    W_out, b_out = lstm_readout(cfg)
+    # the error enters at the recall step only, as W_out^T (per unit of read-out error)
+    assert np.all(ex.dy_ext[:-1] == 0.0)
+    np.testing.assert_allclose(ex.dy_ext[-1], W_out[0])
+    pred = float((W_out @ trace.y[-1] + b_out)[0])
+    assert ex.recall_error == pytest.approx(pred - 0.80)
+    # scaled by the read-out's error, the deltas are those of L = 1/2 (pred - target)^2
+    dy_true = np.zeros_like(trace.y)
+    dy_true[-1] = W_out[0] * (pred - 0.80)
+    grads, _ = lstm_backward(ex.params, ex.trace, dy_true)
+    np.testing.assert_allclose(ex.grads.W_z * ex.recall_error, grads.W_z, atol=1e-15)
+    # the scene draws the shares of that one loss, step by step from the recall back
+    data = lstm_errors_through_time(cfg, "W_z")
+    scene = built_scenes(l5.ErrorsThroughTime)
+    r, c = scene.shown
+    for s in range(trace.T):
+        expected = [[format_value(a) for a in row] for row in data.contributions[s][:r, :c]]
+        assert scene.frames[s].displayed == expected
+    notes = [step.notes for step in scene.steps]
+    assert "asked only at the recall step t = 8" in notes[0]
+    assert notes[1].startswith("The recall's error reaches step 8")  # from the recall back
+    assert "step 2 (the store step)" in notes[-3]  # steps 8..1, then the sum
+    # the block view zooms into the store step, where the recall's error arrives
+    flow = built_scenes(l5.LSTMBackwardFlow)
+    assert flow.example.t == example_sequence().store_step
+    assert "Delta^t = 0 here" in flow.steps[0].notes
