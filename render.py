@@ -26,7 +26,7 @@ from scenes.engine import FORMATS, QUALITIES, VERSION, RenderSettings
 
 __all__ = ["cli"]
 
-DECK_FORMATS = ("html", "pptx", "pdf")
+DECK_FORMATS = ("html", "pptx", "pdf", "handout")  # handout: vector PDF, a page per step
 ROOT = Path(__file__).resolve().parent
 
 
@@ -422,15 +422,17 @@ def figures(out, fmt, theme, lecture) -> None:
 def deck(
     lecture, all_, to, output, quality, theme, config_path, jobs, out, offline, revealjs
 ) -> None:
-    """Build a slide deck (HTML, PPTX or PDF) from the rendered scenes, in lecture order.
+    """Build a slide deck (HTML, PPTX or PDF) from the rendered scenes, in lecture order,
+    or a handout: a vector PDF with one page per click step and its speaker notes.
 
-    Scenes that are missing or stale are rendered first (mp4, at --quality).
+    Scenes that are missing or stale are rendered first (mp4, at --quality); a handout
+    needs no video and is drawn from the scenes directly.
 
     \b
     Examples:
-      rnn-slides deck --all --to html
+      rnn-slides deck --all --to html --offline     # after: make revealjs
       rnn-slides deck --lecture 4 --to pptx -o lstm.pptx
-      rnn-slides deck --all --to html --offline     # after: npm install reveal.js@6.0.1
+      rnn-slides deck --lecture 4 --to handout -o lecture4.pdf
     """
     if lecture is None and not all_:
         raise UserError("pass --lecture N or --all")
@@ -438,6 +440,13 @@ def deck(
         raise UserError("--offline applies to --to html only (PPTX and PDF never need the network)")
     infos = _select((), lecture, all_)
     resolve = _load_config(config_path, theme, None)
+    if to == "handout":
+        label = f"lecture{lecture}" if lecture is not None else "all"
+        dest = output or out / f"handout-{label}.pdf"
+        if dest.suffix.lower() != ".pdf":
+            raise UserError(f"a handout is a PDF; name the output *.pdf, not {dest.name!r}")
+        _write_handout(infos, resolve, dest, quality, _deck_title(lecture))
+        return
     engine.build(
         infos,
         resolve,
@@ -460,10 +469,56 @@ def deck(
         if offline:
             extra += ["--offline", "--one-file", "--revealjs-assets-timeout", "0.5"]
     prepare = functools.partial(_prime_revealjs_cache, revealjs) if offline else None
-    if engine.build_deck(out, names, dest, to, extra, prepare=prepare):
+    finish, finish_tag = None, ""
+    if to == "html":
+        title = _deck_title(lecture)
+        finish = functools.partial(_polish_html_deck, title=title)
+        finish_tag = f"polish_html:{POLISH_VERSION}:{title}"
+    if engine.build_deck(
+        out, names, dest, to, extra, prepare=prepare, finish=finish, finish_tag=finish_tag
+    ):
         click.echo(f"wrote {dest} ({len(names)} scenes)")
     else:
         click.echo(f"deck up to date: {dest} ({len(names)} scenes)")
+
+
+def _write_handout(infos: list, resolve, dest: Path, quality: str, title: str) -> None:
+    """One vector page per click step of every scene, with the step's notes."""
+    from scenes.vector import Handout, with_step_hook
+
+    engine.check_writable(dest.parent if str(dest.parent) else Path("."))
+    with Handout(dest, title=title) as handout:
+        for number, info in enumerate(infos, 1):
+            click.echo(f"  [{number}/{len(infos)}] {info.id}")
+
+            def page(scene, record, info=info) -> None:
+                label = f"Lecture {info.lecture} - {info.title} - step {record.index}"
+                handout.add_step(scene, label=label, notes=record.notes)
+
+            engine.construct(
+                info,
+                resolve(info.lecture),
+                quality,
+                wrap=functools.partial(with_step_hook, on_step_end=page),
+            )
+    click.echo(f"wrote {dest} ({handout.pages} pages, vectors)")
+
+
+POLISH_VERSION = "1"  # bump when scenes.deck_html changes what it writes
+
+
+def _deck_title(lecture: int | None) -> str:
+    titles = _registry().lecture_titles()
+    if lecture is not None:
+        return f"Lecture {lecture}. {titles[lecture]}"
+    return "Recurrent networks, lectures " + ", ".join(str(n) for n in sorted(titles))
+
+
+def _polish_html_deck(path: Path, *, title: str) -> None:
+    """Classroom fixes on manim-slides' HTML (muted videos, title, hash, Space, slide number)."""
+    from scenes.deck_html import polish_html
+
+    path.write_text(polish_html(path.read_text(encoding="utf-8"), title=title), encoding="utf-8")
 
 
 def _prime_revealjs_cache(revealjs: Path) -> None:

@@ -795,9 +795,17 @@ def _run_jobs(jobs: list[tuple[_Job, dict]], workers: int) -> Iterator[tuple[_Jo
 # Steps and stills (in this process, animations skipped)
 
 
-def construct(info: SceneInfo, scene_config: Any, quality: str, capture_step: int | None = None):
+def construct(
+    info: SceneInfo,
+    scene_config: Any,
+    quality: str,
+    capture_step: int | None = None,
+    *,
+    wrap: Callable[[type], type] | None = None,
+):
     """Build a scene in this process with animations skipped; returns the finished scene
-    (``steps``, ``captured_frame`` for ``capture_step``, ``renderer.get_frame()``)."""
+    (``steps``, ``captured_frame`` for ``capture_step``, ``renderer.get_frame()``).
+    ``wrap`` may subclass the configured scene class (e.g. to act at every step's end)."""
     width, height, fps = {**QUALITIES, "tiny": (256, 144, 5)}[quality]
     _import_manim()
     cls = info.cls
@@ -814,10 +822,12 @@ def construct(info: SceneInfo, scene_config: Any, quality: str, capture_step: in
             "disable_caching": True,
         }
         with manim_config(settings):
-            scene = cls.configured(scene_config, capture_step=capture_step)(
-                output_folder=Path(media) / SLIDES_DIR
-            )
-            scene.renderer.skip_animations = True
+            configured = cls.configured(scene_config, capture_step=capture_step, write_slides=False)
+            if wrap is not None:
+                configured = wrap(configured)
+            # skip_animations must reach the constructor: manim resets the renderer's flag
+            # to its construction value at every play.
+            scene = configured(output_folder=Path(media) / SLIDES_DIR, skip_animations=True)
             scene.render()
             scene.renderer.update_frame(scene, ignore_skipping=True)
             return scene
@@ -894,12 +904,15 @@ def build_deck(
     extra: list[str],
     *,
     prepare: Callable[[], None] | None = None,
+    finish: Callable[[Path], None] | None = None,
+    finish_tag: str = "",
 ) -> bool:
     """Convert the scenes' slide data in ``OUT/slides`` into one deck file ``dest`` with
     manim-slides; False when the recorded deck is current and intact (nothing done).
-    ``prepare`` runs first when a conversion is needed."""
+    ``prepare`` runs first when a conversion is needed; ``finish`` edits the converted file
+    before it is installed (``finish_tag`` names what it does, for the deck's hash)."""
     key = f"decks/{dest.resolve().as_posix()}"
-    digest = deck_digest(out, names, to, extra)
+    digest = deck_digest(out, names, to, [*extra, finish_tag])
     entry = read_manifest(out)["outputs"].get(key)
     if entry and entry.get("hash") == digest:
         files = _entry_files(entry, dest, dest.parent)
@@ -928,6 +941,8 @@ def build_deck(
         if proc.returncode != 0 or not tmp_dest.exists():
             last = (proc.stderr or proc.stdout).strip().splitlines()
             raise EngineError(f"manim-slides convert failed: {last[-1] if last else 'no output'}")
+        if finish is not None:
+            finish(tmp_dest)
         files: dict[str, dict] = {}
         assets = tmp / f"{dest.stem}_assets"
         if assets.exists():

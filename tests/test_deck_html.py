@@ -116,3 +116,38 @@ def test_offline_deck_loads_nothing_from_the_network(written_deck) -> None:
     assert external_assets(offline) == []
     assert "reveal.js */" in offline  # inlined
     assert offline.count("data:video/mp4;base64") >= 6
+
+
+def test_deck_command_polishes_the_html_it_installs(
+    written_deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rnn-slides deck --to html` hands manim-slides' file to polish_html before installing
+    it, titled with the lecture (rendering and conversion replaced by the template's output)."""
+    from click.testing import CliRunner
+
+    import render
+    from scenes import engine
+
+    raw = written_deck(offline=False)
+    calls = {}
+
+    def fake_build_deck(out, names, dest, to, extra, *, prepare=None, finish=None, finish_tag=""):
+        converted = tmp_path / "converted.html"
+        converted.write_text(raw, encoding="utf-8")
+        finish(converted)
+        calls.update(names=names, tag=finish_tag)
+        dest.write_text(converted.read_text(encoding="utf-8"), encoding="utf-8")
+        return True
+
+    monkeypatch.setattr(engine, "build", lambda *a, **k: {})
+    monkeypatch.setattr(engine, "build_deck", fake_build_deck)
+    dest = tmp_path / "deck.html"
+    result = CliRunner().invoke(
+        render.cli,
+        ["deck", "--lecture", "4", "--to", "html", "-o", str(dest), "--out", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    text = dest.read_text(encoding="utf-8")
+    assert re.search(r"<title>Lecture 4\. [^<]*LSTM[^<]*</title>", text)
+    assert all("data-background-video-muted" in s for s in _sections(text))
+    assert "polish_html" in calls["tag"] and "Lecture 4" in calls["tag"]

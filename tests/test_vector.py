@@ -118,3 +118,23 @@ def test_still_cli_writes_vectors_and_refuses_other_suffixes(tmp_path: Path) -> 
     eps = tmp_path / "timeline.eps"
     result = runner.invoke(cli, ["still", "history-timeline", "-o", str(eps)])
     assert result.exit_code != 0 and ".svg" in result.output and not eps.exists()
+
+
+def test_handout_deck_has_a_vector_page_per_step(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from render import _load_config, cli
+    from scenes.engine import count_steps
+    from scenes.registry import get_scene
+
+    dest = tmp_path / "lecture3.pdf"
+    args = ["deck", "--lecture", "3", "--to", "handout", "-q", "l", "-o", str(dest)]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    data = dest.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b", data))
+    steps = count_steps(get_scene("history-timeline"), _load_config(None, None, None)(3))
+    assert pages == steps and f"{pages} pages" in result.output
+    assert b"/Image" not in data
+    bad = CliRunner().invoke(cli, [*args[:-1], str(tmp_path / "handout.html")])
+    assert bad.exit_code != 0 and "*.pdf" in bad.output
