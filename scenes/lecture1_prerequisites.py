@@ -525,16 +525,26 @@ class OrderExample:
     bags: tuple[np.ndarray, np.ndarray]
     dcl: tuple[np.ndarray, np.ndarray]  # class probabilities from the bag
     rnn: tuple[np.ndarray, np.ndarray]  # class probabilities after the last step
+    classes: tuple[str, ...] | None = None  # the trained order RNN's class names
 
 
 def order_example(cfg: SceneConfig) -> OrderExample:
     """'cat cat dog' and 'dog cat cat' through the configured simple RNN, and through the same
     network as a DCL on the summed word vectors (one step, no recurrence): rnn_core only."""
+    orders = (("cat", "cat", "dog"), ("dog", "cat", "cat"))
+    from scenes.trained_story import order_rnn_for
+
+    trained = order_rnn_for(cfg)  # the trained order RNN (preset "trained"), or None
+    if trained is not None:
+        vecs = tuple(trained.encode(ws) for ws in orders)
+        bags = tuple(v.sum(axis=0) for v in vecs)
+        dcl = tuple(trained.classify_bag(ws) for ws in orders)
+        rnn = tuple(trained.classify(ws) for ws in orders)
+        return OrderExample(orders, vecs, bags, dcl, rnn, classes=tuple(trained.classes))
     params, _, _ = rnn_setup(cfg)
     rng = np.random.default_rng(cfg.model.seed + 100)
     cat, dog = np.round(rng.uniform(-1, 1, (2, cfg.model.n_in)), 2)
     table = {"cat": cat, "dog": dog}
-    orders = (("cat", "cat", "dog"), ("dog", "cat", "cat"))
     vecs = tuple(np.array([table[w] for w in ws]) for ws in orders)
     bags = tuple(v.sum(axis=0) for v in vecs)
     zeros = np.zeros(3, dtype=int)
@@ -554,6 +564,7 @@ class WhyNotDCL(LectureSlide):
         th = self.theme
         ex = order_example(self.scene_config)
         self.example = ex
+        from scenes.trained_story import order_note
         title = label("Why DCLs and CNNs do not fit sequences", font_size=TYPE.title, theme=th)
         title.to_edge(UP, buff=TYPE.title_buff)
         left, right, bottom, top = figure_zone(strip=False)
@@ -676,7 +687,8 @@ class WhyNotDCL(LectureSlide):
             "o",
             "DCL on the bag",
             "Whatever the DCL computes from the bag is then the same for both sentences: here "
-            "the class probabilities of the network, one step, no recurrence.",
+            "the class probabilities of the network, one step, no recurrence."
+            + order_note(ex, "dcl"),
             True,
         )
         row(
@@ -686,7 +698,7 @@ class WhyNotDCL(LectureSlide):
             "simple RNN",
             "The simple RNN reads the words one at a time and carries a state; after the last "
             "word its outputs differ, because the order differs. This is what sequence data "
-            "needs.",
+            "needs." + order_note(ex, "rnn"),
             False,
         )
 

@@ -700,3 +700,43 @@ def unrolled_story(scene: LectureSlide, facts: MemoryFacts, title) -> None:
     ring = SurroundingRectangle(boxes[facts.recall], buff=0.06, color=ManimColor(th.y))
     scene.play(FadeIn(ring), FadeIn(strip, shift=UP * 0.2))
     scene.readout = {"glyph": y_glyph, "pred": v(facts.answer), "stored": v(facts.stored)}
+
+
+# ---------------------------------------------------------------------------------------
+# Lecture 1, why-not-dcl: the trained order RNN
+
+
+def order_rnn_for(cfg: SceneConfig):
+    """The trained ``order-rnn`` (``rnn_core.pretrained``) when the config draws the
+    trained preset at its sizes (3 inputs, 3 hidden units) without a weights file; else
+    None (the seeded model)."""
+    m = cfg.model
+    if m.weights is not None or m.preset != "trained" or (m.n_in, m.n_hidden) != (3, 3):
+        return None
+    from rnn_core.pretrained import load
+
+    return load("order-rnn")
+
+
+def order_note(ex, key: str) -> str:
+    """The trained order RNN's answers, for the notes of why-not-dcl's "dcl" and "rnn"
+    rows ("" for the seeded model, whose classes mean nothing)."""
+    classes = getattr(ex, "classes", None)
+    if not classes:
+        return ""
+    probs = ex.dcl if key == "dcl" else ex.rnn
+    answers = [(classes[int(np.argmax(p))], v(np.max(p))) for p in probs]
+    sentences = [" ".join(ws) for ws in ex.words]
+    if key == "dcl":
+        (a, p), (b, q) = answers
+        return (
+            f" The network is the trained order RNN (it names the first word). On the bag "
+            f"it answers '{a}' ({p}) for '{sentences[0]}' and '{b}' ({q}) for "
+            f"'{sentences[1]}': one answer for two sentences, so one of them is wrong."
+        )
+    right = [ans == ws[0] for (ans, _), ws in zip(answers, ex.words, strict=True)]
+    verdict = "both right" if all(right) else "not both right"
+    said = " and ".join(
+        f"'{a}' ({p}) for '{s}'" for (a, p), s in zip(answers, sentences, strict=True)
+    )
+    return f" The trained RNN answers {said}: {verdict}."

@@ -216,3 +216,25 @@ def test_errors_through_time_uses_the_recall_only_loss_when_trained(built_scenes
     flow = built_scenes(l5.LSTMBackwardFlow)
     assert flow.example.t == example_sequence().store_step
     assert "Delta^t = 0 here" in flow.steps[0].notes
+
+
+def test_why_not_dcl_uses_the_trained_order_rnn(built_scenes):
+    from scenes import lecture1_prerequisites as l1
+
+    model = load("order-rnn")
+    scene = built_scenes(l1.WhyNotDCL)
+    ex = scene.example
+    assert ex.classes == tuple(model.classes)
+    shown = {k: [g.displayed for g in gs] for k, gs in scene.glyphs.items()}
+    for k, words in enumerate(ex.words):
+        sentence = " ".join(words)
+        assert shown["dcl"][k] == [format_value(p) for p in model.classify_bag(sentence)]
+        assert shown["rnn"][k] == [format_value(p) for p in model.classify(sentence)]
+        # the RNN names the first word; the DCL on the bag cannot, for both orders
+        assert model.classes[int(np.argmax(model.classify(sentence)))] == words[0]
+    assert shown["dcl"][0] == shown["dcl"][1]
+    notes = " ".join(s.notes for s in scene.steps)
+    assert "both right" in notes and "one of them is wrong" in notes
+    # the seeded model (preset random) keeps the old example and generic notes
+    random = l1.order_example(SceneConfig().with_model(preset="random"))
+    assert random.classes is None and ts.order_note(random, "rnn") == ""
