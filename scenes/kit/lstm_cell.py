@@ -6,15 +6,23 @@
   highway through an on-ramp; tanh(c^t) and the output gate give y^t on the right.
 - ``layout="odyssey"``: the "Space Odyssey" type of Greff et al. (2017, Fig. 1): the cell
   (the sum node) at the centre, the gates around it, peepholes drawn from the cell to the
-  gates, the previous cell state arriving on a dotted line.
+  gates, the previous cell state arriving on a dotted line. As in the paper's figure every
+  gate gets its inputs on a wire: x^t (solid) and y^{t-1} (dotted) come down on the left and
+  run along the bottom on two buses, and each gate takes its feed straight up from them.
+
+The cell is drawn at the size it is shown: positions are scene units laid out to fill the
+figure zone between the title and the equation strip, and every text is at the deck's type
+scale (:data:`~scenes.kit.theme.TYPE`). Each value column has a slot of its own for up to
+:data:`MAX_CELLS` cells; a longer vector shows its first cells and an ellipsis, and
+:attr:`LSTMCell.note` says so ("cells 1-3 of 6").
 
 Parts (same keys in both layouts, so a scene can morph one into the other part by part):
 ``gates`` (z, i, f, o: :class:`GateBox`), ``ops`` (mul_i, mul_f, add, mul_o:
 :class:`PointwiseOp`), ``tanh_c``, ``wires`` (see :data:`WIRE_KEYS`), ``peepholes``
 (i, f, o: blue wires), ``terminals`` (Typst labels x^t, y^{t-1}, c^{t-1}, c^t, y^t),
-``extras`` (parts only one layout has, e.g. the circuit's input buses).
+``extras`` (the x^t and y^{t-1} buses, ``x_bus`` and ``y_bus``, with their joints).
 Values: :meth:`LSTMCell.show_values` attaches :class:`VectorGlyph` s for one step of a
-trace (keys x, y_prev, c_prev, z, i, f, o, c, y) at layout-specific anchors.
+trace (keys x, y_prev, c_prev, z, i, f, o, c, y) in their slots (:data:`GLYPH_PLACES`).
 
 Lighting a path: ``cell.wires[key].pulse(color)`` or ``cell.wires[key].signal(glyph)``;
 ``cell.light(keys, color)`` pulses several wires at once (lecture 5 draws backward error
