@@ -322,13 +322,19 @@ def check(ids, lecture, all_, config_path, theme) -> None:
       rnn-slides check lstm-circuit
       rnn-slides check --all --config examples/config.toml --theme dark
     """
-    from scenes.kit.lint import check_scene, format_table
+    from scenes.kit.lint import Problem, check_scene, format_table
 
     chosen = _select(ids, lecture, all_)
     resolve = _load_config(config_path, theme, None)
     problems = []
     for info in chosen:
-        found = check_scene(info.cls, resolve(info.lecture))
+        try:
+            found = check_scene(info.cls, resolve(info.lecture))
+        except Exception as exc:  # noqa: BLE001 - one scene failing must not hide the others
+            if _debug_enabled():
+                traceback.print_exc()
+            message = (str(exc).splitlines() or [type(exc).__name__])[0]
+            found = [Problem("build failed", (message,), scene=info.id, step=0)]
         click.echo(f"{info.id}: {len(found) or 'no'} problem{'s' * (len(found) != 1)}", err=True)
         problems += found
     if problems:
