@@ -606,7 +606,9 @@ def _render_worker(job: dict) -> dict:
     with manim_config(settings):
         scene = cls.configured(scene_config)(output_folder=tmp / SLIDES_DIR)
         scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
+        writer = scene.renderer.file_writer
+        # manim writes a gif beside the movie path, under its own name
+        movie = Path(writer.gif_file_path if job["format"] == "gif" else writer.movie_file_path)
     return {
         "id": job["id"],
         "movie": str(movie),
