@@ -464,6 +464,8 @@ def deck(
     if len(set(names)) != len(names):
         raise UserError("two scenes share a class name; manim-slides needs unique names")
     label = f"lecture{lecture}" if lecture is not None else "all"
+    if quality != engine.DEFAULT_QUALITY:  # decks of other qualities sit beside it
+        label += f"-{engine.quality_tag(quality)}"
     dest = output or out / f"deck-{label}.{to}"
     engine.check_writable(dest.parent)
     extra: list[str] = []
@@ -481,7 +483,15 @@ def deck(
         finish = functools.partial(_polish_html_deck, title=title)
         finish_tag = f"polish_html:{POLISH_VERSION}:{title}"
     if engine.build_deck(
-        out, names, dest, to, extra, prepare=prepare, finish=finish, finish_tag=finish_tag
+        out,
+        names,
+        dest,
+        to,
+        extra,
+        prepare=prepare,
+        finish=finish,
+        finish_tag=finish_tag,
+        quality=quality,
     ):
         click.echo(f"wrote {dest} ({len(names)} scenes)")
     else:

@@ -67,6 +67,9 @@ __all__ = [
     "QUALITIES",
     "FORMATS",
     "SLIDES_DIR",
+    "output_key",
+    "slides_dir",
+    "quality_tag",
     "EngineError",
     "RenderSettings",
     "build",
@@ -477,8 +480,27 @@ def update_manifest(out: Path, entries: dict[str, dict]) -> None:
         atomic_write_bytes(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
 
 
-def _output_key(info: SceneInfo, ext: str) -> str:
-    return f"lecture{info.lecture}/{info.id}.{ext}"
+DEFAULT_QUALITY = "l"
+
+
+def quality_tag(quality: str) -> str:
+    """``480p15``, ``720p30``, ... for a quality flag."""
+    _width, height, fps = QUALITIES[quality]
+    return f"{height}p{fps}"
+
+
+def slides_dir(quality: str) -> str:
+    """The folder (under the output folder) of the manim-slides data decks are made from:
+    one per quality, so decks of different qualities never replace each other's data."""
+    return SLIDES_DIR if quality == DEFAULT_QUALITY else f"{SLIDES_DIR}-{quality_tag(quality)}"
+
+
+def output_key(info: SceneInfo, ext: str, quality: str = DEFAULT_QUALITY) -> str:
+    """Where a scene's video lands under the output folder: ``lecture<N>/<id>.<ext>`` at the
+    default quality, ``lecture<N>/<id>-<height>p<fps>.<ext>`` at the others (side by side,
+    each cached on its own)."""
+    suffix = "" if quality == DEFAULT_QUALITY else f"-{quality_tag(quality)}"
+    return f"lecture{info.lecture}/{info.id}{suffix}.{ext}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -619,13 +641,15 @@ def _render_worker(job: dict) -> dict:
     }
 
 
-def _install_slides(out: Path, tmp: Path, name: str, scene_id: str, digest: str) -> dict:
+def _install_slides(
+    out: Path, tmp: Path, name: str, scene_id: str, digest: str, quality: str
+) -> dict:
     """Move a scene's manim-slides data from its temporary folder into ``OUT/slides``,
     rewriting the paths manim-slides records; returns the records of the files installed."""
     src_json = tmp / SLIDES_DIR / f"{name}.json"
     if not src_json.exists():
         return {}
-    slides_root = out / SLIDES_DIR
+    slides_root = out / slides_dir(quality)
     files_dir = slides_root / "files" / f"{scene_id}-{digest[:12]}"
     files_dir.parent.mkdir(parents=True, exist_ok=True)
     # Same digest, same pixels, but an existing copy may be the damaged one that caused
@@ -681,12 +705,12 @@ def plan(
         digest = content_hash(
             info, scene_config, settings.quality, settings.fmt, settings.transparent
         )
-        key = _output_key(info, settings.fmt)
+        key = output_key(info, settings.fmt, settings.quality)
         target = out / key
         entry = manifest.get(key)
         if not settings.force and entry and entry.get("hash") == digest:
             files = _entry_files(entry, target, out)
-            slides_json = f"{SLIDES_DIR}/{info.class_name}.json"
+            slides_json = f"{slides_dir(settings.quality)}/{info.class_name}.json"
             needs_slides = settings.fmt == "mp4" and slides_json not in entry.get("files", {})
             if files is not None and not needs_slides and _intact(files):
                 fresh[info.id] = entry
@@ -756,7 +780,12 @@ def _install(out: Path, job: _Job, payload: dict, result: dict, settings: Render
     files = {}
     if settings.fmt == "mp4":
         files = _install_slides(
-            out, Path(payload["tmp"]), result["slides_name"], job.info.id, job.digest
+            out,
+            Path(payload["tmp"]),
+            result["slides_name"],
+            job.info.id,
+            job.digest,
+            settings.quality,
         )
     return {
         "hash": job.digest,
@@ -871,13 +900,15 @@ def _read_steps_cache(path: Path) -> dict[str, int]:
 # Decks
 
 
-def deck_digest(out: Path, names: list[str], to: str, extra: list[str]) -> str:
+def deck_digest(
+    out: Path, names: list[str], to: str, extra: list[str], quality: str = DEFAULT_QUALITY
+) -> str:
     """What a deck is made of: each scene's slide data (which names its video files, whose
     names carry the scene's content hash), the format and the conversion options."""
     h = hashlib.sha256(json.dumps([names, to, extra]).encode())
     h.update(_version("manim-slides").encode())
     for name in names:
-        path = out / SLIDES_DIR / f"{name}.json"
+        path = out / slides_dir(quality) / f"{name}.json"
         h.update(path.read_bytes() if path.exists() else b"missing")
     return h.hexdigest()
 
@@ -908,13 +939,14 @@ def build_deck(
     prepare: Callable[[], None] | None = None,
     finish: Callable[[Path], None] | None = None,
     finish_tag: str = "",
+    quality: str = DEFAULT_QUALITY,
 ) -> bool:
     """Convert the scenes' slide data in ``OUT/slides`` into one deck file ``dest`` with
     manim-slides; False when the recorded deck is current and intact (nothing done).
     ``prepare`` runs first when a conversion is needed; ``finish`` edits the converted file
     before it is installed (``finish_tag`` names what it does, for the deck's hash)."""
     key = f"decks/{dest.resolve().as_posix()}"
-    digest = deck_digest(out, names, to, [*extra, finish_tag])
+    digest = deck_digest(out, names, to, [*extra, finish_tag], quality)
     entry = read_manifest(out)["outputs"].get(key)
     if entry and entry.get("hash") == digest:
         files = _entry_files(entry, dest, dest.parent)
@@ -932,7 +964,7 @@ def build_deck(
             *names,
             str(tmp_dest),
             "--folder",
-            str(out / SLIDES_DIR),
+            str(out / slides_dir(quality)),
             "--to",
             to,
             "-v",

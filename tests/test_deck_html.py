@@ -131,7 +131,9 @@ def test_deck_command_polishes_the_html_it_installs(
     raw = written_deck(offline=False)
     calls = {}
 
-    def fake_build_deck(out, names, dest, to, extra, *, prepare=None, finish=None, finish_tag=""):
+    def fake_build_deck(
+        out, names, dest, to, extra, *, prepare=None, finish=None, finish_tag="", quality="l"
+    ):
         converted = tmp_path / "converted.html"
         converted.write_text(raw, encoding="utf-8")
         finish(converted)

@@ -595,3 +595,22 @@ def test_cli_imports_without_posix_only_modules() -> None:
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("0 ") and "history-timeline" in proc.stdout
+
+
+def test_qualities_live_side_by_side(cheap_render: Path, tmp_path: Path) -> None:
+    """Switching quality renders the other one once; both stay, each cached on its own."""
+    import av
+
+    out = tmp_path / "out"
+    shutil.copytree(cheap_render / "out", out)
+    result = run("render", CHEAP, "-q", "m", "-j", "1", "-o", str(out))
+    assert result.exit_code == 0 and "nothing to render" not in result.output, result.output
+    low, mid = out / "lecture4" / f"{CHEAP}.mp4", out / "lecture4" / f"{CHEAP}-720p30.mp4"
+    for path, height in ((low, 480), (mid, 720)):
+        with av.open(str(path)) as container:
+            assert container.streams.video[0].codec_context.height == height
+    assert (out / "slides-720p30" / "LSTMGateExtremes.json").exists()
+    assert (out / "slides" / "LSTMGateExtremes.json").exists()
+    for quality in ("l", "m"):
+        again = run("render", CHEAP, "-q", quality, "-o", str(out))
+        assert again.output.startswith("nothing to render"), again.output
