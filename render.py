@@ -120,15 +120,6 @@ def _load_config(path: str | None, theme: str | None, seed: int | None):
 # ---------------------------------------------------------------------------------------
 # The CLI
 
-EXAMPLES_RENDER = """
-\b
-Examples:
-  rnn-slides render lstm-circuit               # one scene, 480p mp4 into out/
-  rnn-slides render --lecture 4 -q h -j 2      # lecture 4 at 1080p, two at a time
-  rnn-slides render --all --theme dark --format webm --transparent
-"""
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="rnn-slides")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
@@ -222,15 +213,24 @@ def list_command(lecture: int | None, steps: bool, out: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("out"),
     show_default=True,
+    help="Output FOLDER: videos go to OUT/lecture<N>/.",
 )
 @click.option("--force", is_flag=True, help="Re-render even when the cache says nothing changed.")
 @friendly
 def render(
     ids, lecture, all_, quality, fmt, transparent, theme, config_path, seed, jobs, out, force
 ) -> None:
-    """Render scenes to videos in OUT/lecture<N>/<scene-id>.<format>.
+    """Render scenes to videos in OUT/lecture<N>/<scene-id>.<format> (other qualities
+    than 480p as <scene-id>-<height>p<fps>.<format>, beside it).
 
     Only scenes whose code, config, theme, quality or format changed are rendered again.
+
+    \b
+    Examples:
+      rnn-slides render lstm-circuit               # one scene, 480p mp4 into out/
+      rnn-slides render --lecture 4 -q h -j 2      # lecture 4 at 1080p, two at a time
+      rnn-slides render --all --theme dark --format webm --transparent
+      rnn-slides render why-not-dcl --format gif   # for a web page
     """
     if transparent and fmt not in ("webm", "mov"):
         raise UserError(
@@ -243,8 +243,6 @@ def render(
     )
     engine.build(infos, resolve, out=out, settings=settings, echo=click.echo)
 
-
-render.help = (render.help or "") + EXAMPLES_RENDER
 
 
 @cli.command()
@@ -259,7 +257,7 @@ render.help = (render.help or "") + EXAMPLES_RENDER
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The file to write: .png, or .svg / .pdf for vectors (crisp at any zoom).",
+    help="The FILE to write: .png, or .svg / .pdf for vectors (crisp at any zoom).",
 )
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="h", show_default=True)
 @click.option("--theme", type=click.Choice(["light", "dark"]))
@@ -351,6 +349,7 @@ def check(ids, lecture, all_, config_path, theme) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("out"),
     show_default=True,
+    help="Output FOLDER: figures go to OUT/lecture<N>/.",
 )
 @click.option(
     "--format",
@@ -396,7 +395,7 @@ def figures(out, fmt, theme, lecture) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Deck file; default OUT/deck-<lectures>.<format>.",
+    help="Deck FILE to write; default OUT/deck-<lectures>.<format> (handout: .pdf).",
 )
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="l", show_default=True)
 @click.option("--theme", type=click.Choice(["light", "dark"]))
@@ -518,6 +517,65 @@ def _write_handout(infos: list, resolve, dest: Path, quality: str, title: str) -
                 wrap=functools.partial(with_step_hook, on_step_end=page),
             )
     click.echo(f"wrote {dest} ({handout.pages} pages, vectors)")
+
+
+@cli.group()
+def weights() -> None:
+    """Weights files for model.weights, from the frameworks lecturers train in."""
+
+
+@weights.command("import")
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "framework",
+    type=click.Choice(["torch", "keras"]),
+    required=True,
+    help="torch: an nn.LSTM / nn.RNN state_dict (.npz, or .pt/.pth with torch installed); "
+    "keras: an LSTM layer's kernel, recurrent_kernel, bias (.npz).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .npz FILE to write, in rnn_core's array names.",
+)
+@friendly
+def weights_import(src: Path, framework: str, output: Path) -> None:
+    """Convert a PyTorch or Keras model's weights into an rnn_core weights file.
+
+    Gates are reordered (PyTorch i, f, g, o; Keras i, f, c, o), PyTorch's two biases are
+    summed and Keras' kernels transposed; peepholes stay off (a file without them means
+    peepholes = false). An nn.RNN gives U W b, plus V c from a linear layer saved with it.
+
+    \b
+    Examples:
+      rnn-slides weights import lstm.pt --from torch -o my_lstm.npz   # torch installed
+      rnn-slides weights import sd.npz --from torch -o my_lstm.npz    # numpy.savez'd state_dict
+      rnn-slides weights import keras_lstm.npz --from keras -o my_lstm.npz
+    Then in the config: [lecture.4.model] weights = "my_lstm.npz"
+    """
+    import numpy as np
+
+    from rnn_core.interop import import_weights
+
+    if output.suffix.lower() != ".npz":
+        raise UserError(f"weights files are .npz; name the output *.npz, not {output.name!r}")
+    try:
+        arrays = import_weights(src, framework)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    engine.check_writable(output.parent if str(output.parent) else Path("."))
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    engine.atomic_write_bytes(output, buffer.getvalue())
+    kind = "LSTM" if "W_z" in arrays else "simple RNN"
+    shape = arrays["W_z"].shape if "W_z" in arrays else arrays["U"].shape
+    click.echo(
+        f"wrote {output}: {kind} with {shape[0]} units and {shape[1]} inputs"
+        + ("" if kind == "LSTM" or "V" in arrays else "; add V and c (the output layer) by hand")
+    )
 
 
 POLISH_VERSION = "1"  # bump when scenes.deck_html changes what it writes
