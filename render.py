@@ -521,7 +521,13 @@ def _write_handout(infos: list, resolve, dest: Path, quality: str, title: str) -
 
 @cli.group()
 def weights() -> None:
-    """Weights files for model.weights, from the frameworks lecturers train in."""
+    """Weights files for model.weights, from the frameworks lecturers train in.
+
+    \b
+    Examples:
+      rnn-slides weights import lstm.pt --from torch -o my_lstm.npz
+      rnn-slides weights import --help
+    """
 
 
 @weights.command("import")
