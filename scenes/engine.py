@@ -626,7 +626,10 @@ def _render_worker(job: dict) -> dict:
         "write_to_movie": True,
     }
     with manim_config(settings):
-        scene = cls.configured(scene_config)(output_folder=tmp / SLIDES_DIR)
+        configured = cls.configured(scene_config)
+        if job.get("progress") is not None:
+            configured = _reporting_steps(configured, job["progress"], job["id"])
+        scene = configured(output_folder=tmp / SLIDES_DIR)
         scene.render()
         writer = scene.renderer.file_writer
         # manim writes a gif beside the movie path, under its own name
@@ -639,6 +642,49 @@ def _render_worker(job: dict) -> dict:
         "seconds": time.perf_counter() - started,
         "slides_name": type(scene).__name__,
     }
+
+
+def _reporting_steps(cls: type, queue: Any, scene_id: str) -> type:
+    """A subclass of the scene class that reports each click step it starts on ``queue``
+    as ``(scene_id, step)``, for the progress display of the process that waits."""
+
+    def step(self, notes: str) -> None:
+        with contextlib.suppress(Exception):  # progress is a nicety: never fail a render
+            queue.put((scene_id, len(self.steps) + 1))
+        cls.step(self, notes)
+
+    return type(cls.__name__, (cls,), {"step": step, "__module__": cls.__module__})
+
+
+@contextlib.contextmanager
+def _step_progress(progress: Any, tasks: dict[str, Any], totals: dict[str, int]):
+    """A queue the render workers report their steps on, and a thread that shows them."""
+    import multiprocessing
+    import queue as queue_module
+    import threading
+
+    manager = multiprocessing.get_context("spawn").Manager()
+    queue = manager.Queue()
+    stop = threading.Event()
+
+    def show() -> None:
+        while not stop.is_set():
+            try:
+                scene_id, step = queue.get(timeout=0.2)
+            except (queue_module.Empty, EOFError, OSError):
+                continue
+            total = totals.get(scene_id)
+            label = f"{scene_id}: step {step}" + (f"/{total}" if total else "")
+            progress.update(tasks["scenes"], description=label)
+
+    thread = threading.Thread(target=show, daemon=True)
+    thread.start()
+    try:
+        yield queue
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        manager.shutdown()
 
 
 def _install_slides(
@@ -755,6 +801,11 @@ def build(
                 "tmp": str(tmp.resolve()),
             }
             jobs.append((job, payload))
+        totals = {  # steps seen in earlier renders (any quality), to show "step 3/10"
+            entry.get("scene"): entry.get("steps")
+            for entry in read_manifest(out)["outputs"].values()
+            if isinstance(entry, dict) and isinstance(entry.get("steps"), int)
+        }
         with Progress(
             TextColumn("[bold]rendering"),
             BarColumn(),
@@ -763,13 +814,16 @@ def build(
             TextColumn("{task.description}"),
             transient=not sys.stdout.isatty(),
         ) as progress:
-            task = progress.add_task("", total=len(jobs))
-            for job, payload, result in _run_jobs(jobs, settings.jobs):
-                entry = _install(out, job, payload, result, settings)
-                update_manifest(out, {job.key: entry})
-                results[job.info.id] = entry
-                progress.update(task, advance=1, description=job.info.id)
-                echo(f"  {job.key}  ({result['steps']} steps, {result['duration']:.1f} s)")
+            task = progress.add_task("starting", total=len(jobs))
+            with _step_progress(progress, {"scenes": task}, totals) as steps_queue:
+                for _job, payload in jobs:
+                    payload["progress"] = steps_queue  # workers report each step they start
+                for job, payload, result in _run_jobs(jobs, settings.jobs):
+                    entry = _install(out, job, payload, result, settings)
+                    update_manifest(out, {job.key: entry})
+                    results[job.info.id] = entry
+                    progress.update(task, advance=1, description=f"{job.info.id}: done")
+                    echo(f"  {job.key}  ({result['steps']} steps, {result['duration']:.1f} s)")
     return results
 
 
