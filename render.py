@@ -377,11 +377,17 @@ def figures(out, fmt, theme, lecture) -> None:
     chosen = [f for f in FIGURES if lecture is None or f.lecture == lecture]
     if not chosen:
         raise UserError(f"no figures for lecture {lecture}")
+    import matplotlib
+
+    # Print-grade text: SVG keeps it as <text> (searchable, editable in Inkscape), PDF
+    # embeds TrueType fonts (journals refuse Type 3).
+    text_as_text = {"svg.fonttype": "none", "pdf.fonttype": 42, "ps.fonttype": 42}
     for spec in chosen:
         figure = spec.make(get_theme(theme))
         for ext in formats:
             buffer = io.BytesIO()
-            figure.savefig(buffer, format=ext, dpi=200, facecolor=figure.get_facecolor())
+            with matplotlib.rc_context(text_as_text):
+                figure.savefig(buffer, format=ext, dpi=200, facecolor=figure.get_facecolor())
             path = out / f"lecture{spec.lecture}" / f"{spec.id}.{ext}"
             engine.atomic_write_bytes(path, buffer.getvalue())
             click.echo(f"  {path}")
