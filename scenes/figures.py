@@ -174,10 +174,12 @@ def _jump(ax, data, start, loss, target, colour: str, z: bool) -> None:
         ax.text(
             start[0] + step[0] * k[-1],
             start[1] + step[1] * k[-1],
-            height[-1] + 0.03,
+            height[-1] + 0.05,
             text,
             color=colour,
             fontsize=9,
+            ha="right",  # beyond the arc's end, clear of the arc
+            va="bottom",
         )
     else:
         end = start + step * k[-1]
