@@ -502,6 +502,7 @@ class SequenceData(LectureSlide):
         words.arrange(RIGHT, buff=0.5).scale(1.3).move_to(block)
         self.words = words
         self.play(FadeOut(block), LaggedStart(*[FadeIn(w) for w in words], lag_ratio=0.15))
+        self.wait(0.2)  # the video's last frame shows the settled state, not a fading ghost
 
 
 # ---------------------------------------------------------------------------------------
@@ -565,6 +566,7 @@ class WhyNotDCL(LectureSlide):
         ex = order_example(self.scene_config)
         self.example = ex
         from scenes.trained_story import order_note
+
         title = label("Why DCLs and CNNs do not fit sequences", font_size=TYPE.title, theme=th)
         title.to_edge(UP, buff=TYPE.title_buff)
         left, right, bottom, top = figure_zone(strip=False)
@@ -636,6 +638,7 @@ class WhyNotDCL(LectureSlide):
             words.add(vecs)
         self.words = words
         self.play(FadeOut(lines), FadeOut(fixed_group), FadeIn(words))
+        self.wait(0.2)  # the video's last frame shows the settled state, not a fading ghost
 
         rows_top = words.get_bottom()[1] - 0.2
         row_gap = (rows_top - bottom) / 3

@@ -237,6 +237,7 @@ class DCLBackpropReview(LectureSlide):
                 strip_vector(deltas.do[0]),
             ),
         )
+        self.wait(0.2)  # the video's last frame shows the settled state, not a fading ghost
 
         j = 0
         terms = params.V[:, j] * deltas.do[0]
@@ -277,6 +278,7 @@ class DCLBackpropReview(LectureSlide):
                 )
             ),
         )
+        self.wait(0.2)  # the video's last frame shows the settled state, not a fading ghost
 
         self.step(
             "The same for every middle neuron, then through tanh's slope: the errors of the "
@@ -312,6 +314,7 @@ class DCLBackpropReview(LectureSlide):
                 strip_vector(deltas.da[0]),
             ),
         )
+        self.wait(0.2)  # the video's last frame shows the settled state, not a fading ghost
 
         self.step(
             "The errors give the gradients: the gradient of a weight is the error at its "
@@ -592,6 +595,7 @@ class RNNNeurons(LectureSlide):
                     )
                 ),
             )
+            self.wait(0.2)  # the settled state ends the step's video
 
         self.step(
             "Drawing every neuron soon gets unreadable, so an RNN is usually drawn as a "
@@ -626,6 +630,7 @@ class RNNNeurons(LectureSlide):
                 )
             )
         )
+        self.wait(0.2)  # the settled state ends the step's video
 
 
 # ---------------------------------------------------------------------------------------
@@ -673,6 +678,7 @@ class RNNUnfolding(LectureSlide):
             cut.next_to(unrolled.h_nodes[-1], RIGHT, buff=0.3)
         self.unrolled = unrolled
         self.play(ReplacementTransform(box, unrolled), FadeIn(cut), run_time=1.5)
+        self.wait(0.2)  # the video's last frame shows the settled state, not a fading ghost
 
         self.step(
             "The copies are not different networks: U, W and V are the same parameters at "
