@@ -531,14 +531,16 @@ def build_gates_over_time(scene: LectureSlide) -> None:
         FadeIn(header),
         *([FadeIn(strip)] if strip is not None else []),
     )
-    scene.play(maps["x"].reveal(range(data.trace.T)))
     cut = [m.note for m in (maps["x"], maps["c"]) if m.note]
+    shown_note = []
     if cut:
+        # faded in with the inputs (an added mobject would be missing from the video)
         note = label(", ".join(cut), font_size=TYPE.note, color=th.muted, theme=th)
         _, right, _, _ = TYPE.figure_zone()
         note.move_to([right, FOOT_Y, 0.0], aligned_edge=[1, -1, 0])
         scene.cells_note = note
-        scene.add(note)
+        shown_note.append(FadeIn(note))
+    scene.play(maps["x"].reveal(range(data.trace.T)), *shown_note)
 
     marker = None
     for name, cols in phases(data):
