@@ -337,7 +337,11 @@ class DCLBackpropReview(LectureSlide):
             )
         self.grad_glyphs = mats
         pair = VGroup(mats["U"], mats["V"]).arrange(RIGHT, buff=1.0, aligned_edge=UP)
-        fit_to_zone(pair, zone=(left, right, bottom + 0.5, top), max_scale=1.6, min_scale=1.0)
+        # The strip is gone in this step: the matrices take the whole height below the title.
+        no_strip = figure_zone(strip=False)
+        fit_to_zone(
+            pair, zone=(*no_strip[:2], no_strip[2] + 0.5, no_strip[3]), max_scale=1.6, min_scale=1.0
+        )
         notes = VGroup(
             *[
                 label(m.note, font_size=TYPE.note, color=th.muted, theme=th).next_to(
