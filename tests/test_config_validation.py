@@ -550,9 +550,17 @@ def test_explicit_peepholes_with_an_imported_lstm_is_refused(tmp_path: Path) -> 
     assert "p_i" in message
 
 
-def test_weights_too_large_for_a_slide_name_the_size(tmp_path: Path) -> None:
-    np.savez(tmp_path / "big.npz", **lstm_arrays(n_in=3, n_hidden=8))
-    message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'big.npz'\n"))
+def test_large_trained_lstms_are_accepted_and_shown_in_part(tmp_path: Path) -> None:
+    """A real model runs at full size (the LSTM slides show some of its cells); the simple
+    RNN's slides draw every unit, so its files keep the slide limit."""
+    np.savez(tmp_path / "lstm64.npz", **lstm_arrays(n_in=10, n_hidden=64))
+    config = load_config(write(tmp_path, "[lecture.4.model]\nweights = 'lstm64.npz'\n"))
+    assert (config.for_lecture(4).model.n_in, config.for_lecture(4).model.n_hidden) == (10, 64)
+    np.savez(tmp_path / "lstm300.npz", **lstm_arrays(n_in=3, n_hidden=300))
+    message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'lstm300.npz'\n"))
+    assert "n_hidden = 300" in message and "1..256" in message
+    np.savez(tmp_path / "rnn8.npz", **rnn_arrays(n_hidden=8))
+    message = refusal(write(tmp_path, "[lecture.2.model]\nweights = 'rnn8.npz'\n"))
     assert "n_hidden = 8" in message and "1..6" in message
 
 

@@ -67,6 +67,8 @@ LIMITS: dict[str, tuple[int, int]] = {
 # Largest |value| of a configured input or weight: value cells are sized for a sign, three
 # digits and two decimals; 1e308 would be drawn as 309 digits across the frame.
 VALUE_LIMIT = 100.0
+# Sizes of an LSTM given by a weights file (its slides show a subset of cells and inputs).
+TRAINED_LSTM_LIMITS: dict[str, tuple[int, int]] = {"n_in": (1, 256), "n_hidden": (1, 256)}
 # Which model each lecture's scenes draw (lecture 3 is history: no model of its own).
 LECTURE_MODELS: dict[int, Literal["rnn", "lstm"]] = {1: "rnn", 2: "rnn", 4: "lstm", 5: "lstm"}
 MAX_MESSAGE = 190  # characters; with click's "Error: " the line stays under ~200
@@ -610,7 +612,9 @@ def _implied_by_weights(model: ModelConfig, table: dict, where: str) -> ModelCon
     for key, value in sizes.items():
         if key in table:
             continue  # an explicit size is checked against the file's shapes later
-        lo, hi = LIMITS[key]
+        # A trained LSTM runs at full size and the slides show a few of its cells and
+        # inputs ("cells 1-3 of 64"); the simple RNN's slides draw every unit.
+        lo, hi = TRAINED_LSTM_LIMITS[key] if kind == "lstm" else LIMITS[key]
         if not lo <= value <= hi:
             raise ConfigError(
                 f"{where}weights file {_short_path(Path(model.weights).name)} has {key} = "
