@@ -266,8 +266,8 @@ def test_unwritable_output_folder(tmp_path: Path) -> None:
     assert_one_line_error(result, "not writable")
 
 
-def test_still_must_be_png(tmp_path: Path) -> None:
-    assert_one_line_error(run("still", CHEAP, "-o", str(tmp_path / "x.jpg")), "PNG")
+def test_still_must_be_png_svg_or_pdf(tmp_path: Path) -> None:
+    assert_one_line_error(run("still", CHEAP, "-o", str(tmp_path / "x.jpg")), ".png, .svg or .pdf")
 
 
 # ---------------------------------------------------------------------------------------
