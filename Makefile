@@ -76,14 +76,16 @@ $(REVEALJS):
 	  echo "  rerun when online, or run 'make slides OFFLINE=0' for a deck that loads reveal.js from a CDN."; \
 	  exit 1; }
 
+# Tests run on every core (pytest-xdist); each lecture's scene tests stay on one worker.
+TEST_WORKERS ?= auto
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 test-slow: setup
-	$(PY) -m pytest -q -m slow
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m slow
 
 test-all: setup
-	$(PY) -m pytest -q -m 'slow or not slow'
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m 'slow or not slow'
 
 # Ratios against references measured in the same run (torch is optional: pip install torch==2.13.0).
 bench: setup

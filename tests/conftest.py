@@ -159,3 +159,22 @@ def built_scenes(tmp_path_factory):
         return scene
 
     return build
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """`make test` runs the tests on every core (pytest-xdist, ``--dist loadgroup``): the
+    tests of one lecture's scenes stay on one worker, so the session-cached builds in
+    :func:`built_scenes` are made once per scene and config, not once per worker."""
+    import re
+
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        info = callspec.params.get("info") if callspec is not None else None
+        lecture = getattr(info, "lecture", None)
+        if lecture is None:
+            match = re.search(r"test_lecture(\d+)\.py", item.nodeid)
+            lecture = int(match.group(1)) if match else None
+        if lecture is None and "test_trained_slides.py" in item.nodeid:
+            lecture = 4  # mostly lecture-4 scenes
+        if lecture is not None:
+            item.add_marker(pytest.mark.xdist_group(f"lecture{lecture}"))
