@@ -67,6 +67,7 @@ __all__ = [
     "QUALITIES",
     "FORMATS",
     "SLIDES_DIR",
+    "atomic_target",
     "output_key",
     "slides_dir",
     "quality_tag",
@@ -337,13 +338,15 @@ def locked(out: Path) -> Iterator[None]:
         lock.release()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+@contextlib.contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write; it replaces ``path`` only when the block
+    succeeds, and is removed otherwise (the old file stays)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        yield Path(tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise a web server
@@ -352,6 +355,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    with atomic_target(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def _sha256(path: Path) -> str:

@@ -16,16 +16,15 @@ Example
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import cairo
 import numpy as np
+
+from scenes.engine import atomic_target
 
 if TYPE_CHECKING:
     from manim import Scene
@@ -105,24 +104,6 @@ def _set_color(camera, ctx: cairo.Context, rgbas, vmobject):
     return camera
 
 
-@contextlib.contextmanager
-def _atomic_target(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it only when the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise a web server
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def _surface(fmt: str, path: Path, width: float, height: float) -> cairo.Surface:
     if fmt == "svg":
         surface = cairo.SVGSurface(str(path), width, height)
@@ -139,7 +120,7 @@ def write_vector_still(scene: Scene, path: Path, *, fmt: str | None = None) -> N
     fmt = fmt or path.suffix.lstrip(".").lower()
     camera = scene.renderer.camera
     width, height = float(camera.pixel_width), float(camera.pixel_height)
-    with _atomic_target(path) as tmp:
+    with atomic_target(path) as tmp:
         surface = _surface(fmt, tmp, width, height)
         ctx = cairo.Context(surface)
         draw_scene(scene, ctx, width, height)
@@ -167,7 +148,7 @@ class Handout:
         self.path = path
         self.title = title
         self.pages = 0
-        self._target = _atomic_target(path)
+        self._target = atomic_target(path)
         self._surface: cairo.PDFSurface | None = None
         self._ctx: cairo.Context | None = None
         self.slide_width = PAGE_WIDTH - 2 * SLIDE_MARGIN
