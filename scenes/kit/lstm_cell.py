@@ -472,11 +472,7 @@ class LSTMCell(VGroup):
     @property
     def note(self) -> str:
         """What the value columns leave out, e.g. "cells 1-4 of 6" ("" when nothing)."""
-        notes = {
-            g.note.replace("cells", "inputs", 1) if key == "x" else g.note
-            for key, g in self.values.items()
-            if g.truncated
-        }
+        notes = {g.note for g in self.values.values() if g.truncated}
         return ", ".join(sorted(notes))
 
     # Animations --------------------------------------------------------------------------
