@@ -263,17 +263,10 @@ class _Names:
         if scene is not None:
             for attr, mob in _attr_children(scene):
                 self.parent.setdefault(id(mob), (None, attr))
-        seen: set[int] = set()
-        stack = list(roots)
-        while stack:
-            mob = stack.pop()
-            if id(mob) in seen:
-                continue
-            seen.add(id(mob))
+        for mob in _walk(roots):
             if type(mob).__module__.startswith("scenes"):
                 for attr, child in _attr_children(mob):
                     self.parent.setdefault(id(child), (mob, attr))
-            stack.extend(mob.submobjects)
 
     def path(self, mob: Mobject, depth: int = 4) -> str:
         entry = self.parent.get(id(mob))
@@ -300,13 +293,7 @@ def tag_parts(roots: Sequence[Mobject], scene: Any | None = None) -> None:
     """
     cells = _kit_cells()
     names = _Names(roots, scene)
-    seen: set[int] = set()
-    stack = list(roots)
-    while stack:
-        mob = stack.pop()
-        if id(mob) in seen:
-            continue
-        seen.add(id(mob))
+    for mob in _walk(roots):
         if getattr(mob, _NAME_ATTR, None) is None:
             path = names.path(mob)
             if path:
@@ -321,6 +308,18 @@ def tag_parts(roots: Sequence[Mobject], scene: Any | None = None) -> None:
                     declare_contains(box, content)
                 if getattr(box, _NAME_ATTR, None) is None:
                     setattr(box, _NAME_ATTR, f"{base}.{part}")
+
+
+def _walk(roots: Sequence[Mobject]) -> Iterator[Mobject]:
+    """Every mobject under ``roots`` once, depth first (a part shared by two groups once)."""
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        mob = stack.pop()
+        if id(mob) in seen:
+            continue
+        seen.add(id(mob))
+        yield mob
         stack.extend(mob.submobjects)
 
 
