@@ -30,6 +30,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 from tqdm import tqdm
 
+from . import fastcopy  # noqa: F401  (cheaper copies of typeset mobjects)
 from .config import SceneConfig
 from .lint import Problem, lint_mobjects, tag_parts
 from .theme import Theme, get_theme, set_theme
@@ -174,21 +175,16 @@ class LectureSlide(Slide):
         return progression
 
     def _state_frame(self) -> np.ndarray:
-        """The scene as it stands, drawn from a copy of its mobjects on a fresh copy of the
-        camera (a still of this moment): drawing the live mobjects could leave state behind
-        that changes later frames, and the frame checks must not change what they check."""
+        """The scene as it stands, drawn on a fresh copy of the camera (a still of this
+        moment). Drawing reads the mobjects and never changes them, so no copy of them is
+        needed; the camera is copied so the frame the renderer keeps is left as it was (the
+        frame checks must not change what they check)."""
         live = self.renderer.camera
-        memo: dict[int, Any] = {}
-        mobjects = copy.deepcopy(
-            [*self.mobjects, *[m for m in self.foreground_mobjects if m not in self.mobjects]],
-            memo,
-        )
+        extra = [m for m in self.foreground_mobjects if m not in self.mobjects]
+        mobjects = [*self.mobjects, *extra]
         camera = copy.copy(live)
         camera.pixel_array_to_cairo_context = {}
         camera.pixel_array = np.array(live.pixel_array)
-        fixed = getattr(live, "fixed_in_frame_mobjects", None)
-        if fixed is not None:  # a 3-D camera: the copies stay fixed in the frame
-            camera.fixed_in_frame_mobjects = {memo.get(id(m), m) for m in fixed}
         camera.reset()
         camera.capture_mobjects(mobjects)
         return np.array(camera.pixel_array)
