@@ -54,9 +54,13 @@ with tempconfig(settings):
                 self.wait(spec["empty"])
         scene = Empty()
     else:
-        scene = get_scene(spec["id"]).cls(output_folder=Path(spec["media"]) / "slides")
-        if spec.get("skip"):  # build only: the scene's cost that is not per frame
-            scene.renderer.skip_animations = True
+        cls = get_scene(spec["id"]).cls
+        skip = bool(spec.get("skip"))  # build only: the scene's cost that is not per frame
+        if skip:  # no videos to collect; skipping must go to the constructor (manim resets
+            # renderer.skip_animations to its construction value at every play)
+            from scenes.kit.config import SceneConfig
+            cls = cls.configured(SceneConfig(), write_slides=False)
+        scene = cls(output_folder=Path(spec["media"]) / "slides", skip_animations=skip)
     t0 = time.perf_counter()
     scene.render()
     seconds = time.perf_counter() - t0
@@ -231,12 +235,62 @@ def bench_memory(infos, work: Path) -> None:
         print(f"  {info.id:28} {result['maxrss_mb']:7.0f} MB  ({result['seconds']:.1f} s)")
 
 
+COPY_CHILD = r"""
+import json, sys, time
+import numpy as np
+from manim import Mobject, tempconfig
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from scenes.kit import fastcopy
+from scenes.kit.config import SceneConfig, lstm_setup
+from scenes.kit.lstm_cell import LSTMCell
+from rnn_core import lstm_forward
+params, xs = lstm_setup(SceneConfig())
+trace = lstm_forward(params, xs)
+with tempconfig({"pixel_width": 256, "pixel_height": 144, "verbosity": "ERROR"}):
+    cell = LSTMCell(layout="circuit")
+    cell.show_values(trace.step(0))
+def best(n=5, reps=3):
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            cell.copy()
+        times.append((time.perf_counter() - t0) / n)
+    return min(times)
+shared = best()
+VMobjectFromSVGPath.__deepcopy__ = Mobject.__deepcopy__  # manim's own: copies the parse too
+plain = best()
+fastcopy.install()
+print(json.dumps({"shared": shared, "plain": plain,
+                  "mobjects": len(cell.get_family())}))
+"""
+
+
+def bench_copy() -> int:
+    """Copying an LSTM cell drawing with its values (what every Transform and fade does to
+    its mobjects) with the parsed SVG paths shared (scenes/kit/fastcopy.py) against manim's
+    own deepcopy, which copies them too."""
+    proc = subprocess.run([PY, "-c", COPY_CHILD], cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.strip().splitlines()[-1])
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    ratio = r["plain"] / r["shared"]
+    print(
+        f"copy of an LSTM cell with values ({r['mobjects']} mobjects): "
+        f"{1000 * r['shared']:.1f} ms shared paths vs {1000 * r['plain']:.1f} ms manim's "
+        f"deepcopy = {ratio:.1f}x faster (target >= 3x)"
+    )
+    return int(ratio < 3)
+
+
 def main() -> int:
     infos = _scenes()
-    parts = os.environ.get("BENCH_PARTS", "noop,deck,per-scene").split(",")
+    parts = os.environ.get("BENCH_PARTS", "copy,noop,deck,per-scene").split(",")
     work = Path(tempfile.mkdtemp(prefix="rnn-slides-bench-"))
     misses = 0
     try:
+        if "copy" in parts:
+            misses += bench_copy()
         if "noop" in parts:
             misses += bench_noop_lecture(int(os.environ.get("BENCH_NOOP_LECTURE", "4")), work)
         if "deck" in parts:
