@@ -33,20 +33,12 @@ def known_broken(scene_id: str, config: str, check: str) -> list:
     return []
 
 
-# Configs whose checks run only with `make test-slow` / `make test-all`, to keep the default
-# run within its time budget: the dark theme changes colours, not geometry, and the largest
-# model without peepholes draws a subset of what the one with peepholes draws.
-SLOW_CONFIGS = {"dark", "max-nopeep"}
-
-
 def scene_config_params(check: str) -> list:
+    """One test per scene and config of :func:`check_configs`: all of them run in the
+    default `make test`."""
     return [
         pytest.param(
-            info,
-            name,
-            id=f"{info.id}-{name}",
-            marks=known_broken(info.id, name, check)
-            + ([pytest.mark.slow] if name in SLOW_CONFIGS else []),
+            info, name, id=f"{info.id}-{name}", marks=known_broken(info.id, name, check)
         )
         for info in SCENES
         for name in CONFIGS
