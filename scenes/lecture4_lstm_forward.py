@@ -31,7 +31,7 @@ from manim import (
 
 from rnn_core import LSTMParams, LSTMStep, LSTMTrace, lstm_forward
 from scenes.kit.base import LectureSlide
-from scenes.kit.components import VectorGlyph, Wire, label, math
+from scenes.kit.components import VectorGlyph, Wire, label, math, place_clear
 from scenes.kit.config import lstm_setup
 from scenes.kit.lstm_cell import MAX_CELLS, VALUE_LABELS, LSTMCell
 from scenes.kit.theme import TYPE
@@ -123,16 +123,56 @@ class _LSTMForwardSlide(LectureSlide):
         return title
 
     def _cell(self, layout: str, *, peepholes: bool) -> LSTMCell:
-        """A cell drawn at its natural size: it is laid out to fill the figure zone."""
-        return LSTMCell(layout=layout, theme=self.theme, peepholes=peepholes, max_cells=MAX_CELLS)
+        """A cell drawn at its natural size: it is laid out to fill the figure zone; its
+        value columns show the cells and inputs the config picks (``model.show_cells``,
+        ``model.show_inputs``)."""
+        model = self.scene_config.model
+        return LSTMCell(
+            layout=layout,
+            theme=self.theme,
+            peepholes=peepholes,
+            max_cells=MAX_CELLS,
+            show_cells=model.show_cells,
+            show_inputs=model.show_inputs,
+        )
 
-    def _note(self, text: str, *, bottom: float | None = None) -> VGroup:
+    def _shown(self, noun: str = "cells") -> dict:
+        """The ``show`` and ``noun`` of a value glyph of cells or of inputs (the config's
+        selection, or None: the first ones that fit)."""
+        model = self.scene_config.model
+        return {"show": model.show_inputs if noun == "inputs" else model.show_cells, "noun": noun}
+
+    def _note(
+        self, text: str, *, bottom: float | None = None, avoid: list | None = None
+    ) -> VGroup:
         """A small note at the bottom-right corner of the figure zone ("cells 1-3 of 6"),
-        or with its bottom edge at ``bottom`` (a slide without an equation strip)."""
-        note = label(text, font_size=TYPE.note, color=self.theme.muted, theme=self.theme)
+        or with its bottom edge at ``bottom`` (a slide without an equation strip). With
+        ``avoid`` (the figure's parts, shown now or later) it goes to the first free spot
+        of the figure zone instead (see :func:`place_clear`), on two lines ("cells ..." over
+        "inputs ...") when one line finds no room."""
         _, right, zone_bottom, _ = TYPE.figure_zone()
-        y = zone_bottom if bottom is None else bottom
-        note.move_to([right, y, 0.0], aligned_edge=DOWN + RIGHT)
+        if avoid is None:
+            note = self._note_text(text)
+            y = zone_bottom if bottom is None else bottom
+            note.move_to([right, y, 0.0], aligned_edge=DOWN + RIGHT)
+            return note
+        lines = [text, text.replace(" · ", "\n")] if " · " in text else [text]
+        for k, variant in enumerate(lines):
+            note = self._note_text(variant)
+            if place_clear(note, avoid, TYPE.figure_zone()) or k == len(lines) - 1:
+                return note
+        raise AssertionError("unreachable")
+
+    def _note_text(self, text: str) -> VGroup:
+        note = label(text, font_size=TYPE.note, color=self.theme.muted, theme=self.theme)
+        if "\n" in text:  # right-aligned lines
+            rows = VGroup(
+                *[
+                    label(line, font_size=TYPE.note, color=self.theme.muted, theme=self.theme)
+                    for line in text.split("\n")
+                ]
+            )
+            note = rows.arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
         return note
 
     def _strip(self, key: str, step: LSTMStep, *, peepholes: bool) -> VGroup:
@@ -152,6 +192,7 @@ class _LSTMForwardSlide(LectureSlide):
                 direction="row",
                 label_side=LEFT,
                 max_cells=MAX_CELLS,
+                **self._shown(),
             )
             for name in names
         ]
@@ -166,12 +207,20 @@ class _LSTMForwardSlide(LectureSlide):
             return AnimationGroup(FadeIn(new, shift=UP * 0.2))
         return AnimationGroup(FadeOut(old), FadeIn(new, shift=UP * 0.2))
 
-    def _note_in(self, cell: LSTMCell) -> list[Animation]:
-        """Fade in a note saying which cells the value columns leave out, when they leave
-        any (played with the step's animation so the video's last frame has it)."""
+    def _note_in(
+        self, cell: LSTMCell, step: LSTMStep | None = None, also: tuple = ()
+    ) -> list[Animation]:
+        """Fade in a note saying which cells (and inputs) the value columns leave out, when
+        they leave any (played with the step's animation so the video's last frame has it).
+        It goes where nothing of the figure is, now or later: the cell, its peepholes, the
+        value glyphs of ``step`` in their slots (drawn later, one by one), and ``also``
+        (e.g. the other layout a cell morphs into)."""
         if not cell.note:
             return []
-        self.cells_note = self._note(cell.note)
+        avoid = [*self.mobjects, cell, cell.peephole_group, *also]
+        if step is not None:
+            avoid += [cell.make_glyph(k, v) for k, v in step_values(step).items()]
+        self.cells_note = self._note(cell.note, avoid=avoid)
         return [FadeIn(self.cells_note)]
 
 
@@ -216,7 +265,7 @@ class LSTMCircuit(_LSTMForwardSlide):
         inputs = cell.show_values(step, ["x", "y_prev", "c_prev"])
         self.play(
             *[FadeIn(g) for g in inputs.values()],
-            *self._note_in(cell),
+            *self._note_in(cell, step),
             cell.x_bus.pulse(self.theme.x),
             cell.y_bus.pulse(self.theme.y),
         )
@@ -346,7 +395,7 @@ class LSTMOdyssey(_LSTMForwardSlide):
         inputs = cell.show_values(step, ["x", "y_prev", "c_prev"])
         self.play(
             *[FadeIn(g) for g in inputs.values()],
-            *self._note_in(cell),
+            *self._note_in(cell, step),
             cell.x_bus.pulse(self.theme.x),
             cell.y_bus.pulse(self.theme.y),
         )
@@ -404,23 +453,39 @@ class LSTMCircuitToOdyssey(_LSTMForwardSlide):
 
         self.step("The circuit drawing, with one step's real values.")
         title = self._title("Two drawings of the same LSTM block")
-        self.play(FadeIn(title), FadeIn(circuit), *self._note_in(circuit))
+        self.add(title)  # the notes below keep clear of it
+        notes = self._note_in(circuit)
+        # The note moves with the drawing: a free spot of each layout (one spot clear of
+        # both may not exist at large sizes).
+        places = {}
+        if notes:
+            note = self.cells_note
+            for name, cell in (("circuit", circuit), ("odyssey", odyssey)):
+                places[name] = self._note(cell.note, avoid=[title, cell, cell.peephole_group])
+            note.become(places["circuit"])
+        self.remove(title)
+        self.play(FadeIn(title), FadeIn(circuit), *notes)
 
         self.step(
             "Every gate, product, wire and value moves to its place in the Space Odyssey chart: "
             "nothing is added, nothing is lost."
         )
-        self.play(self._morph(circuit, odyssey), run_time=3)
+        moves = [Transform(self.cells_note, places["odyssey"])] if notes else []
+        self.play(self._morph(circuit, odyssey), *moves, run_time=3)
 
         self.step("And back: the two charts are the same computation.")
         back = self._cell("circuit", peepholes=has_peep)
         back.show_values(step)
-        self.play(self._morph(circuit, back), run_time=3)
+        moves = [Transform(self.cells_note, places["circuit"].copy())] if notes else []
+        self.play(self._morph(circuit, back), *moves, run_time=3)
 
     @staticmethod
     def _morph(source: LSTMCell, target: LSTMCell) -> AnimationGroup:
         anims = []
-        for name in ("gates", "ops", "wires", "peepholes", "terminals", "values"):
+        names = ["gates", "ops", "wires", "terminals", "values"]
+        if source.has_peepholes:  # a cell without peepholes never shows them
+            names.append("peepholes")
+        for name in names:
             src, dst = getattr(source, name), getattr(target, name)
             anims += [Transform(src[k], dst[k]) for k in src if k in dst]
         anims.append(Transform(source.tanh_c, target.tanh_c))
@@ -489,12 +554,13 @@ class LSTMUnrolled(_LSTMForwardSlide):
             legend[1].next_to(chain[1], DOWN, buff=0.08)
         # What the chain leaves out, said once at the foot of the slide (no strip here)
         cut = [f"time steps 1-{T} of {trace.T}"] if trace.T > T else []
-        n_max = max(trace.xs.shape[1], trace.y.shape[1])
-        if n_max > MAX_CELLS:
-            cut.append(f"cells 1-{MAX_CELLS - 1} of {n_max}")
+        column = dict(theme=th, max_cells=MAX_CELLS)
+        for noun, width in (("cells", trace.y.shape[1]), ("inputs", trace.xs.shape[1])):
+            probe = VectorGlyph(np.zeros(width), **column, **self._shown(noun))
+            cut += [probe.note] if probe.note else []
         notes = []
         if cut:
-            self.cells_note = self._note(", ".join(cut), bottom=FOOT_Y)
+            self.cells_note = self._note(" · ".join(cut), bottom=FOOT_Y)
             notes.append(FadeIn(self.cells_note))
         self.play(
             FadeIn(title),
@@ -511,12 +577,11 @@ class LSTMUnrolled(_LSTMForwardSlide):
         )
         glyphs = VGroup()
         self.glyphs = {}
-        column = dict(theme=th, max_cells=MAX_CELLS)
         for k in range(T):
             box = boxes[k]
-            gx = VectorGlyph(trace.xs[k], quantity="x", **column)
+            gx = VectorGlyph(trace.xs[k], quantity="x", **column, **self._shown("inputs"))
             gx.next_to(box, DOWN, buff=self.ARROW)
-            gy = VectorGlyph(trace.y[k], quantity="y", **column)
+            gy = VectorGlyph(trace.y[k], quantity="y", **column, **self._shown())
             gy.next_to(box, UP, buff=self.ARROW)
             lx = math(f"bold(x)^{k + 1}", color=th.x, font_size=TYPE.math, theme=th)
             lx.next_to(gx, DOWN, buff=0.1)
@@ -529,7 +594,7 @@ class LSTMUnrolled(_LSTMForwardSlide):
             glyphs.add(gx, gy, lx, ly, wires)
             self.glyphs[("x", k)], self.glyphs[("y", k)] = gx, gy
         for k in range(T - 1):
-            gc = VectorGlyph(trace.c[k], quantity="c", **column)
+            gc = VectorGlyph(trace.c[k], quantity="c", **column, **self._shown())
             gc.next_to(chain[2 * k], UP, buff=0.1)
             lc = math(f"bold(c)^{k + 1}", color=th.c, font_size=TYPE.math, theme=th)
             lc.next_to(gc, UP, buff=0.1)

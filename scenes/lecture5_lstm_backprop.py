@@ -374,7 +374,16 @@ class LSTMBackwardFlow(_Lecture5Slide):
         t = ex.t
         peep = ex.params.peepholes
         # drawn at its natural size (the deck's type scale), centred in the figure zone
-        cell = LSTMCell(layout="circuit", theme=th, peepholes=peep, max_cells=MAX_CELLS)
+        model = self.scene_config.model
+        cells = dict(show=model.show_cells, noun="cells")  # the config's selection, if any
+        cell = LSTMCell(
+            layout="circuit",
+            theme=th,
+            peepholes=peep,
+            max_cells=MAX_CELLS,
+            show_cells=model.show_cells,
+            show_inputs=model.show_inputs,
+        )
         left, right, bottom, top = TYPE.figure_zone()
         cell.move_to(np.array([0.0, (top + bottom) / 2, 0.0]))
         self.cell = cell
@@ -445,6 +454,7 @@ class LSTMBackwardFlow(_Lecture5Slide):
             direction="row",
             max_cells=MAX_CELLS,
             label_side=LEFT,
+            **cells,
         )
         # under the block's input wires, left: the value column on the right is taken
         hv.next_to(strip, UP, buff=0.25).align_to(np.array([left, 0.0, 0.0]), LEFT)
@@ -496,6 +506,7 @@ class LSTMBackwardFlow(_Lecture5Slide):
                     theme=th,
                     label_side=UP,
                     max_cells=BIAS_CELLS,
+                    **cells,
                 )
                 for g in ("z", "i", "f", "o")
             ]
@@ -526,6 +537,7 @@ class LSTMBackwardFlow(_Lecture5Slide):
             theme=self.theme,
             direction="row",
             max_cells=MAX_CELLS,
+            show=self.scene_config.model.show_cells,
         )
         strip = VGroup(eq, glyph).arrange(RIGHT, buff=0.6)
         width = TYPE.figure_zone()[1] - TYPE.figure_zone()[0]

@@ -188,6 +188,8 @@ class GatesOverTime:
     trace: LSTMTrace
     facts: MemoryFacts | None
     contrast: LSTMTrace | None
+    show_cells: tuple[int, ...] | None = None  # the config's selection (model.show_cells)
+    show_inputs: tuple[int, ...] | None = None
 
 
 def gates_over_time(cfg: SceneConfig) -> GatesOverTime:
@@ -201,7 +203,15 @@ def gates_over_time(cfg: SceneConfig) -> GatesOverTime:
         rows = tuple(tuple(float(a) for a in row) for row in xs)
         rparams, rxs = lstm_setup(cfg.with_model(preset="random", inputs=rows, steps=len(rows)))
         contrast = lstm_forward(rparams, rxs)
-    return GatesOverTime(lstm_preset(cfg.model), np.asarray(xs), trace, facts, contrast)
+    return GatesOverTime(
+        lstm_preset(cfg.model),
+        np.asarray(xs),
+        trace,
+        facts,
+        contrast,
+        cfg.model.show_cells,
+        cfg.model.show_inputs,
+    )
 
 
 def phases(data: GatesOverTime) -> list[tuple[str, list[int]]]:
@@ -420,7 +430,14 @@ def layout_maps(data: GatesOverTime, theme) -> tuple[dict[str, HeatMap], object]
     left, right, bottom, top = TYPE.figure_zone()
     # Wider than the widest number when the zone has room: breathing space around digits.
     width = max(width, min(ROOM_WIDTH, (right - left - LABELS_WIDTH) / tr.T))
-    rows = sum(min(a.shape[0], MAX_ROWS) for a in arrays.values())
+    # The rows drawn: the config's selection (model.show_cells / show_inputs, drawn in
+    # index order) or the first MAX_ROWS.
+    chosen = {key: data.show_inputs if key == "x" else data.show_cells for key in arrays}
+    shown = {
+        key: tuple(range(min(a.shape[0], MAX_ROWS))) if chosen[key] is None else chosen[key]
+        for key, a in arrays.items()
+    }
+    rows = sum(len(r) for r in shown.values())
     height = (top - bottom - HEADER_H - BLOCK_GAP * (len(arrays) - 1)) / rows
     height = min(height, heat_cell_size(arrays["c"])[1])
     from rnn_core.tasks import MEMORY_INPUTS
@@ -428,13 +445,14 @@ def layout_maps(data: GatesOverTime, theme) -> tuple[dict[str, HeatMap], object]
     maps: dict[str, HeatMap] = {}
     for key, arr in arrays.items():
         if key == "x":
-            names = (
+            every = (
                 list(MEMORY_INPUTS) if story else [f"input {m + 1}" for m in range(arr.shape[0])]
             )
             noun = "inputs"
         else:
-            names = [f"cell {n + 1}" for n in range(arr.shape[0])]
+            every = [f"cell {n + 1}" for n in range(arr.shape[0])]
             noun = "cells"
+        names = [every[r] for r in shown[key]]
         maps[key] = HeatMap(
             arr,
             label=f"bold({key})^t",
@@ -445,6 +463,7 @@ def layout_maps(data: GatesOverTime, theme) -> tuple[dict[str, HeatMap], object]
             cell_width=width,
             cell_height=height,
             max_rows=MAX_ROWS,
+            show=shown[key],
         )
     # Stack: each map's grid starts at the same x, one below the other.
     y = top - HEADER_H
@@ -502,16 +521,45 @@ def _strip_math(data: GatesOverTime, phase: str, theme):
     return group
 
 
+def _cut_note(scene: LectureSlide, data: GatesOverTime, cut: list[str], figure: list):
+    """The note naming the rows the maps leave out ("cells 1, 4, 6 of 64 · inputs 1-3 of
+    10"), in a free spot: beside the maps in the figure zone, else in the strip band clear
+    of every strip the scene shows; on two lines when one finds no room."""
+    from manim import DOWN, VGroup
+
+    from scenes.kit.components import label, place_clear
+    from scenes.kit.theme import TYPE
+    from scenes.lecture4_lstm_forward import FOOT_Y
+
+    th = scene.theme
+    left, right, bottom, _ = TYPE.figure_zone()
+    strips = [_strip_math(data, name, th) for name in ["intro", *dict(phases(data)), "contrast"]]
+    band = (left, right, FOOT_Y, bottom)
+    tries = [(" · ".join(cut), TYPE.figure_zone(), figure), (" · ".join(cut), band, strips)]
+    if len(cut) > 1:
+        tries += [(cut, TYPE.figure_zone(), figure), (cut, band, strips)]
+
+    def make(text: str | list[str]):
+        if isinstance(text, str):
+            return label(text, font_size=TYPE.note, color=th.muted, theme=th)
+        rows = [label(t, font_size=TYPE.note, color=th.muted, theme=th) for t in text]
+        return VGroup(*rows).arrange(DOWN, aligned_edge=[1, 0, 0], buff=0.12)
+
+    for text, zone, avoid in tries:
+        note = make(text)
+        if place_clear(note, [*figure, *(m for m in avoid if m is not None)], zone):
+            return note
+    note = make(" · ".join(cut))
+    note.move_to([right, FOOT_Y, 0.0], aligned_edge=[1, -1, 0])
+    return note
+
+
 def build_gates_over_time(scene: LectureSlide) -> None:
     """The body of ``LSTMGatesOverTime.construct``: heat maps filled step by step, then
     (in the story) the random model on the same sequence. Sets ``scene.data``,
     ``scene.maps``, ``scene.header`` and ``scene.shown`` (what each map displayed at the
     end of the trained run and, in the story, of the random one)."""
     from manim import FadeIn, FadeOut, ManimColor, SurroundingRectangle, Transform, VGroup
-
-    from scenes.kit.components import label
-    from scenes.kit.theme import TYPE
-    from scenes.lecture4_lstm_forward import FOOT_Y
 
     th = scene.theme
     data = gates_over_time(scene.scene_config)
@@ -531,13 +579,11 @@ def build_gates_over_time(scene: LectureSlide) -> None:
         FadeIn(header),
         *([FadeIn(strip)] if strip is not None else []),
     )
-    cut = [m.note for m in (maps["x"], maps["c"]) if m.note]
+    cut = [m.note for m in (maps["c"], maps["x"]) if m.note]
     shown_note = []
     if cut:
         # faded in with the inputs (an added mobject would be missing from the video)
-        note = label(", ".join(cut), font_size=TYPE.note, color=th.muted, theme=th)
-        _, right, _, _ = TYPE.figure_zone()
-        note.move_to([right, FOOT_Y, 0.0], aligned_edge=[1, -1, 0])
+        note = _cut_note(scene, data, cut, [*maps.values(), header])
         scene.cells_note = note
         shown_note.append(FadeIn(note))
     scene.play(maps["x"].reveal(range(data.trace.T)), *shown_note)
@@ -618,7 +664,10 @@ def unrolled_story(scene: LectureSlide, facts: MemoryFacts, title) -> None:
     pitch = min(UNROLL_PITCH, (right - left) / T)
     xs_pos = [(k - (T - 1) / 2) * pitch for k in range(T)]
     column = dict(theme=th, max_cells=MAX_CELLS)
-    probe = VectorGlyph(tr.c[0], quantity="c", **column)
+    model = scene.scene_config.model
+    cells = dict(show=model.show_cells, noun="cells")
+    inputs = dict(show=model.show_inputs, noun="inputs")
+    probe = VectorGlyph(tr.c[0], quantity="c", **column, **cells)
     glyph_h, glyph_w = probe.frame.height, probe.frame.width
     # c label, c column, wire, box, wire, x column, x label, tag: centred in the zone
     total = 2 * (0.45 + glyph_h + 0.3) + UNROLL_BOX_H + 0.3
@@ -635,9 +684,9 @@ def unrolled_story(scene: LectureSlide, facts: MemoryFacts, title) -> None:
         box.move_to([xs_pos[k], box_y, 0.0])
         box.add(label("LSTM", font_size=TYPE.note, theme=th).move_to(box))
         boxes.add(box)
-        gc = VectorGlyph(tr.c[k], quantity="c", **column)
+        gc = VectorGlyph(tr.c[k], quantity="c", **column, **cells)
         gc.next_to(box, UP, buff=0.3)
-        gx = VectorGlyph(facts.xs[k], quantity="x", **column)
+        gx = VectorGlyph(facts.xs[k], quantity="x", **column, **inputs)
         gx.next_to(box, DOWN, buff=0.3)
         lc = math(f"bold(c)^{k + 1}", color=th.c, theme=th).next_to(gc, UP, buff=0.08)
         lx = math(f"bold(x)^{k + 1}", color=th.x, theme=th).next_to(gx, DOWN, buff=0.08)
@@ -659,10 +708,11 @@ def unrolled_story(scene: LectureSlide, facts: MemoryFacts, title) -> None:
     for k in range(T - 1):
         a, b = boxes[k], boxes[k + 1]
         chain.add(Wire([a.get_right(), b.get_left()], quantity="c", theme=th))
-    # The memory cells' rows of the cell state from the store step on: the stored trace.
+    # The memory cells' rows of the cell state from the store step on: the stored trace
+    # (of those the config's show_cells shows).
     held = VGroup()
-    for cell in facts.cells:
-        row = VGroup(*[cs[k].cells[cell] for k in range(facts.store, T)])
+    for cell in (c for c in facts.cells if c in cs[0].indices):
+        row = VGroup(*[cs[k].cells[cs[k].indices.index(cell)] for k in range(facts.store, T)])
         held.add(SurroundingRectangle(row, buff=0.03, color=ManimColor(th.c), stroke_width=3))
     scene.story_glyphs = glyphs
 
@@ -690,6 +740,7 @@ def unrolled_story(scene: LectureSlide, facts: MemoryFacts, title) -> None:
         direction="row",
         label_side=LEFT,
         **column,
+        **cells,
     )
     line = math(
         f'arrow.r quad "pred" = W_"out" bold(y)^{facts.recall + 1} + b_"out" = '

@@ -19,10 +19,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    UR,
     Animation,
     AnimationGroup,
     Circle,
@@ -33,6 +35,7 @@ from manim import (
     Line,
     ManimColor,
     MathTypst,
+    Mobject,
     MoveAlongPath,
     Polygon,
     Rectangle,
@@ -52,6 +55,10 @@ __all__ = [
     "label",
     "format_value",
     "cell_size",
+    "index_ranges",
+    "subset_note",
+    "shown_indices",
+    "place_clear",
     "VectorGlyph",
     "GateBox",
     "PointwiseOp",
@@ -127,6 +134,113 @@ def _mono_width(font: str, font_size: float, chars: int) -> float:
     return _text("0" * chars, font, font_size, "#000000").width
 
 
+def index_ranges(indices: Sequence[int]) -> str:
+    """0-based indices as the 1-based numbers a note shows, contiguous runs as ranges:
+    [0, 1, 2] -> "1-3", [0, 3, 5] -> "1, 4, 6", [0, 1, 2, 5] -> "1-3, 6"."""
+    numbers = sorted(int(i) + 1 for i in indices)
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def subset_note(noun: str, indices: Sequence[int], total: int) -> str:
+    """Which of ``total`` cells (or inputs...) are on screen: "cells 1, 4, 6 of 64",
+    "input 2 of 10"; "" when all are. ``noun`` is plural ("cells", "inputs")."""
+    if len(indices) >= total:
+        return ""
+    word = noun[:-1] if len(indices) == 1 and noun.endswith("s") else noun
+    return f"{word} {index_ranges(indices)} of {total}"
+
+
+def shown_indices(
+    total: int, show: Sequence[int] | None = None, max_cells: int | None = None
+) -> tuple[int, ...]:
+    """The indices a glyph of ``max_cells`` slots shows out of ``total`` values: ``show``
+    (sorted: shown in index order) or, without it, the first ones that fit (all when they
+    fit, else ``max_cells - 1`` and an ellipsis slot)."""
+    if max_cells is not None and max_cells < 2:
+        raise ValueError(f"max_cells must be at least 2, got {max_cells}")
+    if show is None:
+        fits = max_cells is None or total <= max_cells
+        return tuple(range(total if fits else max_cells - 1))
+    chosen = tuple(sorted(int(i) for i in show))
+    if not chosen or len(set(chosen)) != len(chosen):
+        raise ValueError(f"show must name distinct indices, got {list(show)}")
+    if chosen[0] < 0 or chosen[-1] >= total:
+        raise ValueError(f"show has index {chosen[-1]}; the vector has {total} values")
+    room = None if max_cells is None else (max_cells if len(chosen) == total else max_cells - 1)
+    if room is not None and len(chosen) > room:
+        raise ValueError(f"show names {len(chosen)} values; the glyph has room for {room}")
+    return chosen
+
+
+def _obstacles(mobjects: Sequence[Mobject], spacing: float = 0.04) -> tuple[np.ndarray, np.ndarray]:
+    """What a note must stay clear of: boxes (K, 4: x0, y0, x1, y1) of text and filled
+    shapes, and points (P, 2) sampled along every drawn stroke (a wire's bounding box would
+    wall off the free space beside it). Invisible parts do not count."""
+    boxes: list[tuple[float, float, float, float]] = []
+    points: list[np.ndarray] = [np.zeros((0, 2))]
+    seen: set[int] = set()
+    for top in mobjects:
+        for mob in top.get_family():
+            if id(mob) in seen or not isinstance(mob, VMobject) or mob.points.size == 0:
+                continue
+            seen.add(id(mob))
+            fill = float(np.max(mob.get_fill_opacities(), initial=0.0))
+            stroke = float(np.max(mob.get_stroke_opacities(), initial=0.0))
+            stroke *= float(mob.get_stroke_width() > 0)
+            if fill >= 0.05:
+                (x0, y0, _), (x1, y1, _) = mob.get_corner(DL), mob.get_corner(UR)
+                boxes.append((x0, y0, x1, y1))
+            if stroke >= 0.05:
+                pts = mob.points[:, :2]
+                if len(pts) > 1:
+                    steps = np.ceil(np.linalg.norm(np.diff(pts, axis=0), axis=1) / spacing)
+                    for a, b, n in zip(pts[:-1], pts[1:], steps.astype(int), strict=True):
+                        t = np.linspace(0.0, 1.0, max(n, 1) + 1)[:, None]
+                        points.append(a + (b - a) * t)
+    return np.array(boxes, dtype=float).reshape(-1, 4), np.concatenate(points)
+
+
+def place_clear(
+    note: Mobject,
+    obstacles: Sequence[Mobject],
+    zone: tuple[float, float, float, float],
+    *,
+    margin: float = 0.1,
+    step: float = 0.1,
+) -> bool:
+    """Move ``note`` to a spot inside ``zone`` (left, right, bottom, top) clear of every
+    part of ``obstacles`` by ``margin``: the first free corner of the zone (bottom-right,
+    top-right, bottom-left, top-left), else the free spot nearest the bottom-right corner
+    (bottom rows first). Returns False (note left at the bottom-right corner) when no spot
+    is free."""
+    left, right, bottom, top = zone
+    w, h = note.width, note.height
+    boxes, points = _obstacles(obstacles)
+
+    def clear(x: float, y: float) -> bool:
+        x0, y0, x1, y1 = x - margin, y - margin, x + w + margin, y + h + margin
+        in_box = (boxes[:, 0] < x1) & (boxes[:, 2] > x0) & (boxes[:, 1] < y1) & (boxes[:, 3] > y0)
+        inside = (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0)
+        return not (np.any(in_box) or np.any(inside & (points[:, 1] < y1)))
+
+    corners = [(right - w, bottom), (right - w, top - h), (left, bottom), (left, top - h)]
+    grid = [
+        (x, y)
+        for y in np.arange(bottom, top - h + 1e-9, step)  # bottom rows first
+        for x in np.arange(right - w, left - 1e-9, -step)  # right to left
+    ]
+    spot = next(((x, y) for x, y in [*corners, *grid] if clear(x, y)), None)
+    x, y = spot if spot is not None else corners[0]
+    note.move_to(np.array([x, y, 0.0]), aligned_edge=DL)
+    return spot is not None
+
+
 def cell_size(
     decimals: int = 2,
     *,
@@ -151,11 +265,15 @@ class VectorGlyph(VGroup):
     ``max_cells`` is the most cell slots the glyph may take: a longer vector shows its
     first ``max_cells - 1`` values and a "more" mark (an ellipsis) in the last slot, so the
     glyph never outgrows the room a layout gave it; ``note`` says which cells are shown
-    ("cells 1-3 of 6") for the scene to put on screen.
+    ("cells 1-3 of 6") for the scene to put on screen. ``show`` picks the values shown
+    instead (0-based indices, shown in index order, an ellipsis after them when some are
+    left out): ``show=[0, 3, 5]`` of 64 values notes "cells 1, 4, 6 of 64"; ``noun`` names
+    what the entries are in the note ("inputs" for an input vector).
 
     Parts: ``frame`` (outline in the quantity's colour), ``cells``, ``numbers``, ``more``
     (the ellipsis or ``None``), ``label`` (Typst math or ``None``). ``values`` are all the
-    vector's values, ``displayed`` the numbers written in the cells.
+    vector's values, ``indices`` those on screen, ``displayed`` the numbers written in the
+    cells (``values[indices]``, formatted).
     """
 
     def __init__(
@@ -175,9 +293,12 @@ class VectorGlyph(VGroup):
         decimals: int = 2,
         vmax: float = 1.0,
         max_cells: int | None = None,
+        show: Sequence[int] | None = None,
+        noun: str = "cells",
     ) -> None:
         super().__init__()
         self.theme = _theme(theme)
+        self.noun = noun
         self.color_hex = color or self.theme.quantity(quantity)
         self.direction = direction
         self.decimals = decimals
@@ -185,10 +306,10 @@ class VectorGlyph(VGroup):
         self._values = np.array(values, dtype=np.float64).ravel()
         if self._values.size == 0:
             raise ValueError("VectorGlyph needs at least one value")
-        if max_cells is not None and max_cells < 2:
-            raise ValueError(f"max_cells must be at least 2, got {max_cells}")
-        fits = max_cells is None or self._values.size <= max_cells
-        self.n_shown = self._values.size if fits else max_cells - 1
+        self.indices = shown_indices(self._values.size, show, max_cells)
+        self.n_shown = len(self.indices)
+        # Cells are sized from all values (not only the shown ones), so a glyph keeps its
+        # size whichever cells a config shows.
         finite = np.abs(self._values[np.isfinite(self._values)])
         digits = len(str(int(finite.max()))) if finite.size else 1
         width, height = cell_size(
@@ -199,7 +320,7 @@ class VectorGlyph(VGroup):
             cell_height=max(cell_height or 0.0, height),
             font_size=font_size,
         )
-        self.cells, self.numbers = self._create_cells(self._values[: self.n_shown])
+        self.cells, self.numbers = self._create_cells(self._values[list(self.indices)])
         self.more = None
         outline = VGroup(self.cells)
         if self.n_shown < self._values.size:
@@ -220,13 +341,13 @@ class VectorGlyph(VGroup):
 
     @property
     def values(self) -> np.ndarray:
-        """All the vector's values (a copy); the first ``n_shown`` are on screen."""
+        """All the vector's values (a copy); those at ``indices`` are on screen."""
         return self._values.copy()
 
     @property
     def displayed(self) -> list[str]:
         """The numbers as written in the cells."""
-        return [format_value(v, self.decimals) for v in self._values[: self.n_shown]]
+        return [format_value(v, self.decimals) for v in self._values[list(self.indices)]]
 
     @property
     def truncated(self) -> bool:
@@ -235,8 +356,9 @@ class VectorGlyph(VGroup):
 
     @property
     def note(self) -> str:
-        """Which cells are on screen, e.g. "cells 1-4 of 6" ("" when all are)."""
-        return f"cells 1-{self.n_shown} of {self._values.size}" if self.truncated else ""
+        """Which cells are on screen, e.g. "cells 1-4 of 6", "inputs 2, 10 of 10" ("" when
+        all are)."""
+        return subset_note(self.noun, self.indices, self._values.size)
 
     @property
     def cell_width(self) -> float:
@@ -298,7 +420,7 @@ class VectorGlyph(VGroup):
             raise ValueError(
                 f"new values have {new.size} entries; the glyph shows {self._values.size}"
             )
-        cells, numbers = self._create_cells(new[: self.n_shown])
+        cells, numbers = self._create_cells(new[list(self.indices)])
         fresh = VGroup(cells, numbers)
         fresh.scale(self.cells[0].width / cells[0].width, about_point=cells[0].get_center())
         fresh.shift(self.cells[0].get_center() - cells[0].get_center())

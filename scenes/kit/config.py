@@ -52,6 +52,8 @@ __all__ = [
     "validate_for_lecture",
     "ConfigError",
     "ConfigFile",
+    "SHOW_LIMIT",
+    "check_shown",
     "parse_config",
     "load_config",
 ]
@@ -69,6 +71,9 @@ LIMITS: dict[str, tuple[int, int]] = {
 VALUE_LIMIT = 100.0
 # Sizes of an LSTM given by a weights file (its slides show a subset of cells and inputs).
 TRAINED_LSTM_LIMITS: dict[str, tuple[int, int]] = {"n_in": (1, 256), "n_hidden": (1, 256)}
+# Most cells (or inputs) a selection may name: an LSTM value column or heat map has room
+# for 3 values and an ellipsis (scenes.kit.lstm_cell.MAX_CELLS - 1).
+SHOW_LIMIT = 3
 # Which model each lecture's scenes draw (lecture 3 is history: no model of its own).
 LECTURE_MODELS: dict[int, Literal["rnn", "lstm"]] = {1: "rnn", 2: "rnn", 4: "lstm", 5: "lstm"}
 MAX_MESSAGE = 190  # characters; with click's "Error: " the line stays under ~200
@@ -99,6 +104,13 @@ class ModelConfig:
     sequence (store 0.80 at step 1, recall at step 7), ``"random"`` the seeded model of the
     configured sizes. The trained model has 3 inputs, 3 cells and peepholes: a config that
     sets other sizes or turns peepholes off draws the seeded model (see :func:`lstm_preset`).
+
+    ``show_cells`` / ``show_inputs`` choose which cells (hidden units) and which inputs the
+    LSTM scenes (lectures 4 and 5) show when a model is larger than a value column: 0-based
+    indices, at most :data:`SHOW_LIMIT`, kept sorted (they are shown in index order), e.g.
+    ``(0, 3, 5)`` shows cells 1, 4 and 6 with the note "cells 1, 4, 6 of 64". ``None``
+    shows the first ones that fit. Every number shown is the full model's value at that
+    index. The simple-RNN lectures draw every unit and do not use them.
     """
 
     seed: int = 0
@@ -110,6 +122,15 @@ class ModelConfig:
     peepholes: bool = True
     weights: str | None = None
     preset: str = "trained"
+    show_cells: tuple[int, ...] | None = None
+    show_inputs: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        # Hashable and canonical whatever the caller passed (a list from JSON, any order).
+        for name in ("show_cells", "show_inputs"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, tuple(sorted(int(i) for i in value)))
 
 
 @dataclass(frozen=True)
@@ -432,6 +453,8 @@ def check_model(cfg: SceneConfig, kind: Kind) -> None:
         model_inputs(model, np.random.default_rng(0))  # shape against n_in
     if model.weights is not None:
         _weights_for(model, kind)
+    if kind == "lstm":
+        check_shown(model)
 
 
 def validate_for_lecture(cfg: SceneConfig, lecture: int, source: str | None = None) -> None:
@@ -462,7 +485,12 @@ _MODEL_TYPES: dict[str, type | tuple[type, ...]] = {
     "peepholes": bool,
     "weights": str,
     "preset": str,
+    "show_cells": list,
+    "show_inputs": list,
 }
+# The selection keys: what they index, and the model size they index into.
+_SHOWN = {"show_cells": ("cell", "n_hidden"), "show_inputs": ("input", "n_in")}
+LSTM_LECTURES = tuple(n for n, kind in LECTURE_MODELS.items() if kind == "lstm")
 TOP_KEYS = ("theme", "model", "lecture")
 LECTURE_KEYS = ("theme", "model")
 _TOML_TYPE = {
@@ -538,10 +566,74 @@ def _inputs_from(value: list, where: str) -> tuple[tuple[float, ...], ...]:
     return tuple(rows)
 
 
+def _indices_from(value: object, key: str, where: str) -> tuple[int, ...]:
+    """A selection of cells or inputs: a non-empty array of distinct, non-negative
+    integers, at most :data:`SHOW_LIMIT` of them (checked against the model's size later,
+    by :func:`check_shown`, once a weights file has fixed it)."""
+    noun = _SHOWN[key][0]
+    example = f"e.g. {key} = [0, 3, 5]"
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"{where}{key} must be an array of 0-based {noun} indices, got "
+            f"{_type_name(value)} {_short(value)}; {example}"
+        )
+    if not value:
+        raise ConfigError(
+            f"{where}{key} is empty; name 1 to {SHOW_LIMIT} {noun} indices ({example}) or "
+            "leave the key out to show the first ones"
+        )
+    seen: set[int] = set()
+    for k, index in enumerate(value):
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise ConfigError(
+                f"{where}{key}[{k}] must be an integer {noun} index, got {_type_name(index)} "
+                f"{_short(index)}; {example}"
+            )
+        if index < 0:
+            raise ConfigError(
+                f"{where}{key}[{k}] = {_short(index)} is negative; indices count from 0 "
+                f"({noun} 1 is index 0)"
+            )
+        if index in seen:
+            raise ConfigError(f"{where}{key} names {noun} index {index} twice; list each once")
+        seen.add(index)
+    if len(value) > SHOW_LIMIT:
+        raise ConfigError(
+            f"{where}{key} names {len(value)} {noun}s; a value column has room for "
+            f"{SHOW_LIMIT} (and an ellipsis): pick at most {SHOW_LIMIT}"
+        )
+    return tuple(sorted(value))
+
+
+def check_shown(
+    model: ModelConfig,
+    where: str = "model.",
+    whose: str = "the model",
+    keys: tuple[str, ...] = tuple(_SHOWN),
+) -> None:
+    """Refuse a ``show_cells`` / ``show_inputs`` index beyond the model's size (after the
+    sizes a weights file implies): "show_cells has 70 but the model has 64 cells (0..63)"."""
+    for key in keys:
+        noun, size_key = _SHOWN[key]
+        shown = getattr(model, key)
+        if not shown:
+            continue
+        n = getattr(model, size_key)
+        beyond = [i for i in shown if not 0 <= i < n]
+        if beyond:
+            raise ConfigError(
+                f"{where}{key} has {beyond[0]} but {whose} has {n} {noun}{'s' if n != 1 else ''}"
+                f" (0..{n - 1}); use indices 0..{n - 1}"
+            )
+
+
 def _model_from_table(table: dict, base: ModelConfig, where: str, root: Path) -> ModelConfig:
     _check_keys(table, tuple(_MODEL_TYPES), where)
     changes: dict[str, object] = {}
     for key, value in table.items():
+        if key in _SHOWN:
+            changes[key] = _indices_from(value, key, where)
+            continue
         want = _MODEL_TYPES[key]
         ok = isinstance(value, want) and not (want is int and isinstance(value, bool))
         if not ok:
@@ -658,10 +750,29 @@ def parse_config(data: dict, *, root: Path | None = None, source: str | None = N
             table.get("model", {}), f"{where}model", f"[lecture.{number}.model]"
         )
         lecture_model = _model_from_table(own_model, model, where + "model.", root)
+        shown_here = [key for key in _SHOWN if key in own_model]
+        if shown_here and int(number) not in LSTM_LECTURES:
+            raise ConfigError(
+                f"{where}model.{shown_here[0]}: lecture {number} draws every unit (only the "
+                "LSTM lectures 4 and 5 show a subset); remove the key or set it under "
+                "[lecture.4.model] / [lecture.5.model]"
+            )
         lectures[int(number)] = SceneConfig(theme=lecture_theme, model=lecture_model)
         if "weights" in own_model:  # weights set for this lecture must fit its model
             _check_weights(lectures[int(number)], f"{where}model.", LECTURE_MODELS.get(int(number)))
     _check_weights(default, "model.", None)
+    # A selection must fit the model of each LSTM lecture that uses it (the simple-RNN
+    # lectures draw every unit and ignore [model]'s selection).
+    for number in LSTM_LECTURES:
+        used = lectures.get(number, default).model
+        own = data.get("lecture", {}).get(str(number), {}).get("model", {})
+        for key in _SHOWN:
+            if key in own:
+                check_shown(used, f"lecture.{number}.model.", keys=(key,))
+            elif number not in lectures:
+                check_shown(used, "model.", keys=(key,))
+            else:  # inherited from [model] by a lecture whose own table may change its size
+                check_shown(used, "model.", f"lecture {number}'s model", keys=(key,))
     return ConfigFile(default=default, lectures=lectures, source=source)
 
 

@@ -41,7 +41,16 @@ from manim import (
     VGroup,
 )
 
-from .components import MINUS, _text, cell_size, format_value, label, math
+from .components import (
+    MINUS,
+    _text,
+    cell_size,
+    format_value,
+    label,
+    math,
+    shown_indices,
+    subset_note,
+)
 from .lint import declare_contains
 from .theme import TYPE, Theme, current_theme
 
@@ -68,12 +77,15 @@ class HeatMap(VGroup):
     """One quantity over time: ``values`` (rows, T) drawn as a grid of value cells.
 
     ``max_rows`` caps the rows drawn (the first ones; ``note`` then says "cells 1-3 of 6"
-    with ``noun`` for the rows' name). ``row_labels`` name the rows (text at
-    :data:`TYPE.note`), ``label`` is the block's Typst label in the quantity's colour.
+    with ``noun`` for the rows' name); ``show`` picks the rows drawn instead (0-based, drawn
+    in index order, at most ``max_rows``; ``note`` "cells 1, 4, 6 of 64"). ``row_labels``
+    name the rows drawn, in order (text at :data:`TYPE.note`), ``label`` is the block's
+    Typst label in the quantity's colour.
 
     Parts: ``grid`` (rows of empty outline cells), ``frame``, ``row_label_group``,
     ``label``; ``fills[r][t]`` and ``numbers[r][t]`` exist once column t is revealed.
-    ``values`` are all the values, ``displayed`` the strings shown ('' where not revealed).
+    ``values`` are all the values, ``rows`` the indices of the rows drawn, ``displayed`` the
+    strings shown, row by row (``values[rows]`` formatted; '' where not revealed).
     """
 
     def __init__(
@@ -90,6 +102,7 @@ class HeatMap(VGroup):
         decimals: int = 2,
         vmax: float = 1.0,
         max_rows: int | None = None,
+        show: Sequence[int] | None = None,
     ) -> None:
         super().__init__()
         self.theme = theme if theme is not None else current_theme()
@@ -101,7 +114,17 @@ class HeatMap(VGroup):
         self.decimals = decimals
         self.vmax = vmax
         self.noun = noun
-        self.n_rows = arr.shape[0] if max_rows is None else min(arr.shape[0], max_rows)
+        total = arr.shape[0]
+        if show is None:
+            self.rows = tuple(range(total if max_rows is None else min(total, max_rows)))
+        else:
+            self.rows = shown_indices(total, show)
+            if max_rows is not None and len(self.rows) > max_rows:
+                raise ValueError(
+                    f"show names {len(self.rows)} rows; the map has room for {max_rows}"
+                )
+        self.n_rows = len(self.rows)
+        # Cells are sized from all rows, so the map's size does not depend on the selection.
         width, height = heat_cell_size(arr, decimals)
         # A layout may ask for wider cells, or for shorter ones down to the digits' height
         # plus a hair of padding (rows of a tall map); never narrower than the widest number.
@@ -162,7 +185,9 @@ class HeatMap(VGroup):
         """The numbers as written, row by row ('' in a column not yet revealed)."""
         return [
             [
-                format_value(self._values[r, t], self.decimals) if self.numbers[r][t] else ""
+                format_value(self._values[self.rows[r], t], self.decimals)
+                if self.numbers[r][t]
+                else ""
                 for t in range(self.steps)
             ]
             for r in range(self.n_rows)
@@ -174,8 +199,8 @@ class HeatMap(VGroup):
 
     @property
     def note(self) -> str:
-        """Which rows are drawn ("cells 1-3 of 6"), or "" when all are."""
-        return f"{self.noun} 1-{self.n_rows} of {self._values.shape[0]}" if self.truncated else ""
+        """Which rows are drawn ("cells 1-3 of 6", "cells 1, 4, 6 of 64"), or "" when all are."""
+        return subset_note(self.noun, self.rows, self._values.shape[0])
 
     def column_x(self, t: int) -> float:
         """The x of column t's centre (scene units, as the map is placed now)."""
@@ -207,7 +232,7 @@ class HeatMap(VGroup):
             for r in range(self.n_rows):
                 if self.numbers[r][t] is not None:
                     continue
-                rect, text = self._cell(r, t, float(self._values[r, t]))
+                rect, text = self._cell(r, t, float(self._values[self.rows[r], t]))
                 self.fills[r][t], self.numbers[r][t] = rect, text
                 group.add(rect, text)
         return FadeIn(group)
@@ -227,7 +252,7 @@ class HeatMap(VGroup):
         anims = []
         for t in self.revealed:
             for r in range(self.n_rows):
-                rect, text = self._cell(r, t, float(new[r, t]))
+                rect, text = self._cell(r, t, float(new[self.rows[r], t]))
                 anims.append(Transform(self.fills[r][t], rect))
                 anims.append(Transform(self.numbers[r][t], text))
         return AnimationGroup(*anims)

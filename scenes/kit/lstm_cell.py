@@ -13,8 +13,9 @@
 The cell is drawn at the size it is shown: positions are scene units laid out to fill the
 figure zone between the title and the equation strip, and every text is at the deck's type
 scale (:data:`~scenes.kit.theme.TYPE`). Each value column has a slot of its own for up to
-:data:`MAX_CELLS` cells; a longer vector shows its first cells and an ellipsis, and
-:attr:`LSTMCell.note` says so ("cells 1-3 of 6").
+:data:`MAX_CELLS` cells; a longer vector shows its first cells (or the cells and inputs a
+config picks: ``show_cells``, ``show_inputs``) and an ellipsis, and :attr:`LSTMCell.note`
+says so ("cells 1-3 of 6", "cells 1, 4, 6 of 64 · inputs 2, 10 of 10").
 
 Parts (same keys in both layouts, so a scene can morph one into the other part by part):
 ``gates`` (z, i, f, o: :class:`GateBox`), ``ops`` (mul_i, mul_f, add, mul_o:
@@ -191,7 +192,9 @@ class LSTMCell(VGroup):
 
     The cell is built at the size it is shown (scene units, text at the deck's type scale);
     ``max_cells`` caps the value columns (longer vectors show their first cells, an
-    ellipsis, and :attr:`note` says so).
+    ellipsis, and :attr:`note` says so). ``show_cells`` picks the cells every column but
+    x^t shows (0-based, in index order), ``show_inputs`` the entries of x^t; ``None`` shows
+    the first ones that fit.
     """
 
     def __init__(
@@ -201,6 +204,8 @@ class LSTMCell(VGroup):
         theme: Theme | None = None,
         peepholes: bool = True,
         max_cells: int = MAX_CELLS,
+        show_cells: Iterable[int] | None = None,
+        show_inputs: Iterable[int] | None = None,
     ) -> None:
         super().__init__()
         if layout not in LAYOUTS:
@@ -210,6 +215,8 @@ class LSTMCell(VGroup):
         self.spec = LAYOUTS[layout]
         self.has_peepholes = peepholes
         self.max_cells = max_cells
+        self.show_cells = None if show_cells is None else tuple(show_cells)
+        self.show_inputs = None if show_inputs is None else tuple(show_inputs)
         self._create_nodes()
         self.terminals = self._create_terminals()
         self.wires = self._create_wires()
@@ -428,13 +435,15 @@ class LSTMCell(VGroup):
         quantity: str | None = None,
     ) -> VectorGlyph:
         """A value glyph for ``key`` in its slot beside its part (not yet added to the cell);
-        ``quantity`` recolours it (lecture 5 shows errors in the same slots)."""
+        ``quantity`` recolours it (lecture 5 shows errors in the same slots). x^t shows the
+        selected inputs, every other key the selected cells."""
         glyph = VectorGlyph(
             values,
             quantity=quantity or VALUE_QUANTITY[key],
             theme=self.theme,
             label=VALUE_LABELS[key] if with_label else None,
             max_cells=self.max_cells,
+            **self.selection(key),
         )
         glyph.scale(self.unit)  # as large as the cell is drawn
         kind, side, how = GLYPH_PLACES[self.layout][key]
@@ -469,11 +478,18 @@ class LSTMCell(VGroup):
             self.add(glyph)
         return {k: self.values[k] for k in keys}
 
+    def selection(self, key: str) -> dict:
+        """The ``show`` and ``noun`` a value glyph of ``key`` takes (x: the inputs)."""
+        if key == "x":
+            return {"show": self.show_inputs, "noun": "inputs"}
+        return {"show": self.show_cells, "noun": "cells"}
+
     @property
     def note(self) -> str:
-        """What the value columns leave out, e.g. "cells 1-4 of 6" ("" when nothing)."""
-        notes = {g.note for g in self.values.values() if g.truncated}
-        return ", ".join(sorted(notes))
+        """What the value columns leave out, cells first: "cells 1-3 of 6",
+        "cells 1, 4, 6 of 64 · inputs 1-3 of 10" ("" when nothing)."""
+        notes = {g.noun: g.note for g in self.values.values() if g.truncated}
+        return " · ".join(notes[n] for n in sorted(notes))
 
     # Animations --------------------------------------------------------------------------
     def light(

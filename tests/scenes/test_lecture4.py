@@ -184,7 +184,8 @@ def test_cell_layout_holds_for_every_size(layout, n):
     for glyph in cell.values.values():
         assert glyph.n_shown == (n if n <= MAX_CELLS else MAX_CELLS - 1)
         assert len(glyph.cells) <= MAX_CELLS - (1 if glyph.truncated else 0)
-    assert cell.note == ("cells 1-3 of 6" if n == 6 else "")
+    # the inputs are named as inputs (x^t is cut too at n = 6)
+    assert cell.note == ("cells 1-3 of 6 · inputs 1-3 of 6" if n == 6 else "")
     left, right, bottom, top = TYPE.figure_zone()
     assert cell.get_left()[0] >= left - 0.1 and cell.get_right()[0] <= right + 0.1
     assert cell.get_bottom()[1] >= bottom - 0.1 and cell.get_top()[1] <= top + 0.1

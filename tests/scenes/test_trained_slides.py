@@ -131,7 +131,7 @@ def test_extreme_sizes_show_three_rows_and_a_note(tiny_render):
     cfg = SceneConfig(theme="dark").with_model(n_in=6, n_hidden=6, steps=8)
     scene = build_scene(l4.LSTMGatesOverTime.configured(cfg))
     assert len(scene.maps["c"].displayed) == 3
-    assert scene.cells_note.text.replace(" ", "") == "inputs1-3of6,cells1-3of6"
+    assert scene.cells_note.text.replace(" ", "") == "cells1-3of6·inputs1-3of6"
     for step in scene.steps:
         assert step.out_of_frame == [], step.index
 
