@@ -644,6 +644,7 @@ class WhyNotDCL(LectureSlide):
         row_gap = (rows_top - bottom) / 3
         self.glyphs: dict[str, list[VectorGlyph]] = {"bag": [], "dcl": [], "rnn": []}
         self.notes_shown: list[str] = []
+        self.class_tags: dict[str, list[list[str]]] = {}  # row -> the names under each glyph
 
         def row(key: str, values, quantity: str, text: str, notes: str, same: bool) -> None:
             self.step(notes)
@@ -667,6 +668,19 @@ class WhyNotDCL(LectureSlide):
                 color=th.text if same else th.y,
             ).move_to([0, level, 0])
             parts = [name, sign, *glyphs]
+            if quantity == "o" and ex.classes:
+                # The trained order RNN's classes under its probabilities: the answer reads
+                # on screen ("dog" for both bags), not only in the notes.
+                self.class_tags[key] = []
+                for glyph in glyphs:
+                    tags = [
+                        label(cls, font_size=TYPE.note, color=th.muted, theme=th).next_to(
+                            cell, DOWN, buff=0.08
+                        )
+                        for cell, cls in zip(glyph.cells, ex.classes, strict=False)
+                    ]
+                    self.class_tags[key].append([t.text for t in tags])
+                    parts.extend(tags)
             if glyphs[0].truncated:
                 note = label(glyphs[0].note, font_size=TYPE.note, color=th.muted, theme=th)
                 note.next_to(glyphs[1], DOWN, buff=0.08).align_to(glyphs[1], RIGHT)

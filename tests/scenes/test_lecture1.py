@@ -81,6 +81,13 @@ def test_a_bag_of_vectors_forgets_the_order_a_simple_rnn_does_not(built_scenes):
         assert shown[key] == [[format_value(v) for v in arr] for arr in values], key
     assert shown["bag"][0] == shown["bag"][1] and shown["dcl"][0] == shown["dcl"][1]
     assert shown["rnn"][0] != shown["rnn"][1], "the difference must be visible on screen"
+    # The trained order RNN (default preset) names the first word: its class names stand
+    # under the probabilities, so the answer reads on screen.
+    assert ex.classes
+    for key in ("dcl", "rnn"):
+        assert scene.class_tags[key] == [list(ex.classes)] * 2, key
+    answers = [ex.classes[int(np.argmax(p))] for p in ex.rnn]
+    assert answers == [ws[0] for ws in ex.words], "the RNN names each sentence's first word"
 
 
 def test_sentences_differ_in_length():
