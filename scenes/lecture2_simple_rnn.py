@@ -775,6 +775,8 @@ class RNNForward(LectureSlide):
         )
         self.play(FadeIn(title), FadeIn(net), *strip.show(general))
 
+        on_screen: dict[tuple[str, int], VGroup] = {}  # (key, t) -> glyph (and note, mark)
+
         def glyph(key: str, t: int, values: np.ndarray, quantity: str, node) -> VGroup:
             g = VectorGlyph(values, quantity=quantity, theme=th, direction="row", max_cells=slots)
             if key == "h":  # under the W arrow, which leaves h to the right
@@ -783,6 +785,7 @@ class RNNForward(LectureSlide):
                 g.next_to(node, RIGHT, buff=0.2)
             self.glyphs[(key, t)] = g
             shown = VGroup(g)
+            on_screen[(key, t)] = shown
             if g.truncated:
                 note = label(g.note, font_size=TYPE.note, color=th.muted, theme=th)
                 note.next_to(g, UP if key == "y" else DOWN, buff=0.06).align_to(g, RIGHT)
@@ -813,7 +816,12 @@ class RNNForward(LectureSlide):
             )
             gx = glyph("x", t, trace.xs[t], "x", x_node)
             gh = glyph("h", t, trace.h[t], "y", h_node)
+            # The last step's values are context now: dimmed, all but h^(t-1), which this
+            # step reads through W.
+            earlier = [on_screen[(k, t - 1)] for k in ("x", "y") if (k, t - 1) in on_screen]
+            earlier += [on_screen[("h", t - 2)]] if ("h", t - 2) in on_screen else []
             self.play(
+                *self.dim(*earlier),
                 FadeIn(gx),
                 Indicate(net.u_arrows[t]),
                 Indicate(net.w_arrows[t]),
@@ -843,6 +851,7 @@ class RNNForward(LectureSlide):
                 mark = SurroundingRectangle(
                     cells.cells[target], buff=0.02, color=ManimColor(th.loss), stroke_width=5
                 )
+                on_screen[("y", t)].add(mark)
                 self.play(Create(mark))
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Group, ManimColor, Mobject, VGroup, VMobject, config
+from manim import Animation, Group, ManimColor, Mobject, Restore, VGroup, VMobject, config
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 from tqdm import tqdm
@@ -35,10 +35,13 @@ from .config import SceneConfig
 from .lint import Problem, lint_mobjects, tag_parts
 from .theme import Theme, get_theme, set_theme
 
-__all__ = ["LectureSlide", "StepRecord", "out_of_frame"]
+__all__ = ["CONTEXT_OPACITY", "LectureSlide", "StepRecord", "out_of_frame"]
 
 # Mobjects may touch the frame edge by this much (in scene units) before counting as cut off.
 FRAME_TOLERANCE = 1e-3
+# How much of its opacity the context of a step keeps when the step's new thing appears
+# (3Blue1Brown fades context to about 40% rather than removing it; STYLE.md).
+CONTEXT_OPACITY = 0.4
 
 
 def out_of_frame(mobjects: Iterable[Mobject], margin: float = 0.0) -> list[Mobject]:
@@ -151,6 +154,7 @@ class LectureSlide(Slide):
         set_theme(self.theme.name)  # components built without an explicit theme use it
         self.camera.background_color = ManimColor(self.theme.background)
         self.steps: list[StepRecord] = []
+        self._dimmed: dict[int, Mobject] = {}  # id -> mobject faded by dim()
         self.captured_frame: np.ndarray | None = None
 
     def add(self, *mobjects: Mobject) -> LectureSlide:
@@ -188,6 +192,31 @@ class LectureSlide(Slide):
         camera.reset()
         camera.capture_mobjects(mobjects)
         return np.array(camera.pixel_array)
+
+    # Context and focus --------------------------------------------------------------------
+    def dim(self, *mobjects: Mobject, run_time: float = 0.6) -> list[Animation]:
+        """Animations that fade ``mobjects`` to :data:`CONTEXT_OPACITY` of their opacity: the
+        context of the step's new thing stays on screen, dimmer, so the new thing is the
+        brightest (3Blue1Brown's way, STYLE.md). A mobject already dimmed is left as it is;
+        :meth:`undim` brings it back."""
+        anims = []
+        for mob in mobjects:
+            if id(mob) in self._dimmed:
+                continue
+            self._dimmed[id(mob)] = mob
+            mob.save_state()
+            anims.append(mob.animate(run_time=run_time).fade(1.0 - CONTEXT_OPACITY))
+        return anims
+
+    def undim(self, *mobjects: Mobject, run_time: float = 0.6) -> list[Animation]:
+        """Animations that bring dimmed ``mobjects`` back to full strength (all of them
+        when none are named)."""
+        chosen = mobjects or tuple(self._dimmed.values())
+        anims = []
+        for mob in chosen:
+            if self._dimmed.pop(id(mob), None) is not None:
+                anims.append(Restore(mob, run_time=run_time))
+        return anims
 
     # Click steps ---------------------------------------------------------------------------
     def step(self, notes: str) -> None:
