@@ -608,3 +608,118 @@ def test_weights_override_the_preset(tmp_path: Path) -> None:
 def test_unknown_preset_is_refused(tmp_path: Path) -> None:
     message = refusal(write(tmp_path, "[model]\npreset = 'pretrained'\n"))
     assert "preset must be one of trained, random" in message and "cfg.toml" in message
+
+
+# ---------------------------------------------------------------------------------------
+# model.show_cells / model.show_inputs: which cells and inputs of a large LSTM the slides show
+
+
+@pytest.fixture()
+def lstm64(tmp_path: Path) -> Path:
+    np.savez(tmp_path / "lstm64.npz", **lstm_arrays(n_in=10, n_hidden=64))
+    return tmp_path
+
+
+def test_a_selection_of_cells_and_inputs_is_read_sorted(lstm64: Path) -> None:
+    config = load_config(
+        write(
+            lstm64,
+            "[model]\nweights = 'lstm64.npz'\nshow_cells = [63, 0, 5]\nshow_inputs = [9]\n",
+        )
+    )
+    for lecture in (4, 5):
+        model = config.for_lecture(lecture).model
+        assert (model.show_cells, model.show_inputs) == ((0, 5, 63), (9,))
+    hash(config.for_lecture(4))  # frozen and hashable: tuples
+    # absent: None, the scenes show the first cells that fit
+    absent = load_config(write(lstm64, "[model]\nweights = 'lstm64.npz'\n")).default.model
+    assert (absent.show_cells, absent.show_inputs) == (None, None)
+
+
+def test_a_selection_survives_the_render_cache_round_trip() -> None:
+    from scenes.engine import config_dict, scene_config_from_dict
+
+    cfg = SceneConfig(model=ModelConfig(show_cells=(0, 3, 5), show_inputs=(1,)))
+    again = scene_config_from_dict(config_dict(cfg))  # JSON gives lists back
+    assert again == cfg and hash(again) == hash(cfg)
+
+
+@pytest.mark.parametrize(
+    "line, needles",
+    [
+        ("show_cells = 3", ["model.show_cells must be an array", "e.g. show_cells = [0, 3, 5]"]),
+        ("show_cells = '0, 3'", ["model.show_cells must be an array", "string"]),
+        ("show_cells = []", ["model.show_cells is empty", "leave the key out"]),
+        ("show_cells = [0, 1.5]", ["model.show_cells[1] must be an integer", "float 1.5"]),
+        ("show_inputs = [true]", ["model.show_inputs[0] must be an integer", "boolean"]),
+        ("show_cells = ['1']", ["model.show_cells[0] must be an integer", "string"]),
+        ("show_cells = [-1]", ["model.show_cells[0] = -1 is negative", "count from 0"]),
+        ("show_cells = [3, 1, 3]", ["model.show_cells names cell index 3 twice"]),
+        ("show_cells = [0, 1, 2, 3]", ["names 4 cells", "room for 3", "at most 3"]),
+        ("show_inputs = [0, 1, 2, 3]", ["names 4 inputs", "room for 3"]),
+        ("show_cells = [0, 64]", ["show_cells has 64 but the model has 64 cells (0..63)"]),
+        ("show_cells = [70]", ["show_cells has 70 but the model has 64 cells (0..63)"]),
+        ("show_inputs = [2, 10]", ["show_inputs has 10 but the model has 10 inputs (0..9)"]),
+    ],
+)
+def test_bad_selections_are_refused_naming_the_key(lstm64: Path, line: str, needles) -> None:
+    message = refusal(write(lstm64, f"[model]\nweights = 'lstm64.npz'\n{line}\n"))
+    for needle in needles:
+        assert needle in message, message
+
+
+def test_selection_indices_are_checked_against_sizes_a_weights_file_implies(
+    lstm64: Path,
+) -> None:
+    # n_hidden comes from the file (64), not the default 3: index 40 is fine
+    ok = load_config(
+        write(lstm64, "[lecture.4.model]\nweights = 'lstm64.npz'\nshow_cells = [40]\n")
+    )
+    assert ok.for_lecture(4).model.show_cells == (40,)
+    # the same index for a lecture of 3 cells is refused, naming the lecture's key
+    message = refusal(write(lstm64, "[lecture.5.model]\nshow_cells = [40]\n"))
+    assert "lecture.5.model.show_cells has 40 but the model has 3 cells (0..2)" in message
+    # set under [model] and used by lecture 5, whose model is the default 3-cell one
+    message = refusal(
+        write(lstm64, "[model]\nshow_cells = [40]\n[lecture.4.model]\nweights = 'lstm64.npz'\n")
+    )
+    assert "model.show_cells has 40 but lecture 5" not in message
+    assert "model.show_cells has 40 but the model has 3 cells" in message
+
+
+def test_a_lecture_inheriting_a_selection_names_its_own_model(lstm64: Path) -> None:
+    message = refusal(
+        write(
+            lstm64,
+            "[model]\nweights = 'lstm64.npz'\nshow_cells = [40]\n"
+            "[lecture.5.model]\npreset = 'random'\nweights = 'small.npz'\n",
+        )
+    )
+    assert "weights file" in message  # small.npz is missing: refused first
+    np.savez(lstm64 / "small.npz", **lstm_arrays(n_in=3, n_hidden=4))
+    message = refusal(
+        write(
+            lstm64,
+            "[model]\nweights = 'lstm64.npz'\nshow_cells = [40]\n"
+            "[lecture.5.model]\nweights = 'small.npz'\n",
+        )
+    )
+    assert "model.show_cells has 40 but lecture 5's model has 4 cells (0..3)" in message
+
+
+def test_simple_rnn_lectures_refuse_a_selection_of_their_own(tmp_path: Path) -> None:
+    """The simple-RNN slides draw every unit: a selection under their own table is refused;
+    one under [model] is for the LSTM lectures and ignored by the RNN ones."""
+    for lecture in (1, 2):
+        message = refusal(write(tmp_path, f"[lecture.{lecture}.model]\nshow_cells = [0]\n"))
+        assert f"lecture.{lecture}.model.show_cells" in message
+        assert "draws every unit" in message and "[lecture.4.model]" in message
+    config = load_config(write(tmp_path, "[model]\nshow_cells = [0, 2]\n"))
+    assert config.for_lecture(2).model.show_cells == (0, 2)  # carried, not drawn
+
+
+def test_check_model_refuses_a_selection_beyond_the_model() -> None:
+    cfg = SceneConfig(model=ModelConfig(show_inputs=(3,)))
+    with pytest.raises(ConfigError, match=r"show_inputs has 3 but the model has 3 inputs \(0..2\)"):
+        check_model(cfg, "lstm")
+    check_model(cfg, "rnn")  # the simple-RNN lectures do not use it

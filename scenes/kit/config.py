@@ -444,16 +444,16 @@ def rnn_setup(cfg: SceneConfig) -> tuple[RNNParams, np.ndarray, np.ndarray]:
     return params, xs, targets
 
 
-def check_model(cfg: SceneConfig, kind: Kind) -> None:
-    """Refuse (:class:`ConfigError`) a config whose weights file or inputs do not fit a
-    ``kind`` model ("lstm" or "rnn"). Reads the weights file; imports neither manim nor
-    ``rnn_core``."""
+def check_model(cfg: SceneConfig, kind: Kind, *, shown: bool = True) -> None:
+    """Refuse (:class:`ConfigError`) a config whose weights file, inputs or (with
+    ``shown``, for an LSTM) cell and input selection do not fit a ``kind`` model ("lstm"
+    or "rnn"). Reads the weights file; imports neither manim nor ``rnn_core``."""
     model = cfg.model
     if model.inputs is not None:
         model_inputs(model, np.random.default_rng(0))  # shape against n_in
     if model.weights is not None:
         _weights_for(model, kind)
-    if kind == "lstm":
+    if kind == "lstm" and shown:  # (parse_config checks the selection with its own key)
         check_shown(model)
 
 
@@ -787,7 +787,7 @@ def _check_weights(scene_config: SceneConfig, where: str, kind: Kind | None) -> 
     try:
         if kind is None:
             kind = _kind_of(_read_weights(model.weights)) or "lstm"
-        check_model(scene_config, kind)
+        check_model(scene_config, kind, shown=False)
     except ConfigError as exc:
         raise ConfigError(f"{where}{exc}") from None  # "lecture.4.model.weights file ..."
 

@@ -18,8 +18,11 @@ from scenes.kit.components import (
     VectorGlyph,
     Wire,
     format_value,
+    index_ranges,
     route,
+    subset_note,
 )
+from scenes.kit.heatmap import HeatMap
 from scenes.kit.lstm_cell import VALUE_KEYS, WIRE_KEYS, LSTMCell
 from tests.conftest import build_scene
 
@@ -177,6 +180,112 @@ def test_vector_glyph_shows_a_subset_with_an_ellipsis_and_a_note():
     assert VectorGlyph([0.1] * 4, max_cells=4).note == ""
     with pytest.raises(ValueError, match="max_cells must be at least 2"):
         VectorGlyph([0.1, 0.2], max_cells=1)
+
+
+@pytest.mark.parametrize(
+    "indices, text",
+    [
+        ([0, 1, 2], "1-3"),
+        ([0, 3, 5], "1, 4, 6"),
+        ([5, 0, 3], "1, 4, 6"),
+        ([0, 1, 2, 5], "1-3, 6"),
+        ([1, 9], "2, 10"),
+        ([7], "8"),
+        ([0, 1, 4, 5], "1-2, 5-6"),
+    ],
+)
+def test_index_ranges_are_one_based_with_runs_as_ranges(indices, text):
+    assert index_ranges(indices) == text
+
+
+def test_subset_note_names_what_is_shown_and_the_total():
+    assert subset_note("cells", [0, 3, 5], 64) == "cells 1, 4, 6 of 64"
+    assert subset_note("inputs", [1], 10) == "input 2 of 10"  # one: singular
+    assert subset_note("cells", [0, 1, 2], 3) == ""  # all shown: nothing to say
+
+
+def test_vector_glyph_shows_a_chosen_subset_of_the_full_values():
+    values = np.linspace(-0.9, 0.9, 64)
+    glyph = VectorGlyph(values, max_cells=4, show=[5, 0, 3])
+    assert glyph.indices == (0, 3, 5)  # shown in index order
+    assert glyph.displayed == [format_value(v) for v in values[[0, 3, 5]]]
+    assert [n.text.replace("\u2212", "-") for n in glyph.numbers] == glyph.displayed
+    assert glyph.note == "cells 1, 4, 6 of 64" and glyph.more is not None
+    # the cells keep the size the whole vector gives them (a 2-digit value elsewhere)
+    wide = values.copy()
+    wide[40] = -12.0
+    assert VectorGlyph(wide, max_cells=4, show=[0, 3, 5]).cell_width > glyph.cell_width
+    inputs = VectorGlyph(np.arange(10) / 10, max_cells=4, show=[1, 9], noun="inputs")
+    assert inputs.note == "inputs 2, 10 of 10" and inputs.displayed == ["0.10", "0.90"]
+    # new values keep the selection
+    glyph.animate_values(-values)
+    assert glyph.displayed == [format_value(v) for v in -values[[0, 3, 5]]]
+    # every value of a short vector chosen: no ellipsis, no note
+    whole = VectorGlyph([0.1, 0.2, 0.3], max_cells=4, show=[0, 1, 2])
+    assert whole.more is None and whole.note == ""
+
+
+@pytest.mark.parametrize(
+    "show, match",
+    [([64], "index 64"), ([1, 1], "distinct"), ([], "distinct"), ([0, 1, 2, 3], "room for 3")],
+)
+def test_vector_glyph_refuses_a_selection_it_cannot_show(show, match):
+    with pytest.raises(ValueError, match=match):
+        VectorGlyph(np.zeros(64), max_cells=4, show=show)
+
+
+def test_heat_map_draws_the_chosen_rows_of_the_full_values():
+    values = np.arange(64 * 4, dtype=float).reshape(64, 4) / 1000  # (rows, T)
+    heat = HeatMap(values, max_rows=3, show=[5, 0, 3], row_labels=["cell 1", "cell 4", "cell 6"])
+    assert heat.rows == (0, 3, 5) and heat.n_rows == 3
+    assert heat.note == "cells 1, 4, 6 of 64"
+    heat.reveal([0, 2])
+    expected = [
+        [format_value(values[r, t]) if t in (0, 2) else "" for t in range(4)] for r in (0, 3, 5)
+    ]
+    assert heat.displayed == expected
+    written = [heat.numbers[r][0].text.replace("\u2212", "-") for r in range(3)]
+    assert written == [format_value(values[r, 0]) for r in (0, 3, 5)]
+    heat.animate_values(values / 2)
+    assert heat.displayed[1][2] == format_value(values[3, 2] / 2)
+    assert HeatMap(values, max_rows=3).note == "cells 1-3 of 64"  # default: the first rows
+    with pytest.raises(ValueError, match="room for 3"):
+        HeatMap(values, max_rows=3, show=[0, 1, 2, 3])
+
+
+def test_cell_columns_use_the_cell_and_input_selections():
+    rng = np.random.default_rng(3)
+    params = LSTMParams.init(10, 64, rng, peepholes=False)
+    step = lstm_forward(params, rng.uniform(-1, 1, size=(2, 10))).step(1)
+    cell = LSTMCell(layout="odyssey", peepholes=False, show_cells=[0, 3, 5], show_inputs=[1, 9])
+    cell.show_values(step)
+    for key, glyph in cell.values.items():
+        which = [1, 9] if key == "x" else [0, 3, 5]
+        full = getattr(step, key)
+        assert glyph.displayed == [format_value(v) for v in full[which]], key
+    assert cell.note == "cells 1, 4, 6 of 64 · inputs 2, 10 of 10"
+    default = LSTMCell(layout="circuit", peepholes=False)
+    default.show_values(step)
+    assert default.note == "cells 1-3 of 64 · inputs 1-3 of 10"
+
+
+def test_place_clear_finds_room_beside_a_figure_and_off_its_wires():
+    from manim import Rectangle
+
+    from scenes.kit.components import label, place_clear
+
+    zone = (-6.0, 6.0, -2.0, 2.0)
+    block = Rectangle(width=6.0, height=3.6).set_fill("#888888", 1.0).move_to([-2.5, 0.0, 0.0])
+    bus = Wire([np.array([-6.0, -1.9, 0.0]), np.array([6.0, -1.9, 0.0])])  # along the foot
+    note = label("cells 1, 4, 6 of 64")
+    assert place_clear(note, [block, bus], zone)
+    assert note.get_right()[0] <= 6.0 + 1e-9 and note.get_left()[0] >= block.get_right()[0]
+    assert note.get_bottom()[1] > -1.9 + 0.1 - 1e-9  # above the bus, not across it
+    assert note.get_top()[1] <= 2.0 + 1e-9
+    # no room at all: reported, note at the bottom-right corner
+    wall = Rectangle(width=12.0, height=4.0).set_fill("#888888", 1.0)
+    assert not place_clear(note, [wall], zone)
+    assert note.get_right()[0] == pytest.approx(6.0) and note.get_bottom()[1] == pytest.approx(-2.0)
 
 
 def test_dashed_wire_pulses_where_it_is_drawn_after_a_move():
