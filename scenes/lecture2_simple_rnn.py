@@ -227,6 +227,7 @@ class DCLBackpropReview(LectureSlide):
         g_out = err_glyph(deltas.do[0], layers["y"])
         self.glyphs["do"] = g_out
         self.play(
+            *self.dim(wires, layers["x"]),  # the forward pass is context now
             FadeIn(g_out),
             *strip.show(
                 math(

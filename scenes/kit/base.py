@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Animation, Group, ManimColor, Mobject, Restore, VGroup, VMobject, config
+from manim import Animation, Group, ManimColor, Mobject, VGroup, VMobject, config
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 from tqdm import tqdm
@@ -197,25 +197,22 @@ class LectureSlide(Slide):
     def dim(self, *mobjects: Mobject, run_time: float = 0.6) -> list[Animation]:
         """Animations that fade ``mobjects`` to :data:`CONTEXT_OPACITY` of their opacity: the
         context of the step's new thing stays on screen, dimmer, so the new thing is the
-        brightest (3Blue1Brown's way, STYLE.md). A mobject already dimmed is left as it is;
-        :meth:`undim` brings it back."""
+        brightest (3Blue1Brown's way, STYLE.md). Every part keeps its share of its own
+        opacity (a pale cell stays paler than a strong one). A mobject already dimmed is
+        left as it is; :meth:`undim` brings it back."""
         anims = []
         for mob in mobjects:
-            if id(mob) in self._dimmed:
-                continue
-            self._dimmed[id(mob)] = mob
-            mob.save_state()
-            anims.append(mob.animate(run_time=run_time).fade(1.0 - CONTEXT_OPACITY))
+            if id(mob) not in self._dimmed:
+                self._dimmed[id(mob)] = mob
+                anims.append(mob.animate(run_time=run_time).fade(1.0 - CONTEXT_OPACITY))
         return anims
 
     def undim(self, *mobjects: Mobject, run_time: float = 0.6) -> list[Animation]:
-        """Animations that bring dimmed ``mobjects`` back to full strength (all of them
-        when none are named)."""
-        chosen = mobjects or tuple(self._dimmed.values())
+        """Animations that bring the dimmed ones of ``mobjects`` back to full strength."""
         anims = []
-        for mob in chosen:
+        for mob in mobjects:
             if self._dimmed.pop(id(mob), None) is not None:
-                anims.append(Restore(mob, run_time=run_time))
+                anims.append(mob.animate(run_time=run_time).fade(1.0 - 1.0 / CONTEXT_OPACITY))
         return anims
 
     # Click steps ---------------------------------------------------------------------------

@@ -177,7 +177,9 @@ def play_errors_through_time(
         scene.play(LaggedStart(*[Create(a) for a in arrows], lag_ratio=0.25))
         first = T - 1 if story else 0
         extra = [FadeIn(note)] if (note is not None and s == first) else []
-        scene.play(FadeIn(scene.frames[s]), FadeOut(arrows), *extra)
+        # the shares already shown are context now: dimmed, the new one is the brightest
+        shown_before = [f for k, f in enumerate(scene.frames) if k != s and f in scene.mobjects]
+        scene.play(FadeIn(scene.frames[s]), FadeOut(arrows), *extra, *scene.dim(*shown_before))
 
     scene.step(
         story["sum"]
@@ -235,6 +237,9 @@ def play_errors_through_time(
         row.set_x(0.0)
         if row.get_bottom()[1] < floor:
             row.shift(UP * (floor - row.get_bottom()[1]))
+    undim = [] if swap else scene.undim(*scene.frames)  # the summed frames: full strength
+    if undim:
+        scene.play(*undim)
     if swap:
         grid.move_to(target)
         scene.play(FadeOut(chain), *swap)

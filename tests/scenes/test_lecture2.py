@@ -203,3 +203,20 @@ def test_dcl_review_gradient_is_the_numeric_derivative():
             numeric = (loss(up) - loss(down)) / (2 * h)
             assert getattr(grads, name)[idx] == pytest.approx(numeric, abs=1e-7)
     assert np.all(grads.W == 0), "one step from h0 = 0: the recurrent weights play no part"
+
+
+def test_forward_scene_dims_the_last_steps_values_as_context(built_scenes):
+    """The step's new values are the brightest on screen: the last step's x and y values
+    fade to CONTEXT_OPACITY, h^(t-1) (read through W) and the new values stay at full."""
+    from scenes.kit.base import CONTEXT_OPACITY
+
+    scene = built_scenes(l2.RNNForward)
+
+    def opacity(key: str, t: int) -> float:
+        return float(scene.glyphs[(key, t)].numbers[0].get_fill_opacity())
+
+    assert opacity("x", 0) == pytest.approx(CONTEXT_OPACITY)
+    assert opacity("y", 0) == pytest.approx(CONTEXT_OPACITY)
+    assert opacity("h", 0) == pytest.approx(1.0)
+    for key in ("x", "h", "y"):
+        assert opacity(key, 1) == pytest.approx(1.0)
