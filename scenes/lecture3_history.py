@@ -334,6 +334,7 @@ class HistoryTimeline(LectureSlide):
         self.shown_years: list[int] = []
         title = label("A brief history of neural nets", font_size=TYPE.title, theme=th)
         title.to_edge(UP, buff=0.25)
+        seen_eras: set = set()
         for k, (era, notes) in enumerate(ERAS):
             self.step(notes)
             anims = []
@@ -347,6 +348,17 @@ class HistoryTimeline(LectureSlide):
             for winter in WINTERS:
                 if winter.era == era:
                     anims.append(FadeIn(timeline.winters[winter.name]))
+            # Earlier eras are context now: their labels and winters dim (the LSTM, the
+            # subject of the course, stays bright), so the new era is the brightest.
+            anims += self.dim(
+                *[
+                    timeline.labels[e.year]
+                    for e in EVENTS
+                    if e.year in self.shown_years and e.era != "lstm"
+                ]
+                + [timeline.winters[w.name] for w in WINTERS if w.era in seen_eras],
+            )
+            seen_eras.add(era)
             events = [e for e in EVENTS if e.era == era]
             for event in events:
                 anims.append(
