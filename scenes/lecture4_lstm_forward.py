@@ -142,9 +142,7 @@ class _LSTMForwardSlide(LectureSlide):
         model = self.scene_config.model
         return {"show": model.show_inputs if noun == "inputs" else model.show_cells, "noun": noun}
 
-    def _note(
-        self, text: str, *, bottom: float | None = None, avoid: list | None = None
-    ) -> VGroup:
+    def _note(self, text: str, *, bottom: float | None = None, avoid: list | None = None) -> VGroup:
         """A small note at the bottom-right corner of the figure zone ("cells 1-3 of 6"),
         or with its bottom edge at ``bottom`` (a slide without an equation strip). With
         ``avoid`` (the figure's parts, shown now or later) it goes to the first free spot
@@ -157,9 +155,11 @@ class _LSTMForwardSlide(LectureSlide):
             note.move_to([right, y, 0.0], aligned_edge=DOWN + RIGHT)
             return note
         lines = [text, text.replace(" · ", "\n")] if " · " in text else [text]
-        for k, variant in enumerate(lines):
+        # a corner of the zone on one line or two, else any free spot (one line or two)
+        tries = [(v, scan) for scan in (False, True) for v in lines]
+        for k, (variant, scan) in enumerate(tries):
             note = self._note_text(variant)
-            if place_clear(note, avoid, TYPE.figure_zone()) or k == len(lines) - 1:
+            if place_clear(note, avoid, TYPE.figure_zone(), scan=scan) or k == len(tries) - 1:
                 return note
         raise AssertionError("unreachable")
 

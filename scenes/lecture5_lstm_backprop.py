@@ -511,6 +511,8 @@ class LSTMBackwardFlow(_Lecture5Slide):
                 for g in ("z", "i", "f", "o")
             ]
         ).arrange(RIGHT, buff=1.2, aligned_edge=UP)
+        for glyph in biases[1:]:  # columns level by their frames (delta b_f's label is taller)
+            glyph.shift(UP * (biases[0].frame.get_top()[1] - glyph.frame.get_top()[1]))
         biases.move_to(np.array([0.0, (top + bottom) / 2, 0.0]))
         parts = [biases, eq]
         shown_note = biases[0].note if biases[0].more is not None else None
@@ -519,7 +521,13 @@ class LSTMBackwardFlow(_Lecture5Slide):
             note.next_to(biases, DOWN, buff=0.3)
             parts.append(note)
         self.bias_glyphs = {g: biases[k] for k, g in enumerate("zifo")}
-        self.play(FadeOut(strip), FadeOut(cell), *[FadeOut(g) for g in self.glyphs.values()])
+        # the block's note leaves with the block: the bias columns have their own
+        leaving = [self.cells_note] if hasattr(self, "cells_note") else []
+        self.play(
+            FadeOut(strip),
+            FadeOut(cell),
+            *[FadeOut(g) for g in [*self.glyphs.values(), *leaving]],
+        )
         self.play(*[FadeIn(p_) for p_ in parts])
 
     def _delta_glyph(self, cell: LSTMCell, key: str, values: np.ndarray) -> VectorGlyph:

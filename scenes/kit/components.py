@@ -213,12 +213,13 @@ def place_clear(
     *,
     margin: float = 0.1,
     step: float = 0.1,
+    scan: bool = True,
 ) -> bool:
     """Move ``note`` to a spot inside ``zone`` (left, right, bottom, top) clear of every
     part of ``obstacles`` by ``margin``: the first free corner of the zone (bottom-right,
     top-right, bottom-left, top-left), else the free spot nearest the bottom-right corner
-    (bottom rows first). Returns False (note left at the bottom-right corner) when no spot
-    is free."""
+    (bottom rows first; with ``scan=False`` only the corners are tried). Returns False
+    (note left at the bottom-right corner) when no spot is free."""
     left, right, bottom, top = zone
     w, h = note.width, note.height
     boxes, points = _obstacles(obstacles)
@@ -234,6 +235,7 @@ def place_clear(
         (x, y)
         for y in np.arange(bottom, top - h + 1e-9, step)  # bottom rows first
         for x in np.arange(right - w, left - 1e-9, -step)  # right to left
+        if scan
     ]
     spot = next(((x, y) for x, y in [*corners, *grid] if clear(x, y)), None)
     x, y = spot if spot is not None else corners[0]
