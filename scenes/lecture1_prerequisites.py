@@ -177,6 +177,7 @@ class RNNTaskTypes(LectureSlide):
                 self.play(FadeIn(title))
             head, diagram, text = cells[k]
             self.play(
+                *self.dim(*cells[:k]),  # the types already told are context now
                 FadeIn(head),
                 LaggedStart(
                     FadeIn(diagram.blocks),
