@@ -270,18 +270,19 @@ class NetworksAsMappings(LectureSlide):
             "picture, and a DCL classifies it: (1, 0) for dog, (0, 1) for cat."
         )
         self.play(Transform(rows[0], final))
-        self.play(FadeIn(rows[1], shift=UP * 0.2))
+        self.play(FadeIn(rows[1], shift=UP * 0.2), *self.dim(rows[0]))
 
         self.step(
             "An RNN is also just a mapping, from sequence data to sequence data: a list of "
             "vectors whose order matters, to another list, possibly of a different length."
         )
-        self.play(FadeIn(rows[2], shift=UP * 0.2))
+        self.play(FadeIn(rows[2], shift=UP * 0.2), *self.dim(rows[1]))
 
         self.step(
             "Keep two points: a DCL classifies or regresses, a CNN extracts features, and an "
             "RNN maps sequences. The next scenes show why the first two cannot do the third."
         )
+        self.play(*self.undim(*rows))  # the summary: all three at full strength
         self.play(LaggedStart(*[FadeIn(t, shift=UP * 0.1) for t in tags], lag_ratio=0.3))
 
     def _link(self, parts: list, th) -> VGroup:
