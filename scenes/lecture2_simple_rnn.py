@@ -555,7 +555,9 @@ class RNNNeurons(LectureSlide):
             "connected to every neuron of h^t by the weights W (orange), just as U connects "
             "the input. At t = 1 there is no step before, so h^0 = 0."
         )
+        output = (v_lines, v_label, net["y"], names["y"], notes["y"])  # context in this step
         self.play(
+            *self.dim(*output),
             FadeIn(net["prev"]),
             FadeIn(under["prev"]),
             FadeIn(notes["prev"]),
@@ -583,6 +585,7 @@ class RNNNeurons(LectureSlide):
             nxt = layers(1)
             moving = net["h"].copy()
             self.play(
+                *self.undim(*output),  # the whole step again: the output follows
                 delay.pulse(color=th.y),
                 ReplacementTransform(moving, nxt["prev"]),
                 FadeOut(net["prev"]),

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Animation, Group, ManimColor, Mobject, VGroup, VMobject, config
+from manim import Animation, Group, ManimColor, Mobject, Transform, VGroup, VMobject, config
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 from tqdm import tqdm
@@ -154,7 +154,8 @@ class LectureSlide(Slide):
         set_theme(self.theme.name)  # components built without an explicit theme use it
         self.camera.background_color = ManimColor(self.theme.background)
         self.steps: list[StepRecord] = []
-        self._dimmed: dict[int, Mobject] = {}  # id -> mobject faded by dim()
+        # id of a mobject faded by dim() -> its parts' opacities before
+        self._dimmed: dict[int, dict[int, tuple[np.ndarray, ...]]] = {}
         self.captured_frame: np.ndarray | None = None
 
     def add(self, *mobjects: Mobject) -> LectureSlide:
@@ -194,6 +195,18 @@ class LectureSlide(Slide):
         return np.array(camera.pixel_array)
 
     # Context and focus --------------------------------------------------------------------
+    _ALPHAS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
+
+    @classmethod
+    def _alphas(cls, mob: Mobject) -> dict[int, tuple[np.ndarray, ...]]:
+        """Each part's opacities (fill, stroke, background stroke), by part id."""
+        return {
+            id(part): tuple(
+                np.array(getattr(part, name, np.zeros((0, 4))))[:, 3] for name in cls._ALPHAS
+            )
+            for part in mob.get_family()
+        }
+
     def dim(self, *mobjects: Mobject, run_time: float = 0.6) -> list[Animation]:
         """Animations that fade ``mobjects`` to :data:`CONTEXT_OPACITY` of their opacity: the
         context of the step's new thing stays on screen, dimmer, so the new thing is the
@@ -203,16 +216,31 @@ class LectureSlide(Slide):
         anims = []
         for mob in mobjects:
             if id(mob) not in self._dimmed:
-                self._dimmed[id(mob)] = mob
+                self._dimmed[id(mob)] = self._alphas(mob)
                 anims.append(mob.animate(run_time=run_time).fade(1.0 - CONTEXT_OPACITY))
         return anims
 
     def undim(self, *mobjects: Mobject, run_time: float = 0.6) -> list[Animation]:
-        """Animations that bring the dimmed ones of ``mobjects`` back to full strength."""
+        """Animations that bring the dimmed ones of ``mobjects`` back to the opacities they
+        had. A part changed since it was dimmed (say, transformed into new values at full
+        strength) keeps what it has now."""
         anims = []
         for mob in mobjects:
-            if self._dimmed.pop(id(mob), None) is not None:
-                anims.append(mob.animate(run_time=run_time).fade(1.0 - 1.0 / CONTEXT_OPACITY))
+            before = self._dimmed.pop(id(mob), None)
+            if before is None:
+                continue
+            target = mob.copy()
+            for live, part in zip(mob.get_family(), target.get_family(), strict=True):
+                old = before.get(id(live))
+                if old is None:
+                    continue
+                for name, alphas in zip(self._ALPHAS, old, strict=True):
+                    rgbas = getattr(part, name, None)
+                    if not isinstance(rgbas, np.ndarray) or rgbas.shape[:1] != alphas.shape:
+                        continue
+                    if np.allclose(rgbas[:, 3], alphas * CONTEXT_OPACITY, atol=1e-9):
+                        rgbas[:, 3] = alphas  # still as dim() left it
+            anims.append(Transform(mob, target, run_time=run_time))
         return anims
 
     # Click steps ---------------------------------------------------------------------------
