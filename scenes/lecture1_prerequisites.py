@@ -503,7 +503,11 @@ class SequenceData(LectureSlide):
             words.add(VGroup(box, text, step))
         words.arrange(RIGHT, buff=0.5).scale(1.3).move_to(block)
         self.words = words
-        self.play(FadeOut(block), LaggedStart(*[FadeIn(w) for w in words], lag_ratio=0.15))
+        self.play(
+            FadeOut(block),
+            *self.dim(upper),  # the weather record is context for the sentence now
+            LaggedStart(*[FadeIn(w) for w in words], lag_ratio=0.15),
+        )
         self.wait(0.2)  # the video's last frame shows the settled state, not a fading ghost
 
 
