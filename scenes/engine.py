@@ -39,6 +39,7 @@ import ast
 import configparser
 import contextlib
 import functools
+import glob
 import hashlib
 import importlib
 import json
@@ -68,6 +69,7 @@ __all__ = [
     "FORMATS",
     "SLIDES_DIR",
     "atomic_target",
+    "remove_stale_parts",
     "output_key",
     "slides_dir",
     "quality_tag",
@@ -338,11 +340,31 @@ def locked(out: Path) -> Iterator[None]:
         lock.release()
 
 
+# A writer's temporary file is written to as it goes; one untouched this long belongs to a
+# writer that was killed (an offline deck's can be a hundred megabytes).
+STALE_PART_SECONDS = 3600.0
+
+
+def remove_stale_parts(path: Path, *, now: float | None = None) -> int:
+    """Remove ``.<name>.*.part`` files beside ``path`` untouched for
+    :data:`STALE_PART_SECONDS`; returns how many went. A live writer's file is recent."""
+    now = time.time() if now is None else now
+    removed = 0
+    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        with contextlib.suppress(OSError):
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+                removed += 1
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_target(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` to write; it replaces ``path`` only when the block
-    succeeds, and is removed otherwise (the old file stays)."""
+    succeeds, and is removed otherwise (the old file stays). Temporary files of ``path``
+    that a killed writer left behind (untouched for :data:`STALE_PART_SECONDS`) go first."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
     try:

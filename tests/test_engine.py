@@ -376,3 +376,33 @@ def test_one_lecture_is_selected_from_its_own_file() -> None:
         assert registry.lecture_scenes(lecture) == tuple(
             info for info in all_scenes() if info.lecture == lecture
         )
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    """A writer killed mid-write (SIGKILL, power loss) leaves `.<name>.<random>.part` beside
+    its target; the next write of that target removes it once it is stale, and never a live
+    writer's recent one or another target's."""
+    import os
+    import time
+
+    target = tmp_path / "deck-all.html"
+    target.write_text("old deck")
+    stale = tmp_path / ".deck-all.html.k1ll3d.part"
+    stale.write_bytes(b"x" * 1000)
+    old = time.time() - engine.STALE_PART_SECONDS - 60
+    os.utime(stale, (old, old))
+    live = tmp_path / ".deck-all.html.wr1t1ng.part"
+    live.write_bytes(b"y")
+    other = tmp_path / ".manifest.json.k1ll3d.part"
+    other.write_bytes(b"z")
+    os.utime(other, (old, old))
+
+    engine.atomic_write_bytes(target, b"new deck")
+
+    assert target.read_bytes() == b"new deck"
+    assert not stale.exists()
+    assert live.exists(), "a recent temporary file may be a live writer's"
+    assert other.exists(), "only the target's own temporary files are touched"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [target.name, live.name, other.name]
+    )
