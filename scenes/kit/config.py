@@ -110,7 +110,9 @@ class ModelConfig:
     indices, at most :data:`SHOW_LIMIT`, kept sorted (they are shown in index order), e.g.
     ``(0, 3, 5)`` shows cells 1, 4 and 6 with the note "cells 1, 4, 6 of 64". ``None``
     shows the first ones that fit. Every number shown is the full model's value at that
-    index. The simple-RNN lectures draw every unit and do not use them.
+    index. The simple-RNN lectures draw every unit and do not use them (set under their
+    own ``[lecture.N.model]`` they are refused); lecture 5's ``errors-through-time`` shows
+    the top-left block of its matrices whatever the selection.
     """
 
     seed: int = 0
