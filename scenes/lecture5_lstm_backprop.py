@@ -338,6 +338,9 @@ DELTA_EQUATIONS = {
     "bold(p)_o dot.o delta macron(bold(o))^t \\ &+ bold(p)_i dot.o delta macron(bold(i))^(t+1) + "
     "bold(p)_f dot.o delta macron(bold(f))^(t+1) + "
     "{{ delta bold(c)^(t+1) dot.o bold(f)^(t+1) : highway }}",
+    # without peepholes the cell reaches no gate directly: only the two routes are left
+    "dc_nopeep": "delta bold(c)^t = delta bold(y)^t dot.o bold(o)^t dot.o tanh'(bold(c)^t) + "
+    "{{ delta bold(c)^(t+1) dot.o bold(f)^(t+1) : highway }}",
     "df_bar": "delta macron(bold(f))^t = delta bold(c)^t dot.o bold(c)^(t-1) dot.o "
     "sigma'(macron(bold(f))^t)",
     "di_bar": "delta macron(bold(i))^t = delta bold(c)^t dot.o bold(z)^t dot.o "
@@ -373,6 +376,7 @@ class LSTMBackwardFlow(_Lecture5Slide):
         self.example = ex
         t = ex.t
         peep = ex.params.peepholes
+        self.equations_shown: list[str] = []  # keys of DELTA_EQUATIONS, in order
         # drawn at its natural size (the deck's type scale), centred in the figure zone
         model = self.scene_config.model
         cells = dict(show=model.show_cells, noun="cells")  # the config's selection, if any
@@ -438,8 +442,9 @@ class LSTMBackwardFlow(_Lecture5Slide):
             "product: the first kind of chain rule.",
         )
         highway_note = (
-            "delta c^t collects every route back to the cell: through o and tanh, through "
-            "the peepholes, and along the highway from step t+1, where it is multiplied by "
+            "delta c^t collects every route back to the cell: through o and tanh, "
+            + ("through the peepholes, " if peep else "")
+            + "and along the highway from step t+1, where it is multiplied by "
             "the next forget gate: delta c^(t+1) times f^(t+1)."
         )
         show("dc", ["y_out", "tanh_out", "c_tap", "c_out"], highway_note)
@@ -537,7 +542,12 @@ class LSTMBackwardFlow(_Lecture5Slide):
         return glyph
 
     def _strip(self, key: str, values: np.ndarray) -> VGroup:
-        eq = math(DELTA_EQUATIONS[key], font_size=TYPE.equation, theme=self.theme)
+        if key == "dc" and not self.example.params.peepholes:
+            key_eq = "dc_nopeep"
+        else:
+            key_eq = key
+        self.equations_shown.append(key_eq)
+        eq = math(DELTA_EQUATIONS[key_eq], font_size=TYPE.equation, theme=self.theme)
         glyph = VectorGlyph(
             values,
             label=DELTA_LABELS[key],

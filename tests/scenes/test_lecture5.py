@@ -357,3 +357,15 @@ def _recording_last_play(cls):
         self.last_played_frame = np.array(self.renderer.get_frame())
 
     return type(cls.__name__, (cls,), {"play": play, "__module__": cls.__module__})
+
+
+@pytest.mark.parametrize(("config", "peepholes"), [("max", True), ("max-nopeep", False)])
+def test_delta_c_equation_has_peephole_terms_only_with_peepholes(
+    built_scenes, config: str, peepholes: bool
+) -> None:
+    scene = built_scenes(l5.LSTMBackwardFlow, config=config)
+    shown = scene.equations_shown
+    dc = [key for key in shown if key.startswith("dc")]
+    assert dc == ["dc" if peepholes else "dc_nopeep"]
+    has_p = "bold(p)_" in l5.DELTA_EQUATIONS[dc[0]]
+    assert has_p == peepholes, "a model without peepholes has no p terms on the slide"
