@@ -318,8 +318,15 @@ class ErrorsThroughTime(_Lecture5Slide):
 
     def construct(self) -> None:
         self.data = lstm_errors_through_time(self.scene_config, "W_z")
+        model = self.scene_config.model
         play_errors_through_time(
-            self, self.data, block_label='"LSTM"', param_expr="W_z", param_name="W_z"
+            self,
+            self.data,
+            block_label='"LSTM"',
+            param_expr="W_z",
+            param_name="W_z",
+            rows=model.show_cells,  # W_z's rows are cells, its columns inputs
+            cols=model.show_inputs,
         )
 
 

@@ -4,21 +4,25 @@ share of one parameter's gradient is framed in the loss's colour; the shares are
 once for a single update.
 
 :func:`play_errors_through_time` plays it on a scene and leaves ``scene.chain``,
-``scene.frames`` (one :class:`MatrixGlyph` per loss), ``scene.total`` and ``scene.shown``
-(the block of the matrices that is drawn) for tests.
+``scene.frames`` (one :class:`MatrixGlyph` per loss), ``scene.total``, ``scene.shown``
+(how many rows and columns of the matrices are drawn) and ``scene.shown_index`` (which)
+for tests.
 
 The frames use the deck's type scale. A matrix larger than :data:`MAX_SHOWN` rows or
-columns shows its top-left block with a visible note ("rows 1-3, columns 1-3 of 6 x 6"),
+columns shows its top-left block (or the rows and columns a config chose) with a visible
+note ("rows 1-3, columns 1-3 of 6 x 6", "rows 1, 4, 6, columns 2, 10 of 64 x 10"),
 and more than :data:`PER_ROW` losses put the frames on two rows: the layout adapts, the
 digits never shrink.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup, config
 
-from .components import label, math
+from .components import index_ranges, label, math
 from .diagrams import BlockChain, MatrixGlyph, step_palette
 from .theme import TYPE
 
@@ -32,11 +36,16 @@ def _zone() -> tuple[float, float, float, float]:
     return TYPE.figure_zone()
 
 
-def _note(shape: tuple[int, int], shown: tuple[int, int], th) -> VGroup | None:
-    if shape == shown:
+def _note(
+    shape: tuple[int, int], rows: Sequence[int], cols: Sequence[int], th
+) -> VGroup | None:
+    """"rows 1-3, columns 1-2 of 3 x 3" (or "rows 1, 4, 6, columns 2, 10 of 64 x 10" for a
+    chosen selection); None when the whole matrix is drawn."""
+    if (len(rows), len(cols)) == shape:
         return None
     return label(
-        f"rows 1-{shown[0]}, columns 1-{shown[1]} of {shape[0]} \u00d7 {shape[1]}",
+        f"rows {index_ranges(rows)}, columns {index_ranges(cols)} of "
+        f"{shape[0]} \u00d7 {shape[1]}",
         font_size=TYPE.note,
         color=th.muted,
         theme=th,
@@ -91,17 +100,25 @@ def play_errors_through_time(
     param_expr: str,
     param_name: str,
     title_text: str = "Errors flow back to every earlier step",
+    rows: Sequence[int] | None = None,
+    cols: Sequence[int] | None = None,
 ) -> VGroup:
     """Play the BPTT story for ``data`` (``lesson_data.ErrorsThroughTime``) on ``scene``.
 
     ``block_label`` is the Typst text in each block (``'"RNN"'``), ``param_expr`` the Typst
     name of the parameter (``W_z``), ``param_name`` how the notes say it. One click step for
     the chain, one per loss, one for the sum. Returns the final group (frames, sum, update).
+    ``rows`` / ``cols`` choose the matrix rows and columns drawn (0-based, e.g. the config's
+    ``show_cells`` / ``show_inputs``); by default the first ones that fit.
     """
     th = scene.theme
     left, right, bottom, top = _zone()
     T = data.contributions.shape[0]
     shape = data.contributions.shape[1:]
+    # the rows and columns that may be drawn, in order: the first ones that fit are taken
+    pick_rows = sorted(rows) if rows is not None else list(range(shape[0]))
+    pick_cols = sorted(cols) if cols is not None else list(range(shape[1]))
+    avail = (len(pick_rows), len(pick_cols))
     colours = step_palette(th, T)
     title = label(title_text, font_size=TYPE.title, theme=th).to_edge(UP, buff=TYPE.title_buff)
     chain = BlockChain(
@@ -117,9 +134,10 @@ def play_errors_through_time(
     scene.chain = chain
     floor = -config.frame_height / 2 + 0.25  # the strip is free in this story
     per_row, shown = _layout(
-        T, shape, th, right - left, chain.get_bottom()[1] - 0.3 - floor, top - floor
+        T, avail, th, right - left, chain.get_bottom()[1] - 0.3 - floor, top - floor
     )
     scene.shown = shown
+    scene.shown_index = (pick_rows[: shown[0]], pick_cols[: shown[1]])
 
     # One loss only (the trained model, asked at the recall step): the gradient is split by
     # the step the error reaches, and the data brings its own labels and notes.
@@ -133,7 +151,10 @@ def play_errors_through_time(
     scene.play(FadeIn(title), FadeIn(chain))
 
     def block(m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-        return np.asarray(m)[: size[0], : size[1]]
+        return np.asarray(m)[np.ix_(pick_rows[: size[0]], pick_cols[: size[1]])]
+
+    def note_for(size: tuple[int, int]) -> VGroup | None:
+        return _note(shape, pick_rows[: size[0]], pick_cols[: size[1]], th)
 
     def frames_for(size: tuple[int, int]) -> list[MatrixGlyph]:
         return [
@@ -157,7 +178,7 @@ def play_errors_through_time(
 
     scene.frames = frames_for(shown)
     frames = _rows(scene.frames, per_row)
-    note = _note(shape, shown, th)
+    note = note_for(shown)
     below_chain = chain.get_bottom()[1] - 0.3
     frames.move_to(np.array([0.0, below_chain - frames.height / 2, 0.0]))
     if note is not None:
@@ -189,12 +210,12 @@ def play_errors_through_time(
     )
     # Without the chain there is room for more of each matrix (T = 4: whole 3 x 3 in a
     # 2 x 2 grid): when so, the frames are redrawn with the larger block.
-    sum_row, sum_shown = _layout(T, shape, th, right - left, top - floor, top - floor)
+    sum_row, sum_shown = _layout(T, avail, th, right - left, top - floor, top - floor)
     if sum_shown[0] * sum_shown[1] > shown[0] * shown[1]:
         old = [*scene.frames, *([note] if note is not None else [])]
         per_row, shown = sum_row, sum_shown
         scene.frames = frames_for(shown)
-        note = _note(shape, shown, th)
+        note = note_for(shown)
         grid = VGroup(_rows(scene.frames, per_row), *([note] if note is not None else []))
         if note is not None:
             note.next_to(grid[0], DOWN, buff=0.15)
@@ -202,6 +223,7 @@ def play_errors_through_time(
         elif hasattr(scene, "size_note"):
             del scene.size_note
         scene.shown = shown
+        scene.shown_index = (pick_rows[: shown[0]], pick_cols[: shown[1]])
         swap = [FadeOut(m) for m in old]
     else:
         grid = VGroup(*scene.frames, *([note] if note is not None else []))

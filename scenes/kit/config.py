@@ -111,8 +111,8 @@ class ModelConfig:
     ``(0, 3, 5)`` shows cells 1, 4 and 6 with the note "cells 1, 4, 6 of 64". ``None``
     shows the first ones that fit. Every number shown is the full model's value at that
     index. The simple-RNN lectures draw every unit and do not use them (set under their
-    own ``[lecture.N.model]`` they are refused); lecture 5's ``errors-through-time`` shows
-    the top-left block of its matrices whatever the selection.
+    own ``[lecture.N.model]`` they are refused); lecture 5's ``errors-through-time`` draws
+    the chosen rows (cells) and columns (inputs) of its W_z matrices.
     """
 
     seed: int = 0

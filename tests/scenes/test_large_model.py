@@ -131,3 +131,29 @@ def test_odyssey_note_names_the_inputs_as_inputs_and_clears_the_buses(
         )
         assert not inside.any()
         assert note.get_bottom()[1] > bus.get_top()[1] or note.get_left()[0] > bus.get_right()[0]
+
+
+def test_errors_through_time_draws_the_chosen_rows_and_columns_of_w_z(
+    chosen_config, tiny_render
+) -> None:
+    """W_z's rows are cells and its columns inputs: the loss shares and their sum show the
+    chosen ones, with the full model's values, and the note names them."""
+    from scenes import lecture5_lstm_backprop as l5
+    from scenes.kit.components import index_ranges
+    from scenes.lesson_data import lstm_errors_through_time
+    from tests.conftest import build_scene
+
+    cfg = chosen_config.for_lecture(5)
+    scene = build_scene(l5.ErrorsThroughTime.configured(cfg))
+    data = lstm_errors_through_time(cfg, "W_z")
+    assert data.contributions.shape[1:] == (N, M)  # the model ran at full size
+    rows, cols = scene.shown_index
+    assert rows == SHOW_CELLS[: scene.shown[0]] and cols == SHOW_INPUTS[: scene.shown[1]]
+    assert len(rows) * len(cols) > 1
+    block = np.ix_(rows, cols)
+    for frame, share in zip(scene.frames, data.contributions, strict=True):
+        assert frame.displayed == [[format_value(v) for v in r] for r in share[block]]
+    assert scene.total.displayed == [[format_value(v) for v in r] for r in data.total[block]]
+    expected = f"rows {index_ranges(rows)}, columns {index_ranges(cols)} of {N} \u00d7 {M}"
+    assert scene.size_note.text.replace(" ", "") == expected.replace(" ", "")
+    assert "columns 2, 10" in expected
