@@ -113,6 +113,19 @@ def step_values(step: LSTMStep) -> dict[str, np.ndarray]:
     }
 
 
+# What each computed value reads (Greff et al.'s equations), without and with peepholes:
+# the columns a step keeps at full strength while the others dim.
+READS: dict[str, tuple[str, ...]] = {
+    "f": ("x", "y_prev"),
+    "i": ("x", "y_prev"),
+    "z": ("x", "y_prev"),
+    "c": ("c_prev", "f", "i", "z"),
+    "o": ("x", "y_prev"),
+    "y": ("c", "o"),
+}
+PEEPHOLE_READS: dict[str, tuple[str, ...]] = {"f": ("c_prev",), "i": ("c_prev",), "o": ("c",)}
+
+
 class _LSTMForwardSlide(LectureSlide):
     """Shared steps of the lecture-4 scenes: the three zones of every slide (title, figure,
     equation strip) at the deck's type scale."""
@@ -207,6 +220,19 @@ class _LSTMForwardSlide(LectureSlide):
             return AnimationGroup(FadeIn(new, shift=UP * 0.2))
         return AnimationGroup(FadeOut(old), FadeIn(new, shift=UP * 0.2))
 
+    def _focus(self, cell: LSTMCell, key: str, *, peepholes: bool) -> list[Animation]:
+        """While ``key`` (a gate, c or y) is computed, the values it reads and the new value
+        are at full strength and the other value columns dim (STYLE.md: the step's new
+        thing is the brightest). The new glyph must already be in ``cell.values``."""
+        reads = set(READS[key]) | {key}
+        if peepholes:
+            reads |= set(PEEPHOLE_READS.get(key, ()))
+        glyphs = cell.values
+        return [
+            *self.undim(*[g for k, g in glyphs.items() if k in reads]),
+            *self.dim(*[g for k, g in glyphs.items() if k not in reads]),
+        ]
+
     def _note_in(
         self, cell: LSTMCell, step: LSTMStep | None = None, also: tuple = ()
     ) -> list[Animation]:
@@ -283,7 +309,10 @@ class LSTMCircuit(_LSTMForwardSlide):
             glyph = cell.show_values(step, [key])[key]
             self.remove(glyph)
             self.play(
-                cell.wires[f"{key}_in"].pulse(), self._swap_strip(strip, new_strip), run_time=1.0
+                cell.wires[f"{key}_in"].pulse(),
+                self._swap_strip(strip, new_strip),
+                *self._focus(cell, key, peepholes=False),
+                run_time=1.0,
             )
             self.play(FadeIn(glyph), cell.wires[f"{key}_out"].pulse(self.theme.quantity(key)))
             strip = new_strip
@@ -299,6 +328,7 @@ class LSTMCircuit(_LSTMForwardSlide):
         self.play(
             cell.light(["mul_i_out", "c_in", "mul_f_out"], self.theme.c),
             self._swap_strip(strip, new_strip),
+            *self._focus(cell, "c", peepholes=False),
         )
         self.play(cell.wires["c_out"].pulse(self.theme.c), FadeIn(glyph))
         strip = new_strip
@@ -308,7 +338,11 @@ class LSTMCircuit(_LSTMForwardSlide):
         new_strip = self._strip("o", step, peepholes=False)
         glyph = cell.show_values(step, ["o"])["o"]
         self.remove(glyph)
-        self.play(cell.wires["o_in"].pulse(), self._swap_strip(strip, new_strip))
+        self.play(
+            cell.wires["o_in"].pulse(),
+            self._swap_strip(strip, new_strip),
+            *self._focus(cell, "o", peepholes=False),
+        )
         self.play(FadeIn(glyph), cell.wires["o_out"].pulse(self.theme.o))
         strip = new_strip
 
@@ -321,6 +355,7 @@ class LSTMCircuit(_LSTMForwardSlide):
         self.play(
             cell.light(["c_tap", "tanh_out", "y_out"], self.theme.y),
             self._swap_strip(strip, new_strip),
+            *self._focus(cell, "y", peepholes=False),
         )
         self.play(FadeIn(glyph))
         strip = new_strip
@@ -342,6 +377,7 @@ class LSTMCircuit(_LSTMForwardSlide):
         self.play(
             LaggedStart(*[w.grow() for w in cell.peepholes.values()], lag_ratio=0.3),
             self._swap_strip(strip, new_strip),
+            *self.undim(*cell.values.values()),  # every value changes: all at full strength
             run_time=1.5,
         )
         self.add(cell.peephole_group)
@@ -427,7 +463,9 @@ class LSTMOdyssey(_LSTMForwardSlide):
             glyph = cell.show_values(step, [key])[key]
             self.remove(glyph)
             self.play(
-                cell.light(wires, self.theme.quantity(key)), self._swap_strip(strip, new_strip)
+                cell.light(wires, self.theme.quantity(key)),
+                self._swap_strip(strip, new_strip),
+                *self._focus(cell, key, peepholes=has_peep),
             )
             self.play(FadeIn(glyph))
             strip = new_strip

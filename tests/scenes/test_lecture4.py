@@ -222,3 +222,30 @@ def test_titles_and_labels_use_the_type_scale(built_scenes):
     for glyph in cell.values.values():
         digits = [n for n in glyph.numbers]
         assert min(d.height for d in digits) >= TYPE.min_height
+
+
+@pytest.mark.parametrize(
+    ("step", "bright"),
+    [
+        (4, {"x", "y_prev", "i"}),  # i^t reads x^t and y^(t-1); f^t and c^(t-1) dim
+        (5, {"x", "y_prev", "z"}),  # z^t
+        (6, {"c_prev", "f", "i", "z", "c"}),  # c^t: the on-ramps and the kept state
+        (7, {"x", "y_prev", "o"}),  # o^t
+        (8, {"c", "o", "y"}),  # y^t = tanh(c^t) o^t
+    ],
+)
+def test_circuit_keeps_what_a_step_reads_bright_and_dims_the_rest(
+    tiny_render, step: int, bright: set[str]
+) -> None:
+    """STYLE.md: the step's new value and what it reads at full strength, the other value
+    columns dimmed to CONTEXT_OPACITY (the scene stopped at the end of ``step``)."""
+    from scenes.kit.base import CONTEXT_OPACITY
+    from tests.conftest import build_scene
+
+    scene = build_scene(l4.LSTMCircuit.configured(SceneConfig(), capture_step=step))
+    on_screen = {k: g for k, g in scene.cell.values.items() if g in scene.mobjects}
+    assert bright <= set(on_screen), sorted(on_screen)
+    for key, glyph in on_screen.items():
+        opacity = glyph.frame.get_stroke_opacity()
+        want = 1.0 if key in bright else CONTEXT_OPACITY
+        assert opacity == pytest.approx(want), (key, opacity)
