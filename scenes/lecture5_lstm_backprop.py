@@ -366,6 +366,16 @@ DELTA_LABELS = {
     "di_bar": "delta macron(bold(i))^t",
     "dz_bar": "delta macron(bold(z))^t",
 }
+# The deltas of this step each delta is made of (the peephole route, delta o-bar into
+# delta c, only with peepholes; the terms from step t+1 are not drawn in the block).
+DELTA_READS: dict[str, tuple[str, ...]] = {
+    "dy": (),
+    "do_bar": ("dy",),
+    "dc": ("dy",),
+    "df_bar": ("dc",),
+    "di_bar": ("dc",),
+    "dz_bar": ("dc",),
+}
 # Where each delta is drawn: the anchor of the forward value it belongs to.
 DELTA_ANCHOR = {"dy": "y", "do_bar": "o", "dc": "c", "df_bar": "f", "di_bar": "i", "dz_bar": "z"}
 
@@ -417,11 +427,18 @@ class LSTMBackwardFlow(_Lecture5Slide):
             nonlocal strip
             self.step(notes)
             new_strip = self._strip(key, ex.at(key))
+            reads = set(DELTA_READS[key]) | ({"do_bar"} if key == "dc" and peep else set())
+            # the deltas this one is made of stay bright, the others are context: dimmed
+            focus = [
+                *self.undim(*[g for k, g in self.glyphs.items() if k in reads]),
+                *self.dim(*[g for k, g in self.glyphs.items() if k not in reads]),
+            ]
             glyph = self._delta_glyph(cell, key, ex.at(key))
             pulses = [back_pulse(cell.wires[w], err) for w in wires]
             self.play(
                 *pulses,
                 *extra,
+                *focus,
                 *([FadeOut(strip)] if strip is not None else []),
                 FadeIn(new_strip, shift=UP * 0.2),
                 run_time=1.2,

@@ -369,3 +369,17 @@ def test_delta_c_equation_has_peephole_terms_only_with_peepholes(
     assert dc == ["dc" if peepholes else "dc_nopeep"]
     has_p = "bold(p)_" in l5.DELTA_EQUATIONS[dc[0]]
     assert has_p == peepholes, "a model without peepholes has no p terms on the slide"
+
+
+def test_backward_flow_keeps_the_deltas_a_delta_is_made_of_bright(tiny_render) -> None:
+    """At delta f-bar (step 6) the cell's delta it is made of stays at full strength and
+    the output's deltas dim (STYLE.md: the step's new thing is the brightest)."""
+    from scenes.kit.base import CONTEXT_OPACITY
+    from tests.conftest import build_scene
+
+    scene = build_scene(l5.LSTMBackwardFlow.configured(SceneConfig(), capture_step=6))
+    opacity = {k: g.frame.get_stroke_opacity() for k, g in scene.glyphs.items()}
+    assert set(opacity) == {"dy", "do_bar", "dc", "df_bar"}
+    assert opacity["df_bar"] == pytest.approx(1.0) and opacity["dc"] == pytest.approx(1.0)
+    assert opacity["dy"] == pytest.approx(CONTEXT_OPACITY)
+    assert opacity["do_bar"] == pytest.approx(CONTEXT_OPACITY)
