@@ -36,16 +36,13 @@ def _zone() -> tuple[float, float, float, float]:
     return TYPE.figure_zone()
 
 
-def _note(
-    shape: tuple[int, int], rows: Sequence[int], cols: Sequence[int], th
-) -> VGroup | None:
-    """"rows 1-3, columns 1-2 of 3 x 3" (or "rows 1, 4, 6, columns 2, 10 of 64 x 10" for a
+def _note(shape: tuple[int, int], rows: Sequence[int], cols: Sequence[int], th) -> VGroup | None:
+    """ "rows 1-3, columns 1-2 of 3 x 3" (or "rows 1, 4, 6, columns 2, 10 of 64 x 10" for a
     chosen selection); None when the whole matrix is drawn."""
     if (len(rows), len(cols)) == shape:
         return None
     return label(
-        f"rows {index_ranges(rows)}, columns {index_ranges(cols)} of "
-        f"{shape[0]} \u00d7 {shape[1]}",
+        f"rows {index_ranges(rows)}, columns {index_ranges(cols)} of {shape[0]} \u00d7 {shape[1]}",
         font_size=TYPE.note,
         color=th.muted,
         theme=th,
@@ -142,6 +139,10 @@ def play_errors_through_time(
     # One loss only (the trained model, asked at the recall step): the gradient is split by
     # the step the error reaches, and the data brings its own labels and notes.
     story = getattr(data, "notes", None)
+    if story:  # so only the last step has a loss above it (the others are not drawn;
+        # chain.outputs keeps them all, as error_arrow finds the loss by its step)
+        chain.remove(chain.outputs, chain.output_arrows)
+        chain.add(VGroup(chain.outputs[T - 1], chain.output_arrows[T - 1]))
     scene.step(
         story["intro"]
         if story

@@ -212,6 +212,9 @@ def test_errors_through_time_uses_the_recall_only_loss_when_trained(built_scenes
     assert "asked only at the recall step t = 8" in notes[0]
     assert notes[1].startswith("The recall's error reaches step 8")  # from the recall back
     assert "step 2 (the store step)" in notes[-3]  # steps 8..1, then the sum
+    # one loss, so one loss drawn: L^(8) above the last block, none above the others
+    drawn = [m for m in scene.chain.get_family() if m in set(scene.chain.outputs)]
+    assert drawn == [scene.chain.outputs[trace.T - 1]]
     # the block view zooms into the store step, where the recall's error arrives
     flow = built_scenes(l5.LSTMBackwardFlow)
     assert flow.example.t == example_sequence().store_step
