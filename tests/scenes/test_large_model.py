@@ -157,3 +157,27 @@ def test_errors_through_time_draws_the_chosen_rows_and_columns_of_w_z(
     expected = f"rows {index_ranges(rows)}, columns {index_ranges(cols)} of {N} \u00d7 {M}"
     assert scene.size_note.text.replace(" ", "") == expected.replace(" ", "")
     assert "columns 2, 10" in expected
+
+
+@pytest.mark.parametrize(
+    "scene_id", [_param(s, {"lstm-circuit", "errors-through-time"}) for s in LSTM_SCENES]
+)
+def test_lstm_scenes_video_agrees_with_the_scene_at_64_cells(
+    chosen_config, tiny_render, scene_id: str
+) -> None:
+    """The frames issue's second check at the 64-cell model with a selection: each step's
+    last video frame (animations played) shows what the step's state shows."""
+    from scenes.registry import get_scene
+    from tests.conftest import VIDEO_FPS, build_scene
+    from tests.scenes.test_video_frames import video_disagreements
+
+    info = get_scene(scene_id)
+    cls = info.cls.configured(
+        chosen_config.for_lecture(info.lecture),
+        record_frames=True,
+        last_frame_fps=VIDEO_FPS,
+        write_slides=False,
+    )
+    scene = build_scene(cls, skip_animations=False)
+    problems = video_disagreements(scene)
+    assert not problems, "\n".join(problems)
