@@ -331,6 +331,8 @@ def test_cliff_scene_has_axes_with_ticks_and_an_arc_leaving_the_map(built_scenes
     assert scene.clip_line.submobjects[0].get_stroke_color().to_hex().upper() == th.peephole.upper()
 
 
+@pytest.mark.slow  # the default run checks every step of this scene at every config in
+# tests/scenes/test_video_frames.py; this one draws every frame of the animations
 def test_cliff_video_frame_of_the_last_step_is_the_still(tiny_render):
     """The last frame the video shows of the last step equals the frame built with
     animations skipped (the old title transform left letters drawn through the 3-D camera:
