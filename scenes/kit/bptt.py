@@ -61,13 +61,21 @@ def _rows(frames: list, per_row: int, buff: float = 0.5) -> VGroup:
 
 
 def _layout(
-    T: int, shape: tuple[int, int], th, width: float, below_chain: float, whole: float
-) -> tuple[int, tuple[int, int]]:
-    """(frames per row, (rows, columns) of each matrix drawn): the most cells that fit at the
-    deck's number size, trying one row of frames and two (T = 4 as 2 x 2 keeps whole 3 x 3
-    matrices). While the losses come in, the frames and the size note fit ``below_chain``;
+    T: int,
+    shape: tuple[int, int],
+    th,
+    width: float,
+    below_chain: float,
+    whole: float,
+    label_w: float = 0.0,
+) -> tuple[int, tuple[int, int], float]:
+    """(frames per row, (rows, columns) of each matrix drawn, gap between frames): the most
+    cells that fit at the deck's number size, trying one row of frames and two (T = 4 as
+    2 x 2 keeps whole 3 x 3 matrices). A frame is as wide as its matrix or its label
+    (``label_w``), whichever is wider; the gap narrows from 0.5 to 0.25 before a layout is
+    given up. While the losses come in, the frames and the size note fit ``below_chain``;
     for the sum, the frames with the total beside them, or above it, fit ``whole``."""
-    note_h, gap_x, gap_y = 0.45, 0.5, 0.35
+    note_h, gap_y, widest_gap, narrowest_gap = 0.45, 0.35, 0.5, 0.25
     label_h = math("(partial L^((1)))/(partial W)", font_size=TYPE.math, theme=th).height + 0.1
     best = None
     for per_row in sorted({T, (T + 1) // 2}, reverse=True):  # one row when it shows as much
@@ -75,18 +83,23 @@ def _layout(
         for r in range(min(shape[0], MAX_SHOWN), 0, -1):
             for c in range(min(shape[1], MAX_SHOWN), 0, -1):
                 probe = MatrixGlyph(np.full((r, c), -0.05), theme=th).frame
+                item_w = max(probe.width, label_w)
+                # a hair of margin: labels measured alone and placed on a frame differ
+                room = width - 0.05 - per_row * item_w - (n_rows > 1) * widest_gap
+                gap_x = widest_gap if per_row == 1 else min(widest_gap, room / (per_row - 1))
                 frame_h = probe.height + label_h
-                grid_w = per_row * probe.width + (per_row - 1) * gap_x + (n_rows > 1) * gap_x
+                grid_w = per_row * item_w + (per_row - 1) * gap_x + (n_rows > 1) * widest_gap
                 grid_h = n_rows * frame_h + (n_rows - 1) * gap_y + note_h
                 side = grid_w + 0.8 + probe.width + 0.9 <= width and grid_h <= whole
                 below = grid_h + gap_y + frame_h <= whole
-                if grid_w <= width and grid_h <= below_chain and (side or below):
+                fits = gap_x >= narrowest_gap and grid_w <= width + 1e-9
+                if fits and grid_h <= below_chain and (side or below):
                     if best is None or r * c > best[0]:
-                        best = (r * c, per_row, (r, c))
+                        best = (r * c, per_row, (r, c), gap_x)
                     break
     if best is None:
-        return min(T, PER_ROW), (1, 1)
-    return best[1], best[2]
+        return min(T, PER_ROW), (1, 1), narrowest_gap
+    return best[1], best[2], best[3]
 
 
 def play_errors_through_time(
@@ -130,8 +143,18 @@ def play_errors_through_time(
     chain.move_to(np.array([0.0, top - chain.height / 2 - 0.05, 0.0]))
     scene.chain = chain
     floor = -config.frame_height / 2 + 0.25  # the strip is free in this story
-    per_row, shown = _layout(
-        T, avail, th, right - left, chain.get_bottom()[1] - 0.3 - floor, top - floor
+    story_labels = getattr(data, "notes", None) and getattr(data, "share_label", None)
+
+    def share_label(s: int) -> str:
+        return (
+            data.share_label.format(t=s + 1)
+            if story_labels
+            else f"(partial L^(({s + 1})))/(partial {param_expr})"
+        )
+
+    label_w = max(math(share_label(s), font_size=TYPE.math, theme=th).width for s in (0, T - 1))
+    per_row, shown, gap = _layout(
+        T, avail, th, right - left, chain.get_bottom()[1] - 0.3 - floor, top - floor, label_w
     )
     scene.shown = shown
     scene.shown_index = (pick_rows[: shown[0]], pick_cols[: shown[1]])
@@ -161,11 +184,7 @@ def play_errors_through_time(
         return [
             MatrixGlyph(
                 block(data.contributions[s], size),
-                label_expr=(
-                    data.share_label.format(t=s + 1)
-                    if story
-                    else f"(partial L^(({s + 1})))/(partial {param_expr})"
-                ),
+                label_expr=share_label(s),
                 color=colours[s],
                 theme=th,
                 label_size=TYPE.math,
@@ -178,7 +197,7 @@ def play_errors_through_time(
     common = max(float(np.max(np.abs(data.contributions))), 1e-12)
 
     scene.frames = frames_for(shown)
-    frames = _rows(scene.frames, per_row)
+    frames = _rows(scene.frames, per_row, gap)
     note = note_for(shown)
     below_chain = chain.get_bottom()[1] - 0.3
     frames.move_to(np.array([0.0, below_chain - frames.height / 2, 0.0]))
@@ -211,13 +230,15 @@ def play_errors_through_time(
     )
     # Without the chain there is room for more of each matrix (T = 4: whole 3 x 3 in a
     # 2 x 2 grid): when so, the frames are redrawn with the larger block.
-    sum_row, sum_shown = _layout(T, avail, th, right - left, top - floor, top - floor)
+    sum_row, sum_shown, sum_gap = _layout(
+        T, avail, th, right - left, top - floor, top - floor, label_w
+    )
     if sum_shown[0] * sum_shown[1] > shown[0] * shown[1]:
         old = [*scene.frames, *([note] if note is not None else [])]
-        per_row, shown = sum_row, sum_shown
+        per_row, shown, gap = sum_row, sum_shown, sum_gap
         scene.frames = frames_for(shown)
         note = note_for(shown)
-        grid = VGroup(_rows(scene.frames, per_row), *([note] if note is not None else []))
+        grid = VGroup(_rows(scene.frames, per_row, gap), *([note] if note is not None else []))
         if note is not None:
             note.next_to(grid[0], DOWN, buff=0.15)
             scene.size_note = note

@@ -385,3 +385,19 @@ def test_backward_flow_keeps_the_deltas_a_delta_is_made_of_bright(tiny_render) -
     assert opacity["df_bar"] == pytest.approx(1.0) and opacity["dc"] == pytest.approx(1.0)
     assert opacity["dy"] == pytest.approx(CONTEXT_OPACITY)
     assert opacity["do_bar"] == pytest.approx(CONTEXT_OPACITY)
+
+
+def test_loss_shares_row_stays_inside_the_figure_zone(tiny_render) -> None:
+    """Eight shares on one row (the trained story): a frame is as wide as its label when the
+    label is wider, and the row narrows its gaps to stay in the figure zone (the first
+    label used to touch the frame's edge)."""
+    from scenes.kit.theme import TYPE
+    from tests.conftest import build_scene
+
+    T = l5.lstm_errors_through_time(SceneConfig(), "W_z").contributions.shape[0]
+    scene = build_scene(l5.ErrorsThroughTime.configured(SceneConfig(), capture_step=T + 1))
+    left, right, _, _ = TYPE.figure_zone()
+    row = [f for f in scene.frames if f in scene.mobjects]
+    assert len(row) == T
+    assert min(f.get_left()[0] for f in row) >= left - 1e-6
+    assert max(f.get_right()[0] for f in row) <= right + 1e-6
