@@ -19,6 +19,7 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,7 @@ class MemoryFacts:
     stored: float
     cells: tuple[int, ...]  # the memory cells: input gate open at the store step
     idle: tuple[int, ...]  # the other cells
+    shown: tuple[int, ...] | None = None  # the cells the slides show (model.show_cells)
 
     @property
     def T(self) -> int:
@@ -170,7 +172,23 @@ def story_for(cfg: SceneConfig) -> MemoryFacts | None:
     params, xs = lstm_setup(cfg)
     trace = lstm_forward(params, xs)
     W_out, b_out = readout
-    return memory_facts(xs, trace, trace.y @ W_out.T + b_out)
+    facts = memory_facts(xs, trace, trace.y @ W_out.T + b_out)
+    return None if facts is None else dataclasses.replace(facts, shown=cfg.model.show_cells)
+
+
+def _off_screen(facts: MemoryFacts) -> str:
+    """The sentence " (Cell 3 is not on screen: ...)" when the config's selection leaves
+    out a memory cell the notes talk about ("" otherwise)."""
+    if facts.shown is None:
+        return ""
+    hidden = tuple(c for c in facts.cells if c not in facts.shown)
+    if not hidden:
+        return ""
+    verb, pronoun = ("is", "it") if len(hidden) == 1 else ("are", "them")
+    return (
+        f" ({_cells(hidden).capitalize()} {verb} not on screen: the config's show_cells "
+        f"leaves {pronoun} out.)"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -290,7 +308,7 @@ def gates_notes(data: GatesOverTime) -> dict[str, str]:
                 f"t = {t + 1}: the store signal is on. The input gate of the memory "
                 f"{_cells(f.cells)} opens ({_per_cell(f.gate('i')[t], f.cells)}), the only "
                 f"time it does, and writes {v(f.stored)}'s trace into the cell state "
-                f"(c = {_per_cell(f.gate('c')[t], f.cells)}).{idle}"
+                f"(c = {_per_cell(f.gate('c')[t], f.cells)}).{idle}" + _off_screen(f)
             )
         elif name == "carry":
             c = f.memory("c", cols)
@@ -355,6 +373,7 @@ def store_step_note(facts: MemoryFacts | None, t: int, trace: LSTMTrace | None =
         f"sequence: the store signal is on (x^t = ({v(facts.xs[t, 0])}, 1, 0)), so the input "
         f"gate opens ({_per_cell(trace.i[t], facts.cells)}){plain} and writes "
         f"{v(facts.stored)}'s trace into the cell state (c = {_per_cell(trace.c[t], facts.cells)})."
+        + _off_screen(facts)
     )
 
 
@@ -372,7 +391,7 @@ def unrolled_notes(facts: MemoryFacts) -> dict[str, str]:
             f"All {facts.T} steps of the example: {v(facts.stored)} is stored at "
             f"t = {facts.store + 1}; the cell state carries its trace along the highway "
             f"(c stays {kept}) while the distractors {values} pass by below, the forget "
-            f"gate holding at {_range(facts.held_forget)}."
+            f"gate holding at {_range(facts.held_forget)}." + _off_screen(facts)
         ),
         "readout": (
             f"At the recall step t = {facts.recall + 1} the output gate opens and the linear "

@@ -241,3 +241,21 @@ def test_why_not_dcl_uses_the_trained_order_rnn(built_scenes):
     # the seeded model (preset random) keeps the old example and generic notes
     random = l1.order_example(SceneConfig().with_model(preset="random"))
     assert random.classes is None and ts.order_note(random, "rnn") == ""
+
+
+def test_story_notes_say_when_a_memory_cell_is_off_screen():
+    """The notes name the memory cells; when model.show_cells leaves one out, they say so
+    (and say nothing extra when every memory cell is shown)."""
+    from scenes.trained_story import store_step_note, story_for, unrolled_notes
+
+    facts = story_for(SceneConfig())
+    assert facts is not None and len(facts.cells) >= 1
+    hidden = facts.cells[-1]
+    shown = tuple(c for c in range(3) if c != hidden)
+    cut = story_for(SceneConfig().with_model(show_cells=shown))
+    marker = f"Cell {hidden + 1} is not on screen"
+    assert marker in store_step_note(cut, cut.store)
+    assert marker in unrolled_notes(cut)["highway"]
+    assert "not on screen" not in store_step_note(facts, facts.store)
+    everything = story_for(SceneConfig().with_model(show_cells=tuple(sorted(facts.cells))))
+    assert "not on screen" not in store_step_note(everything, everything.store)
