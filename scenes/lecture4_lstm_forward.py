@@ -227,11 +227,7 @@ class _LSTMForwardSlide(LectureSlide):
         reads = set(READS[key]) | {key}
         if peepholes:
             reads |= set(PEEPHOLE_READS.get(key, ()))
-        glyphs = cell.values
-        return [
-            *self.undim(*[g for k, g in glyphs.items() if k in reads]),
-            *self.dim(*[g for k, g in glyphs.items() if k not in reads]),
-        ]
+        return self.focus(cell.values, reads)
 
     def _note_in(
         self, cell: LSTMCell, step: LSTMStep | None = None, also: tuple = ()

@@ -429,10 +429,7 @@ class LSTMBackwardFlow(_Lecture5Slide):
             new_strip = self._strip(key, ex.at(key))
             reads = set(DELTA_READS[key]) | ({"do_bar"} if key == "dc" and peep else set())
             # the deltas this one is made of stay bright, the others are context: dimmed
-            focus = [
-                *self.undim(*[g for k, g in self.glyphs.items() if k in reads]),
-                *self.dim(*[g for k, g in self.glyphs.items() if k not in reads]),
-            ]
+            focus = self.focus(self.glyphs, reads)
             glyph = self._delta_glyph(cell, key, ex.at(key))
             pulses = [back_pulse(cell.wires[w], err) for w in wires]
             self.play(

@@ -154,8 +154,9 @@ class LectureSlide(Slide):
         set_theme(self.theme.name)  # components built without an explicit theme use it
         self.camera.background_color = ManimColor(self.theme.background)
         self.steps: list[StepRecord] = []
-        # id of a mobject faded by dim() -> its parts' opacities before
-        self._dimmed: dict[int, dict[int, tuple[np.ndarray, ...]]] = {}
+        # id of a mobject faded by dim() -> (the mobject, kept so its id stays its own while
+        # it is recorded; its parts' opacities before)
+        self._dimmed: dict[int, tuple[Mobject, dict[int, tuple[np.ndarray, ...]]]] = {}
         self.captured_frame: np.ndarray | None = None
 
     def add(self, *mobjects: Mobject) -> LectureSlide:
@@ -216,7 +217,7 @@ class LectureSlide(Slide):
         anims = []
         for mob in mobjects:
             if id(mob) not in self._dimmed:
-                self._dimmed[id(mob)] = self._alphas(mob)
+                self._dimmed[id(mob)] = (mob, self._alphas(mob))
                 anims.append(mob.animate(run_time=run_time).fade(1.0 - CONTEXT_OPACITY))
         return anims
 
@@ -226,9 +227,10 @@ class LectureSlide(Slide):
         strength) keeps what it has now."""
         anims = []
         for mob in mobjects:
-            before = self._dimmed.pop(id(mob), None)
-            if before is None:
+            recorded = self._dimmed.pop(id(mob), None)
+            if recorded is None:
                 continue
+            before = recorded[1]
             target = mob.copy()
             for live, part in zip(mob.get_family(), target.get_family(), strict=True):
                 old = before.get(id(live))
@@ -242,6 +244,15 @@ class LectureSlide(Slide):
                         rgbas[:, 3] = alphas  # still as dim() left it
             anims.append(Transform(mob, target, run_time=run_time))
         return anims
+
+    def focus(self, parts: dict[str, Mobject], keep: Iterable[str]) -> list[Animation]:
+        """Animations that bring the ``parts`` named in ``keep`` to full strength and dim the
+        others: the columns a step computes from stay bright, the rest are context."""
+        keep = set(keep)
+        return [
+            *self.undim(*[m for k, m in parts.items() if k in keep]),
+            *self.dim(*[m for k, m in parts.items() if k not in keep]),
+        ]
 
     # Click steps ---------------------------------------------------------------------------
     def step(self, notes: str) -> None:
