@@ -1,8 +1,8 @@
 """rnn-slides: render the RNN/LSTM lecture scenes as videos, stills, figures and decks.
 
 ``python render.py ...`` and the console script ``rnn-slides ...`` are the same click
-group. This module is the command line only: it selects scenes through ``scenes.registry``,
-resolves the user's config and hands the work to the build engine (``scenes.engine``:
+group. This module is the command line only: it selects scenes through ``slidebuild.registry``,
+resolves the user's config and hands the work to the build engine (``slidebuild.engine``:
 content hash, manifest, worker pool, atomic installs). Importing it loads neither manim
 nor the scenes, and nothing POSIX-only: ``import render`` works on Windows too.
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import click
 
-from scenes import engine
-from scenes.engine import FORMATS, QUALITIES, VERSION, RenderSettings
+from slidebuild import engine
+from slidebuild.engine import FORMATS, QUALITIES, VERSION, RenderSettings
 
 __all__ = ["cli"]
 
@@ -76,7 +76,7 @@ def friendly(fn: Callable) -> Callable:
 
 
 def _registry():
-    from scenes import registry
+    from slidebuild import registry
 
     return registry
 
@@ -290,7 +290,7 @@ def still(scene_id, step, output, quality, theme, config_path, seed) -> None:
             f"scene {scene_id!r} has {len(scene.steps)} steps; --step must be 1..{len(scene.steps)}"
         )
     if suffix in ("svg", "pdf"):
-        from scenes.vector import write_vector_still
+        from slidebuild.vector import write_vector_still
 
         write_vector_still(scene, output)  # the scene stops at the end of step K
         camera = scene.renderer.camera
@@ -369,8 +369,8 @@ def figures(out, fmt, theme, lecture) -> None:
       rnn-slides figures
       rnn-slides figures --format svg -o handout/
     """
-    from scenes.figures import FIGURES
     from scenes.kit.theme import get_theme
+    from slidebuild.figures import FIGURES
 
     engine.check_writable(out)
     formats = fmt or ("png", "svg", "pdf")
@@ -505,7 +505,7 @@ def deck(
 
 def _write_handout(infos: list, resolve, dest: Path, quality: str, title: str) -> None:
     """One vector page per click step of every scene, with the step's notes."""
-    from scenes.vector import Handout, with_step_hook
+    from slidebuild.vector import Handout, with_step_hook
 
     engine.check_writable(dest.parent if str(dest.parent) else Path("."))
     with Handout(dest, title=title) as handout:
@@ -590,7 +590,7 @@ def weights_import(src: Path, framework: str, output: Path) -> None:
     )
 
 
-POLISH_VERSION = "1"  # bump when scenes.deck_html changes what it writes
+POLISH_VERSION = "1"  # bump when slidebuild.deck_html changes what it writes
 
 
 def _deck_title(lecture: int | None) -> str:
@@ -602,7 +602,7 @@ def _deck_title(lecture: int | None) -> str:
 
 def _polish_html_deck(path: Path, *, title: str) -> None:
     """Classroom fixes on manim-slides' HTML (muted videos, title, hash, Space, slide number)."""
-    from scenes.deck_html import polish_html
+    from slidebuild.deck_html import polish_html
 
     path.write_text(polish_html(path.read_text(encoding="utf-8"), title=title), encoding="utf-8")
 

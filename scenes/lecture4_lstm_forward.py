@@ -35,6 +35,14 @@ from scenes.kit.components import VectorGlyph, Wire, label, math, place_clear
 from scenes.kit.config import lstm_setup
 from scenes.kit.lstm_cell import MAX_CELLS, VALUE_LABELS, LSTMCell
 from scenes.kit.theme import TYPE
+from scenes.lstm_forward_shared import BAR_LABELS, BARE, EQUATIONS, FOOT_Y, STRIP_BUFF
+from scenes.trained_story import (
+    build_gates_over_time,
+    extremes_note,
+    store_step_note,
+    story_for,
+    unrolled_story,
+)
 
 __all__ = [
     "LSTMCircuit",
@@ -50,31 +58,7 @@ __all__ = [
 LECTURE = 4
 LECTURE_TITLE = "Understanding LSTM forward propagation in two ways"
 
-STRIP_BUFF = 0.2  # the equation strip's bottom edge above the frame bottom
-FOOT_Y = -4.0 + STRIP_BUFF  # bottom edge of a note on a slide without a strip (8-unit frame)
 MAX_STEPS = 4  # time steps drawn in the unrolled chain; longer sequences say so in a note
-
-# The lecture's equations (Greff et al. 2017), in Typst. Peephole terms are labelled so
-# they can be coloured blue; ``_bare`` variants are the LSTM without peepholes.
-EQUATIONS = {
-    "z": "bold(z)^t = tanh(W_z bold(x)^t + R_z bold(y)^(t-1) + bold(b)_z)",
-    "i": "bold(i)^t = sigma(W_i bold(x)^t + R_i bold(y)^(t-1) + {{ bold(p)_i dot.o bold(c)^(t-1) : peep }} + bold(b)_i)",  # noqa: E501
-    "f": "bold(f)^t = sigma(W_f bold(x)^t + R_f bold(y)^(t-1) + {{ bold(p)_f dot.o bold(c)^(t-1) : peep }} + bold(b)_f)",  # noqa: E501
-    "c": "bold(c)^t = bold(z)^t dot.o bold(i)^t + bold(c)^(t-1) dot.o bold(f)^t",
-    "o": "bold(o)^t = sigma(W_o bold(x)^t + R_o bold(y)^(t-1) + {{ bold(p)_o dot.o bold(c)^t : peep }} + bold(b)_o)",  # noqa: E501
-    "y": "bold(y)^t = tanh(bold(c)^t) dot.o bold(o)^t",
-}
-BARE = {
-    "i": "bold(i)^t = sigma(W_i bold(x)^t + R_i bold(y)^(t-1) + bold(b)_i)",
-    "f": "bold(f)^t = sigma(W_f bold(x)^t + R_f bold(y)^(t-1) + bold(b)_f)",
-    "o": "bold(o)^t = sigma(W_o bold(x)^t + R_o bold(y)^(t-1) + bold(b)_o)",
-}
-BAR_LABELS = {
-    "z": "macron(bold(z))^t",
-    "i": "macron(bold(i))^t",
-    "f": "macron(bold(f))^t",
-    "o": "macron(bold(o))^t",
-}
 
 
 def without_peepholes(params: LSTMParams) -> LSTMParams:
@@ -258,7 +242,6 @@ class LSTMCircuit(_LSTMForwardSlide):
         step = bare.step(t)
         cell = self._cell("circuit", peepholes=False)
         self.cell = cell
-        from scenes.trained_story import store_step_note, story_for
 
         story = story_for(self.scene_config)  # None unless the trained model tells its story
 
@@ -406,7 +389,6 @@ class LSTMOdyssey(_LSTMForwardSlide):
         has_peep = peep is not None
         cell = self._cell("odyssey", peepholes=has_peep)
         self.cell = cell
-        from scenes.trained_story import store_step_note, story_for
 
         self.step(
             "The Space Odyssey type of Greff et al.: the cell in the middle, the gates around "
@@ -653,7 +635,6 @@ class LSTMUnrolled(_LSTMForwardSlide):
         self.cell = cell
 
         # The trained model's story: all steps along the highway, then the read-out.
-        from scenes.trained_story import story_for, unrolled_story
 
         story = story_for(self.scene_config)
         if story is not None:
@@ -702,8 +683,6 @@ class LSTMGateExtremes(_LSTMForwardSlide):
             FadeIn(strip), cell.light(["c_in", "mul_f_out", "mul_i_out", "c_out"], self.theme.c)
         )
 
-        from scenes.trained_story import extremes_note, story_for
-
         story = story_for(self.scene_config)
         self.step(
             "Now every gate shut: large negative biases give f = i = o = 0. The cell forgets "
@@ -726,7 +705,6 @@ class LSTMGatesOverTime(_LSTMForwardSlide):
     description = "Heat maps of i, f, o, c on the example: store, hold, recall; then random."
 
     def construct(self) -> None:
-        from scenes.trained_story import build_gates_over_time
 
         build_gates_over_time(self)
 

@@ -515,7 +515,7 @@ def _strip_math(data: GatesOverTime, phase: str, theme):
 
     from scenes.kit.components import math
     from scenes.kit.theme import TYPE
-    from scenes.lecture4_lstm_forward import EQUATIONS, STRIP_BUFF
+    from scenes.lstm_forward_shared import EQUATIONS, STRIP_BUFF
 
     f = data.facts
     lines: list[str] = []
@@ -548,7 +548,7 @@ def _cut_note(scene: LectureSlide, data: GatesOverTime, cut: list[str], figure: 
 
     from scenes.kit.components import label, place_clear
     from scenes.kit.theme import TYPE
-    from scenes.lecture4_lstm_forward import FOOT_Y
+    from scenes.lstm_forward_shared import FOOT_Y
 
     th = scene.theme
     left, right, bottom, _ = TYPE.figure_zone()
@@ -675,7 +675,7 @@ def unrolled_story(scene: LectureSlide, facts: MemoryFacts, title) -> None:
     from scenes.kit.components import VectorGlyph, Wire, label, math
     from scenes.kit.lstm_cell import MAX_CELLS
     from scenes.kit.theme import TYPE
-    from scenes.lecture4_lstm_forward import STRIP_BUFF
+    from scenes.lstm_forward_shared import STRIP_BUFF
 
     th = scene.theme
     tr, T = facts.trace, facts.T

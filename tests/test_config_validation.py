@@ -637,7 +637,7 @@ def test_a_selection_of_cells_and_inputs_is_read_sorted(lstm64: Path) -> None:
 
 
 def test_a_selection_survives_the_render_cache_round_trip() -> None:
-    from scenes.engine import config_dict, scene_config_from_dict
+    from slidebuild.engine import config_dict, scene_config_from_dict
 
     cfg = SceneConfig(model=ModelConfig(show_cells=(0, 3, 5), show_inputs=(1,)))
     again = scene_config_from_dict(config_dict(cfg))  # JSON gives lists back

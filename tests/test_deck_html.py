@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes.deck_html import external_assets, polish_html
+from slidebuild.deck_html import external_assets, polish_html
 
 manim_slides_convert = pytest.importorskip("manim_slides.convert")
 
@@ -126,7 +126,7 @@ def test_deck_command_polishes_the_html_it_installs(
     from click.testing import CliRunner
 
     import render
-    from scenes import engine
+    from slidebuild import engine
 
     raw = written_deck(offline=False)
     calls = {}

@@ -1,4 +1,4 @@
-"""The build engine (scenes/engine.py): a cache that never vouches for a damaged or missing
+"""The build engine (slidebuild/engine.py): a cache that never vouches for a damaged or missing
 file, a damaged manifest moved aside and rebuilt, run folders of dead runs removed and those
 of live runs kept, renders untouched by a stray ``manim.cfg``, and a no-op decision that
 imports neither manim nor the scenes.
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from scenes import engine
-from scenes.engine import RenderSettings
 from scenes.kit.config import SceneConfig
-from scenes.registry import SceneInfo, all_scenes, lecture_titles, scan_module
+from slidebuild import engine
+from slidebuild.engine import RenderSettings
+from slidebuild.registry import SceneInfo, all_scenes, lecture_titles, scan_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -171,9 +171,9 @@ def test_content_hash_does_not_import_manim() -> None:
     code = textwrap.dedent(
         """
         import sys
-        from scenes import engine
+        from slidebuild import engine
         from scenes.kit.config import SceneConfig
-        from scenes.registry import all_scenes
+        from slidebuild.registry import all_scenes
         for info in all_scenes():
             engine.content_hash(info, SceneConfig(), "l", "mp4", False)
         loaded = sorted(m for m in sys.modules if m == "manim" or m.startswith("scenes.lecture"))
@@ -296,7 +296,7 @@ def test_manifest_from_an_older_version_is_not_trusted(tiny, out: Path) -> None:
 HOLD_RUN_FOLDER = """
 import sys
 from pathlib import Path
-from scenes import engine
+from slidebuild import engine
 with engine.run_folder(Path(sys.argv[1])) as folder:
     print(folder, flush=True)
     sys.stdin.readline()  # hold the run until told to finish (or killed)
@@ -370,7 +370,7 @@ def test_versions_in_the_hash_match_the_installed_packages() -> None:
 
 
 def test_one_lecture_is_selected_from_its_own_file() -> None:
-    from scenes import registry
+    from slidebuild import registry
 
     for lecture in lecture_titles():
         assert registry.lecture_scenes(lecture) == tuple(

@@ -90,7 +90,7 @@ def test_capture_step_returns_that_steps_last_frame_and_stops(tiny_render):
 
 
 def test_registry_ids_are_unique_kebab_case_with_titles():
-    from scenes.registry import all_scenes, lecture_titles
+    from slidebuild.registry import all_scenes, lecture_titles
 
     infos = all_scenes()
     ids = [info.id for info in infos]
@@ -104,7 +104,7 @@ def test_registry_ids_are_unique_kebab_case_with_titles():
 
 
 def test_unknown_scene_id_suggests_the_closest():
-    from scenes.registry import all_scenes, get_scene
+    from slidebuild.registry import all_scenes, get_scene
 
     if not all_scenes():
         pytest.skip("no lecture modules registered yet")

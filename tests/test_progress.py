@@ -7,8 +7,8 @@ from pathlib import Path
 
 from manim import Circle, FadeIn
 
-from scenes import engine
 from scenes.kit import LectureSlide
+from slidebuild import engine
 from tests.conftest import build_scene
 
 

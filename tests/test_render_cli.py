@@ -25,9 +25,9 @@ from PIL import Image
 
 import render
 from render import cli
-from scenes import engine
 from scenes.kit.config import LIMITS, SceneConfig
-from scenes.registry import all_scenes, get_scene
+from slidebuild import engine
+from slidebuild.registry import all_scenes, get_scene
 
 ROOT = Path(__file__).resolve().parent.parent
 CHEAP = "lstm-gate-extremes"  # the shortest lecture-4 scene: about 10 s to render at -ql

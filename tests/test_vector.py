@@ -12,7 +12,7 @@ import pytest
 from manim import DOWN, UP, Circle, FadeIn, Square, Text
 
 from scenes.kit import LectureSlide
-from scenes.vector import Handout, draw_scene, with_step_hook, write_vector_still
+from slidebuild.vector import Handout, draw_scene, with_step_hook, write_vector_still
 from tests.conftest import build_scene
 
 
@@ -124,8 +124,8 @@ def test_handout_deck_has_a_vector_page_per_step(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from render import _load_config, cli
-    from scenes.engine import count_steps
-    from scenes.registry import get_scene
+    from slidebuild.engine import count_steps
+    from slidebuild.registry import get_scene
 
     dest = tmp_path / "lecture3.pdf"
     args = ["deck", "--lecture", "3", "--to", "handout", "-q", "l", "-o", str(dest)]

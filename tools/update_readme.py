@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scenes.registry import all_scenes, lecture_titles  # noqa: E402
+from slidebuild.registry import all_scenes, lecture_titles  # noqa: E402
 
 
 def scene_table() -> str:

@@ -25,45 +25,21 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Animation, Group, ManimColor, Mobject, Transform, VGroup, VMobject, config
+from manim import Animation, ManimColor, Mobject, Transform
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 from tqdm import tqdm
 
 from . import fastcopy  # noqa: F401  (cheaper copies of typeset mobjects)
 from .config import SceneConfig
-from .lint import Problem, lint_mobjects, tag_parts
+from .lint import Problem, lint_mobjects, out_of_frame, tag_parts
 from .theme import Theme, get_theme, set_theme
 
 __all__ = ["CONTEXT_OPACITY", "LectureSlide", "StepRecord", "out_of_frame"]
 
-# Mobjects may touch the frame edge by this much (in scene units) before counting as cut off.
-FRAME_TOLERANCE = 1e-3
 # How much of its opacity the context of a step keeps when the step's new thing appears
 # (3Blue1Brown fades context to about 40% rather than removing it; STYLE.md).
 CONTEXT_OPACITY = 0.4
-
-
-def out_of_frame(mobjects: Iterable[Mobject], margin: float = 0.0) -> list[Mobject]:
-    """The visible mobjects whose bounding box leaves the frame (shrunk by ``margin``)."""
-    half_w = config.frame_width / 2 - margin + FRAME_TOLERANCE
-    half_h = config.frame_height / 2 - margin + FRAME_TOLERANCE
-    bad = []
-    for mob in mobjects:
-        for part in mob.get_family():
-            if not _is_visible(part) or len(part.points) == 0:
-                continue
-            pts = part.points
-            if np.any(np.abs(pts[:, 0]) > half_w) or np.any(np.abs(pts[:, 1]) > half_h):
-                bad.append(part)
-    return bad
-
-
-def _is_visible(mob: Mobject) -> bool:
-    if not isinstance(mob, VMobject):
-        return not isinstance(mob, Group | VGroup) and len(mob.points) > 0
-    stroke = mob.get_stroke_opacity() if mob.get_stroke_width() > 0 else 0.0
-    return bool(mob.get_fill_opacity() > 0 or stroke > 0)
 
 
 @dataclass

@@ -43,7 +43,8 @@ Use
 ``rnn-slides check IDS`` prints the problems of whole scenes; from Python::
 
     from scenes.kit.lint import check_scene
-    for p in check_scene("lstm-circuit"):
+    from slidebuild.registry import get_scene
+    for p in check_scene(get_scene("lstm-circuit").cls):
         print(p)
 """
 
@@ -59,6 +60,7 @@ from manim import (
     CurvedArrow,
     CurvedDoubleArrow,
     DecimalNumber,
+    Group,
     Line,
     MarkupText,
     Mobject,
@@ -66,6 +68,7 @@ from manim import (
     SingleStringMathTex,
     Text,
     Typst,
+    VGroup,
     VMobject,
     config,
 )
@@ -82,6 +85,7 @@ __all__ = [
     "tag_parts",
     "check_scene",
     "format_table",
+    "out_of_frame",
 ]
 
 KINDS = ("overlap", "outside cell", "too small", "wire through text", "out of frame")
@@ -559,8 +563,33 @@ def _wires_through_text(
     return problems
 
 
+# Mobjects may touch the frame edge by this much (in scene units) before counting as cut off.
+FRAME_TOLERANCE = 1e-3
+
+
+def out_of_frame(mobjects: Iterable[Mobject], margin: float = 0.0) -> list[Mobject]:
+    """The visible mobjects whose bounding box leaves the frame (shrunk by ``margin``)."""
+    half_w = config.frame_width / 2 - margin + FRAME_TOLERANCE
+    half_h = config.frame_height / 2 - margin + FRAME_TOLERANCE
+    bad = []
+    for mob in mobjects:
+        for part in mob.get_family():
+            if not _is_visible(part) or len(part.points) == 0:
+                continue
+            pts = part.points
+            if np.any(np.abs(pts[:, 0]) > half_w) or np.any(np.abs(pts[:, 1]) > half_h):
+                bad.append(part)
+    return bad
+
+
+def _is_visible(mob: Mobject) -> bool:
+    if not isinstance(mob, VMobject):
+        return not isinstance(mob, Group | VGroup) and len(mob.points) > 0
+    stroke = mob.get_stroke_opacity() if mob.get_stroke_width() > 0 else 0.0
+    return bool(mob.get_fill_opacity() > 0 or stroke > 0)
+
+
 def _out_of_frame(roots: Sequence[Mobject], names: _Names) -> list[Problem]:
-    from .base import out_of_frame  # base imports this module: import here, not at the top
 
     problems = []
     for mob in out_of_frame(roots):
@@ -590,24 +619,19 @@ def lint_mobjects(
 
 # Whole scenes ---------------------------------------------------------------------------------
 def check_scene(
-    scene: str | type,
+    scene: type,
     scene_config: Any | None = None,
     *,
     pixel_height: int = 144,
 ) -> list[Problem]:
-    """Build a scene (by id or class) with animations skipped at a tiny size and return the
+    """Build a scene class with animations skipped at a tiny size and return the
     layout problems of every step. ``scene_config`` is a
     :class:`~scenes.kit.config.SceneConfig` (default: the defaults)."""
     import logging
 
     from .config import SceneConfig
 
-    if isinstance(scene, str):
-        from scenes.registry import get_scene
-
-        cls = get_scene(scene).cls
-    else:
-        cls = scene
+    cls = scene
     scene_config = scene_config if scene_config is not None else SceneConfig()
     # manim-slides logs every slide it writes; a check prints only its findings.
     loggers = [logging.getLogger(n) for n in ("manim", "manim-slides", "manim_slides")]

@@ -38,7 +38,7 @@ import json, resource, sys, time
 from pathlib import Path
 spec = json.loads(sys.argv[1])
 from manim import Scene, tempconfig
-from scenes.registry import get_scene
+from slidebuild.registry import get_scene
 import logging
 for name in ("manim", "manim-slides", "manim_slides"):
     logging.getLogger(name).setLevel(logging.ERROR)
@@ -81,7 +81,7 @@ def _child(spec: dict) -> dict:
 
 def _scenes():
     sys.path.insert(0, str(ROOT))
-    from scenes.registry import all_scenes
+    from slidebuild.registry import all_scenes
 
     wanted = os.environ.get("BENCH_LECTURES")
     lectures = {int(x) for x in wanted.split(",")} if wanted else None

@@ -13,7 +13,7 @@ import pytest
 
 from scenes.kit.lint import format_table
 from scenes.kit.theme import get_theme
-from scenes.registry import all_scenes, lecture_titles
+from slidebuild.registry import all_scenes, lecture_titles
 from tests.conftest import check_configs
 
 SCENES = all_scenes()

@@ -12,10 +12,10 @@ from matplotlib.colors import to_hex
 from PIL import Image
 
 from render import cli
-from scenes.figures import FIGURES, get_figure
 from scenes.kit.config import SceneConfig
 from scenes.kit.theme import get_theme
 from scenes.lesson_data import cliff_data, clipping_histories, gradient_norms
+from slidebuild.figures import FIGURES, get_figure
 
 
 def test_figure_ids_are_unique_and_stable():

@@ -15,7 +15,7 @@ from scenes import lecture4_lstm_forward as l4
 from scenes.kit.components import format_value
 from scenes.kit.config import load_config
 from scenes.kit.lint import check_scene, format_table
-from scenes.registry import all_scenes
+from slidebuild.registry import all_scenes, get_scene
 
 N, M = 64, 10
 SHOW_CELLS, SHOW_INPUTS = [0, 3, 5], [1, 9]
@@ -68,7 +68,7 @@ def _lecture(scene_id: str) -> int:
 
 @pytest.mark.parametrize("scene_id", [_param(s, FAST) for s in LSTM_SCENES])
 def test_lstm_scenes_show_part_of_a_64_cell_model_cleanly(big_config, scene_id: str) -> None:
-    problems = check_scene(scene_id, big_config.for_lecture(_lecture(scene_id)))
+    problems = check_scene(get_scene(scene_id).cls, big_config.for_lecture(_lecture(scene_id)))
     assert problems == [], format_table(problems)
 
 
@@ -76,7 +76,7 @@ def test_lstm_scenes_show_part_of_a_64_cell_model_cleanly(big_config, scene_id: 
 def test_lstm_scenes_show_chosen_cells_of_a_64_cell_model_cleanly(
     chosen_config, scene_id: str
 ) -> None:
-    problems = check_scene(scene_id, chosen_config.for_lecture(_lecture(scene_id)))
+    problems = check_scene(get_scene(scene_id).cls, chosen_config.for_lecture(_lecture(scene_id)))
     assert problems == [], format_table(problems)
 
 
@@ -167,7 +167,7 @@ def test_lstm_scenes_video_agrees_with_the_scene_at_64_cells(
 ) -> None:
     """The frames issue's second check at the 64-cell model with a selection: each step's
     last video frame (animations played) shows what the step's state shows."""
-    from scenes.registry import get_scene
+    from slidebuild.registry import get_scene
     from tests.conftest import VIDEO_FPS, build_scene
     from tests.scenes.test_video_frames import video_disagreements
 

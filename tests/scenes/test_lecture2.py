@@ -13,7 +13,7 @@ from scenes import lecture2_simple_rnn as l2
 from scenes.kit.components import format_value
 from scenes.kit.config import SceneConfig
 from scenes.lesson_data import rnn_errors_through_time
-from scenes.registry import all_scenes
+from slidebuild.registry import all_scenes
 
 SCENE_CLASSES = [info.cls for info in all_scenes() if info.lecture == 2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scenes import lecture3_history as l3
-from scenes.registry import all_scenes
+from slidebuild.registry import all_scenes
 
 
 def test_lecture_3_registers_the_timeline():

@@ -11,7 +11,7 @@ from scenes.kit.components import format_value
 from scenes.kit.config import SceneConfig
 from scenes.kit.lstm_cell import MAX_CELLS, LSTMCell
 from scenes.kit.theme import TYPE
-from scenes.registry import all_scenes
+from slidebuild.registry import all_scenes
 
 SCENE_CLASSES = [info.cls for info in all_scenes() if info.lecture == 4]
 

@@ -21,7 +21,10 @@ from scenes.lesson_data import (
     lstm_backward_example,
     lstm_errors_through_time,
 )
-from scenes.registry import all_scenes
+from scenes.lstm_backprop import backward_flow as l5_flow
+from scenes.lstm_backprop import clipping as l5_clipping
+from scenes.lstm_backprop import common as l5_common
+from slidebuild.registry import all_scenes
 
 SCENE_CLASSES = [info.cls for info in all_scenes() if info.lecture == 5]
 
@@ -72,7 +75,7 @@ def test_chain_rule_scene_shows_the_derivatives(built_scenes):
     scene = built_scenes(l5.ChainRuleGraphs)
     assert len(scene.steps) == 3
     for name, example in chain_examples().items():
-        assert scene.shown[name] == l5._fmt(example.derivative, 6)
+        assert scene.shown[name] == l5_common._fmt(example.derivative, 6)
 
 
 # Errors through time -------------------------------------------------------------------
@@ -289,7 +292,7 @@ def test_log_axis_covers_the_data_with_a_margin_and_no_empty_decades(built_scene
 def test_cliff_mesh_has_the_wall_in_the_same_row_of_every_column():
     """A staircase wall is the steepest drop moving from one row to another between
     neighbouring columns; the drawing mesh keeps it between the same two rows."""
-    W, B, L, wall = l5.cliff_surface_mesh(cliff_data())
+    W, B, L, wall = l5_clipping.cliff_surface_mesh(cliff_data())
     drops = np.abs(np.diff(L, axis=1))  # (columns, rows - 1)
     jump = drops.max(axis=1) > 0.1  # columns where the cliff is a real jump
     assert jump.sum() >= 10
@@ -306,7 +309,7 @@ def test_projection_is_manims_3d_camera():
     from manim.camera.three_d_camera import ThreeDCamera
 
     cam = ThreeDCamera(phi=58 * np.pi / 180, theta=15 * np.pi / 180, zoom=1.3)
-    view = l5.Projection(58.0, 15.0, 1.3)
+    view = l5_clipping.Projection(58.0, 15.0, 1.3)
     pts = np.random.default_rng(0).uniform(-3, 3, size=(20, 3))
     np.testing.assert_allclose(view(pts)[:, :2], cam.project_points(pts)[:, :2], atol=1e-12)
 
@@ -369,7 +372,7 @@ def test_delta_c_equation_has_peephole_terms_only_with_peepholes(
     shown = scene.equations_shown
     dc = [key for key in shown if key.startswith("dc")]
     assert dc == ["dc" if peepholes else "dc_nopeep"]
-    has_p = "bold(p)_" in l5.DELTA_EQUATIONS[dc[0]]
+    has_p = "bold(p)_" in l5_flow.DELTA_EQUATIONS[dc[0]]
     assert has_p == peepholes, "a model without peepholes has no p terms on the slide"
 
 
@@ -394,7 +397,7 @@ def test_loss_shares_row_stays_inside_the_figure_zone(tiny_render) -> None:
     from scenes.kit.theme import TYPE
     from tests.conftest import build_scene
 
-    T = l5.lstm_errors_through_time(SceneConfig(), "W_z").contributions.shape[0]
+    T = lstm_errors_through_time(SceneConfig(), "W_z").contributions.shape[0]
     scene = build_scene(l5.ErrorsThroughTime.configured(SceneConfig(), capture_step=T + 1))
     left, right, _, _ = TYPE.figure_zone()
     row = [f for f in scene.frames if f in scene.mobjects]

@@ -5,7 +5,7 @@ same ``scenes.lesson_data`` numbers the animated scenes show, in the theme's col
 
 Example
 -------
->>> from scenes.figures import FIGURES, get_figure
+>>> from slidebuild.figures import FIGURES, get_figure
 >>> from scenes.kit.theme import get_theme
 >>> fig = get_figure("gradient-norm-decay").make(get_theme("light"))
 >>> fig.axes[0].get_yscale()
@@ -28,13 +28,13 @@ from matplotlib.figure import Figure  # noqa: E402
 from rnn_core.landscape import pascanu_cliff  # noqa: E402
 from scenes.kit.config import SceneConfig  # noqa: E402
 from scenes.kit.theme import Theme  # noqa: E402
-from scenes.lecture5_lstm_backprop import (  # noqa: E402
+from scenes.lesson_data import cliff_data, clipping_histories, gradient_norms  # noqa: E402
+from scenes.lstm_backprop.clipping import (  # noqa: E402
     CLIFF_CLIPPED,
     CLIFF_PLAIN,
     cliff_surface_mesh,
-    norm_decades,
 )
-from scenes.lesson_data import cliff_data, clipping_histories, gradient_norms  # noqa: E402
+from scenes.lstm_backprop.vanishing import norm_decades  # noqa: E402
 
 __all__ = ["FigureSpec", "FIGURES", "get_figure"]
 

@@ -2,8 +2,12 @@
 
 Lecture modules are found by name (``scenes/lecture<N>_<topic>.py``); each defines
 ``LECTURE`` (its number), ``LECTURE_TITLE`` and an ordered ``SCENES`` list, and each scene
-class sets ``scene_id``, ``title`` and ``description`` as string literals. Nothing else
-needs editing when a lecture module is added.
+class sets ``scene_id``, ``title`` and ``description`` as string literals. A scene listed in
+``SCENES`` is a class defined in the lecture module or one it imports by name from a topic
+module of the ``scenes`` package (``from scenes.lstm_backprop.clipping import
+GradientClipping``): a lecture whose scenes share little keeps one module per topic and its
+lecture module is then the table of contents. Nothing else needs editing when a lecture
+module is added.
 
 The registry reads those names from the modules' source (with :mod:`ast`) instead of
 importing them: listing scenes, selecting them and deciding that nothing needs rendering
@@ -11,7 +15,7 @@ never import manim or the scenes. :attr:`SceneInfo.cls` imports the class on fir
 
 Example
 -------
->>> from scenes.registry import get_scene
+>>> from slidebuild.registry import get_scene
 >>> get_scene("lstm-circuit").lecture
 4
 """
@@ -28,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .kit.base import LectureSlide
+    from scenes.kit.base import LectureSlide
 
 __all__ = [
     "SceneInfo",
@@ -43,7 +47,7 @@ __all__ = [
 ]
 
 _MODULE_RE = re.compile(r"^lecture(\d+)_\w+$")
-SCENES_DIR = Path(__file__).resolve().parent
+SCENES_DIR = Path(__file__).resolve().parent.parent / "scenes"
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,61 @@ def parsed_source(path: Path) -> tuple[str, ast.Module]:
     return text, ast.parse(text, filename=str(path))
 
 
+def _attribute(classes: dict[str, ast.ClassDef], class_name: str, name: str) -> ast.AST | None:
+    """A class attribute, looked up through the in-module bases as Python would."""
+    node = classes.get(class_name)
+    if node is None:
+        return None
+    own = _assignments(node.body)
+    if name in own:
+        return own[name]
+    for base in node.bases:
+        if isinstance(base, ast.Name):
+            found = _attribute(classes, base.id, name)
+            if found is not None:
+                return found
+    return None
+
+
+def module_file(module_name: str) -> Path | None:
+    """The source file of a ``scenes`` module (``scenes.a.b`` -> ``scenes/a/b.py`` or
+    ``scenes/a/b/__init__.py``), or None when it is not one."""
+    parts = module_name.split(".")
+    if parts[0] != "scenes" or len(parts) < 2:
+        return None
+    base = SCENES_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def absolute_module(node: ast.ImportFrom, module_name: str, is_package: bool = False) -> str:
+    """The dotted module an ``from ... import`` statement in ``module_name`` names."""
+    if not node.level:
+        return node.module or ""
+    package = module_name.split(".")
+    if not is_package:
+        package = package[:-1]
+    package = package[: len(package) - (node.level - 1)]
+    return ".".join(package + ([node.module] if node.module else []))
+
+
+def _imported_classes(tree: ast.Module, module_name: str) -> dict[str, tuple[str, Path]]:
+    """Names a lecture module imports from topic modules of ``scenes``: name -> (module, file)."""
+    found: dict[str, tuple[str, Path]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            source = absolute_module(node, module_name)
+            path = module_file(source)
+            if path is None:
+                continue
+            for alias in node.names:
+                if alias.asname is None:
+                    found[alias.name] = (source, path)
+    return found
+
+
 def scan_module(path: Path, module_name: str) -> _ModuleIndex:
     """The lecture number, title and scenes of a lecture module, read from its source."""
     where = str(path)
@@ -135,38 +194,31 @@ def scan_module(path: Path, module_name: str) -> _ModuleIndex:
         isinstance(e, ast.Name) for e in listed.elts
     ):
         raise RuntimeError(f"{where}: SCENES must be a list of scene class names")
-    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-
-    def attribute(class_name: str, name: str) -> ast.AST | None:
-        """A class attribute, looked up through the in-module bases as Python would."""
-        node = classes.get(class_name)
-        if node is None:
-            return None
-        own = _assignments(node.body)
-        if name in own:
-            return own[name]
-        for base in node.bases:
-            if isinstance(base, ast.Name):
-                found = attribute(base.id, name)
-                if found is not None:
-                    return found
-        return None
+    imported = _imported_classes(tree, module_name)
 
     scenes = []
     for element in listed.elts:
         name = element.id  # type: ignore[attr-defined]
+        home_module, home_path = imported.get(name, (module_name, path))
+        _, home_tree = parsed_source(home_path)
+        classes = {n.name: n for n in home_tree.body if isinstance(n, ast.ClassDef)}
         if name not in classes:
-            raise RuntimeError(f"{where}: SCENES lists {name}, which is not a class defined there")
-        here = f"{where}: {name}"
+            raise RuntimeError(
+                f"{where}: SCENES lists {name}, which is not a class defined there "
+                "or imported by name from a scenes module"
+            )
+        here = f"{home_path}: {name}"
         scenes.append(
             SceneInfo(
-                id=_literal(attribute(name, "scene_id"), "scene_id", here, str),
+                id=_literal(_attribute(classes, name, "scene_id"), "scene_id", here, str),
                 lecture=lecture,
-                title=_literal(attribute(name, "title"), "title", here, str),
-                description=_literal(attribute(name, "description"), "description", here, str),
-                module=module_name,
+                title=_literal(_attribute(classes, name, "title"), "title", here, str),
+                description=_literal(
+                    _attribute(classes, name, "description"), "description", here, str
+                ),
+                module=home_module,
                 class_name=name,
-                path=path,
+                path=home_path,
             )
         )
     return _ModuleIndex(lecture=lecture, title=title, scenes=tuple(scenes))

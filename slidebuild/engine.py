@@ -1,6 +1,6 @@
 """The build engine behind ``rnn-slides``: what is stale, rendering it, installing it.
 
-The CLI (``render.py``) says *what* to build (scenes from :mod:`scenes.registry` and a
+The CLI (``render.py``) says *what* to build (scenes from :mod:`slidebuild.registry` and a
 function giving each lecture's resolved config), *where* (an output folder) and *how*
 (:class:`RenderSettings`), then calls :func:`build`, :func:`build_deck`, :func:`construct`
 or :func:`count_steps`. This module owns:
@@ -26,8 +26,8 @@ or :func:`count_steps`. This module owns:
 
 Example
 -------
->>> from scenes.engine import RenderSettings, build
->>> from scenes.registry import get_scene
+>>> from slidebuild.engine import RenderSettings, build
+>>> from slidebuild.registry import get_scene
 >>> from scenes.kit.config import SceneConfig
 >>> build([get_scene("lstm-circuit")], lambda lecture: SceneConfig(), out=Path("out"),
 ...       settings=RenderSettings(quality="l"))  # doctest: +SKIP
@@ -61,7 +61,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from scenes.registry import SceneInfo, parsed_source
+from slidebuild.registry import SceneInfo, absolute_module, module_file, parsed_source
 
 __all__ = [
     "VERSION",
@@ -194,7 +194,7 @@ def _module_segment(path: Path, class_name: str) -> str:
     return "".join(line for line, k in zip(lines, keep, strict=True) if k)
 
 
-def _imported_names(stmts: list) -> Iterator[str]:
+def _imported_names(stmts: list, module_name: str, is_package: bool) -> Iterator[str]:
     """Dotted names a block imports, in nested blocks too (functions, classes, ifs, trys).
     Imports are statements, so only statement lists are visited, never expressions: a
     fraction of the work of ``ast.walk`` over a lecture module."""
@@ -202,31 +202,41 @@ def _imported_names(stmts: list) -> Iterator[str]:
         if isinstance(node, ast.Import):
             yield from (a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative imports inside the scenes package
-                base = "scenes" + (f".{base}" if base else "")
+            base = absolute_module(node, module_name, is_package)
             yield base
             yield from (f"{base}.{a.name}" for a in node.names)
         for field in ("body", "orelse", "finalbody", "handlers", "cases"):
             children = getattr(node, field, None)
             if isinstance(children, list):
-                yield from _imported_names(children)
+                yield from _imported_names(children, module_name, is_package)
+
+
+def _module_name(path: Path) -> tuple[str, bool]:
+    """The dotted name of a file under the project, and whether it is a package."""
+    parts = list(path.relative_to(PROJECT).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package
 
 
 @functools.cache
 def _imported_project_modules(path: Path) -> frozenset[Path]:
     """Files of ``scenes`` modules outside the kit that ``path`` imports, transitively
-    (such as ``scenes/lesson_data.py``); the kit and ``rnn_core`` are hashed whole."""
+    (such as ``scenes/lesson_data.py`` or a topic module's shared ``common.py``); the kit
+    and ``rnn_core`` are hashed whole."""
     found: set[Path] = set()
     todo = [path]
     while todo:
-        _, tree = parsed_source(todo.pop())
-        for name in _imported_names(tree.body):
-            parts = name.split(".")
+        current = todo.pop()
+        _, tree = parsed_source(current)
+        name, is_package = _module_name(current)
+        for imported in _imported_names(tree.body, name, is_package):
+            parts = imported.split(".")
             if len(parts) < 2 or parts[0] != "scenes" or parts[1] == "kit":
                 continue
-            candidate = SCENES_DIR / f"{parts[1]}.py"
-            if candidate.is_file() and candidate != path and candidate not in found:
+            candidate = module_file(imported)
+            if candidate is not None and candidate != path and candidate not in found:
                 found.add(candidate)
                 todo.append(candidate)
     return frozenset(found)
@@ -236,7 +246,7 @@ def _imported_project_modules(path: Path) -> frozenset[Path]:
 def _source_hash(path: Path, class_name: str) -> str:
     h = hashlib.sha256(_module_segment(path, class_name).encode())
     for dep in sorted(_imported_project_modules(path)):
-        h.update(dep.name.encode() + b"\0" + _text_bytes(dep) + b"\0")
+        h.update(dep.relative_to(SCENES_DIR).as_posix().encode() + b"\0" + _text_bytes(dep) + b"\0")
     h.update(_folder_digest(SCENES_DIR / "kit").encode())
     h.update(_folder_digest(PROJECT / "rnn_core").encode())
     return h.hexdigest()

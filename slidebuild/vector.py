@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import cairo
 import numpy as np
 
-from scenes.engine import atomic_target
+from slidebuild.engine import atomic_target
 
 if TYPE_CHECKING:
     from manim import Scene
