@@ -212,8 +212,12 @@ def _imported_names(stmts: list, module_name: str, is_package: bool) -> Iterator
 
 
 def _module_name(path: Path) -> tuple[str, bool]:
-    """The dotted name of a file under the project, and whether it is a package."""
-    parts = list(path.relative_to(PROJECT).with_suffix("").parts)
+    """The dotted name of a file under the project, and whether it is a package (a module
+    elsewhere, such as a test's scene file, counts as a top-level module)."""
+    try:
+        parts = list(path.relative_to(PROJECT).with_suffix("").parts)
+    except ValueError:
+        return path.stem, False
     is_package = parts[-1] == "__init__"
     if is_package:
         parts = parts[:-1]
