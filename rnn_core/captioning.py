@@ -12,21 +12,29 @@ shape is where) from data. Encoder, with x the image's pixels flattened (P,)::
     a2 = W2 h1 + b2,  v  = tanh(a2)         (D: the semantic vector, each entry in -1..1)
 
 The decoder is the Greff LSTM of :mod:`rnn_core.lstm`. The semantic vector sets its
-initial state through a linear map, and each word is fed back as the next step's input
-(one-hot over the vocabulary; the LSTM's input weights act as word embeddings)::
+initial state through a linear map and is part of its input at every step, next to the
+word written before, which is fed back (one-hot over the vocabulary; the LSTM's input
+weights act as word embeddings)::
 
     y^{-1} = tanh(W_y v + b_y),   c^{-1} = W_c v + b_c
-    x^t = onehot(w^{t-1})          (w^{-1} = the start token)
+    x^t = [onehot(w^{t-1}) ; v]    (K + D inputs; w^{-1} = the start token)
     y^t, c^t = LSTM(x^t, y^{t-1}, c^{t-1})
     p^t = softmax(W_out y^t + b_out)         (next-word distribution over K words)
+
+Why both: with the picture only in the initial state, the decoder must carry the second
+shape's colour and form through four steps of its own writing, and the trained model
+got the second half of two-shape captions wrong far more often; seeing v at every step
+(as in Donahue et al.'s LRCN) lets each word look at the picture again.
 
 In training the fed-back word is the true one (teacher forcing) and the loss is the
 cross-entropy of every true next word up to and including the end token (``mask`` marks
 the steps that count); at inference :func:`greedy_decode` feeds back its own most likely
 word until it writes the end token. The backward pass is the chain rule end to end: the
 read-out's error enters the LSTM as ``dy_ext``, :func:`~rnn_core.lstm.lstm_backward`
-returns the error at the initial state (``dy0``, ``dc0``), the bridge maps it to the
-semantic vector, and the encoder's backward pass takes it to the weights and the pixels.
+returns the error at the initial state (``dy0``, ``dc0``) and at its inputs (``dx``, whose
+last D columns belong to v at every step), the bridge and those columns add up to the
+error at the semantic vector, and the encoder's backward pass takes it to the weights and
+the pixels.
 
 Shapes: B images, P pixels, D1 encoder hidden units, D semantic dimensions, N LSTM cells,
 K words, T decoder steps; one image is (P,) with tokens (T,), a batch (B, P) with tokens
@@ -224,7 +232,8 @@ class DecoderParams:
 class CaptionParams:
     """The whole captioner: ``encoder`` (:class:`EncoderParams`), ``decoder``
     (:class:`DecoderParams`) and ``lstm`` (:class:`~rnn_core.lstm.LSTMParams` with
-    M = K inputs, one per word). An optimiser takes the three parts as a list."""
+    M = K + D inputs: one per word, then the semantic vector). An optimiser takes the three
+    parts as a list."""
 
     encoder: EncoderParams
     decoder: DecoderParams
@@ -238,10 +247,10 @@ class CaptionParams:
                 f"decoder.W_y has shape {self.decoder.W_y.shape}; expected (N, D) = {(n, d)} "
                 f"to join the encoder's D = {d} to the LSTM's N = {n} cells"
             )
-        if self.decoder.W_out.shape[1] != n or self.lstm.n_in != k:
+        if self.decoder.W_out.shape[1] != n or self.lstm.n_in != k + d:
             raise ValueError(
                 f"the LSTM has M = {self.lstm.n_in} inputs and N = {n} cells; the read-out "
-                f"W_out {self.decoder.W_out.shape} must be (K, N) with K = M words"
+                f"W_out {self.decoder.W_out.shape} must be (K, N) with M = K words + D = {d}"
             )
 
     def parts(self) -> list:
@@ -276,7 +285,7 @@ class CaptionParams:
         n = check_size("n_cells", n_cells)
         k = check_size("n_words", n_words)
         d = encoder.W2.shape[0]
-        lstm = LSTMParams.init(k, n, rng, peepholes=peepholes)
+        lstm = LSTMParams.init(k + d, n, rng, peepholes=peepholes)
         decoder = DecoderParams(
             W_y=rng.uniform(-1, 1, size=(n, d)) / np.sqrt(d),
             b_y=np.zeros(n),
@@ -347,7 +356,9 @@ def caption_forward(
     d = params.decoder
     y0 = np.tanh(enc.v @ d.W_y.T + d.b_y)  # (.., N)
     c0 = enc.v @ d.W_c.T + d.b_c
-    xs = np.eye(k)[inputs]  # (T, .., K) one-hot words
+    words = np.eye(k)[inputs]  # (T, .., K) one-hot words
+    seen = np.broadcast_to(enc.v, (*inputs.shape, enc.v.shape[-1]))  # (T, .., D) v at every step
+    xs = np.concatenate([words, seen], axis=-1)  # (T, .., K + D)
     lstm = lstm_forward(params.lstm, xs, y0=y0, c0=c0)
     logits = lstm.y @ d.W_out.T + d.b_out  # (T, .., K)
     top = logits.max(axis=-1)
@@ -395,7 +406,7 @@ def caption_backward(
             "b_out": dlogits.reshape(-1, k).sum(axis=0),
         },
     )
-    dv = da_y @ d.W_y + dc0 @ d.W_c
+    dv = da_y @ d.W_y + dc0 @ d.W_c + deltas.dx[..., k:].sum(axis=0)  # state + every step
     encoder_grads, dx = encoder_backward(params.encoder, trace.encoder, dv)
     grads = object.__new__(CaptionParams)
     for name, value in (
@@ -449,7 +460,8 @@ def greedy_decode(
     words: list[int] = []
     probs, ys, cs = [], [], []
     for _ in range(steps):
-        step = lstm_forward(params.lstm, np.eye(k)[word][None], y0=y, c0=c)
+        x_t = np.concatenate([np.eye(k)[word], enc.v])  # (K + D,) the word fed back, and v
+        step = lstm_forward(params.lstm, x_t[None], y0=y, c0=c)
         y, c = step.y[0], step.c[0]
         p = softmax(d.W_out @ y + d.b_out)
         word = int(np.argmax(p))

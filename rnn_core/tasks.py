@@ -242,6 +242,7 @@ __all__ += [
     "CAPTION_SHAPES",
     "CAPTION_RELATIONS",
     "CAPTION_SIZE",
+    "CAPTION_BACKGROUND",
 ]
 
 # The letters the synthetic voice can say (CTC symbol k + 1 is SPEECH_LETTERS[k]; 0 is the
@@ -394,6 +395,7 @@ CAPTION_COLOURS = {
 CAPTION_SHAPES = ("circle", "square", "triangle")
 CAPTION_RELATIONS = ("above", "left of")
 CAPTION_SIZE = 16  # H = W pixels
+CAPTION_BACKGROUND = 0.95  # the light grey every picture starts from
 
 
 def _draw_shape(image: np.ndarray, shape: str, colour: tuple, cy: float, cx: float, s: float):
@@ -401,18 +403,20 @@ def _draw_shape(image: np.ndarray, shape: str, colour: tuple, cy: float, cx: flo
     pixel covered in proportion to its area inside the shape (4 x 4 samples per pixel), so
     a circle's rounded edge differs from a square's corner even a few pixels across."""
     size = image.shape[0]
-    sub = (np.arange(4 * size) + 0.5) / 4.0  # sample points, 4 per pixel
-    dy = sub[:, None] - cy
-    dx = sub[None, :] - cx
+    r0, r1 = max(int(cy - s) - 1, 0), min(int(cy + s) + 2, size)  # the shape's bounding box
+    c0, c1 = max(int(cx - s) - 1, 0), min(int(cx + s) + 2, size)
+    dy = (np.arange(4 * r0, 4 * r1) + 0.5)[:, None] / 4.0 - cy  # sample points, 4 per pixel
+    dx = (np.arange(4 * c0, 4 * c1) + 0.5)[None, :] / 4.0 - cx
     if shape == "circle":
         inside = dy**2 + dx**2 <= s**2
     elif shape == "square":
         inside = np.maximum(np.abs(dy), np.abs(dx)) <= 0.85 * s
     else:  # a triangle pointing up: apex at cy - s, base at cy + s
         inside = (np.abs(dy) <= s) & (np.abs(dx) <= 0.55 * (dy + s))
-    cover = inside.reshape(size, 4, size, 4).mean(axis=(1, 3))[:, :, None]  # (H, W, 1)
-    image *= 1.0 - cover
-    image += cover * np.asarray(colour)
+    cover = inside.reshape(r1 - r0, 4, c1 - c0, 4).mean(axis=(1, 3))[:, :, None]
+    box = image[r0:r1, c0:c1]
+    box *= 1.0 - cover
+    box += cover * np.asarray(colour)
 
 
 def caption_task(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, str]]:
@@ -429,23 +433,23 @@ def caption_task(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, str
     colours = tuple(CAPTION_COLOURS)
     out = []
     for _ in range(count):
-        image = np.full((size, size, 3), 0.95)
+        image = np.full((size, size, 3), CAPTION_BACKGROUND)
         objects = []
         while len(objects) < (1 if rng.uniform() < 1 / 3 else 2):
             obj = (colours[int(rng.integers(3))], CAPTION_SHAPES[int(rng.integers(3))])
             if obj not in objects:
                 objects.append(obj)
-        s = rng.uniform(2.0, 3.0, size=len(objects))
+        s = rng.uniform(2.6, 3.2, size=len(objects))
         if len(objects) == 1:
-            cy, cx = rng.uniform(3.5, size - 3.5, size=2)
+            cy, cx = rng.uniform(size / 2 - 1.5, size / 2 + 1.5, size=2)
             places = [(cy, cx)]
             caption = " ".join(objects[0])
         else:
             relation = CAPTION_RELATIONS[int(rng.integers(2))]
             # centres at least 7 pixels apart along the relation, so the shapes never touch
-            near = rng.uniform(4.5, size - 4.5)  # the shared row or column, nudged per shape
-            first = (rng.uniform(3.0, 4.5), near + rng.uniform(-1.5, 1.5))
-            second = (rng.uniform(size - 4.5, size - 3.0), near + rng.uniform(-1.5, 1.5))
+            near = rng.uniform(size / 2 - 1.5, size / 2 + 1.5)  # the shared row or column
+            first = (rng.uniform(3.4, 4.2), near + rng.uniform(-1.0, 1.0))
+            second = (rng.uniform(size - 4.2, size - 3.4), near + rng.uniform(-1.0, 1.0))
             if relation == "left of":  # the same layout turned on its side
                 first, second = first[::-1], second[::-1]
             places = [first, second]
