@@ -54,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from . import ctc
+from ._checks import as_float_array
 from .birnn import BiRNNParams, BiRNNTrace, birnn_backward, birnn_forward, cross_entropy
 from .captioning import (
     CaptionParams,
@@ -90,6 +91,8 @@ __all__ = [
     "SpeechCTC",
     "NERTagger",
     "Captioner",
+    "SemanticMap",
+    "principal_components",
     "SpeechRecipe",
     "NERRecipe",
     "CaptionRecipe",
@@ -163,7 +166,7 @@ class SpeechCTC:
     symbols: tuple[str, ...] = SPEECH_SYMBOLS
 
     def _frames(self, frames: np.ndarray) -> np.ndarray:
-        arr = np.asarray(frames, dtype=np.float64) if not isinstance(frames, np.ndarray) else frames
+        arr = as_float_array("frames", frames)
         if arr.ndim != 2 or arr.shape[1] != self.params.n_in:
             raise ValueError(
                 f"frames has shape {arr.shape}; expected (T, {self.params.n_in}) feature "
@@ -334,13 +337,13 @@ class NERTagger:
     def encode(self, tokens: str | Sequence[str]) -> np.ndarray:
         """One-hot word vectors, (T, V); a string is split on spaces."""
         words = tokens.split() if isinstance(tokens, str) else list(tokens)
+        if not words:
+            raise ValueError("tokens is empty; pass a sentence such as 'Teddy bears are on sale'")
         unknown = [w for w in words if w not in self.vocabulary]
-        if not words or unknown:
+        if unknown:
             raise ValueError(
                 f"unknown word(s) {unknown[:3]} in {' '.join(map(str, words))!r}: the tagger "
                 f"knows the {len(self.vocabulary)} words of rnn_core.tasks.NER_VOCABULARY"
-                if unknown
-                else "tokens is empty; pass a sentence such as 'Teddy bears are on sale'"
             )
         return np.eye(len(self.vocabulary))[[self.vocabulary.index(w) for w in words]]
 
@@ -448,6 +451,8 @@ def ner_story(model: NERTagger, seed: int = 2024, n: int = 300) -> dict[str, Any
             other += hit[1:].tolist()
         else:
             other += hit.tolist()
+    if not amb_p:
+        raise ValueError(f"none of the {n} sentences starts with an ambiguous word; use n >= 50")
     amb = np.array(amb_p)
     pair = {s: model.predict(s) for s in NER_PAIR}
     return {
@@ -479,7 +484,7 @@ class Captioner:
 
     def pixels(self, image: np.ndarray) -> np.ndarray:
         """The encoder's input (P,): the image minus the background, flattened."""
-        arr = np.asarray(image, dtype=np.float64)
+        arr = as_float_array("image", image)
         want = (CAPTION_SIZE, CAPTION_SIZE, 3)
         if arr.shape != want:
             raise ValueError(f"image has shape {arr.shape}; expected {want} RGB values in 0..1")
@@ -502,6 +507,50 @@ class Captioner:
     def predict(self, image: np.ndarray) -> str:
         """The caption: the greedy decode's words up to ``<end>``."""
         return " ".join(w for w in self.words(self.decode(image)) if w != "<end>")
+
+    def semantic_map(self, images: Sequence[np.ndarray]) -> SemanticMap:
+        """The pictures placed by the first two principal components of their semantic
+        vectors (:func:`principal_components`): pictures that mean the same land together."""
+        return principal_components(np.array([self.encode(im) for im in images]))
+
+
+@dataclass(frozen=True)
+class SemanticMap:
+    """Vectors (n, D) seen along their first principal components: ``coords`` (n, k) =
+    (vectors - mean) @ components.T, ``components`` (k, D) orthonormal, ``explained`` (k,)
+    the share of the total variance along each."""
+
+    vectors: np.ndarray
+    mean: np.ndarray
+    components: np.ndarray
+    coords: np.ndarray
+    explained: np.ndarray
+
+
+def principal_components(vectors: np.ndarray, k: int = 2) -> SemanticMap:
+    """PCA of ``vectors`` (n, D) by the eigenvectors of their covariance. Each component's
+    sign is fixed (its largest entry in absolute value is positive), so the map does not
+    mirror from one run or machine to the next."""
+    x = as_float_array("vectors", vectors)
+    if x.ndim != 2 or x.shape[0] < 2 or not 1 <= k <= x.shape[1]:
+        raise ValueError(
+            f"vectors has shape {x.shape}; expected (n, D) with n >= 2 and D >= k = {k}"
+        )
+    mean = x.mean(axis=0)
+    centred = x - mean  # (n, D)
+    values, vecs = np.linalg.eigh(centred.T @ centred / len(x))  # ascending
+    order = np.argsort(values)[::-1][:k]
+    components = vecs[:, order].T  # (k, D)
+    pivot = np.argmax(np.abs(components), axis=1)
+    components *= np.sign(components[np.arange(k), pivot])[:, None]
+    total = float(values.clip(min=0.0).sum())
+    return SemanticMap(
+        vectors=x,
+        mean=mean,
+        components=components,
+        coords=centred @ components.T,
+        explained=values[order] / total if total > 0 else np.zeros(k),
+    )
 
 
 @dataclass(frozen=True)

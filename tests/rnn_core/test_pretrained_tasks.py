@@ -182,6 +182,29 @@ def test_semantic_vectors_put_equal_meanings_together(models):
     assert ratio(v) < 0.5 and ratio(v) < ratio(px)
 
 
+def test_semantic_map_is_the_pca_of_the_semantic_vectors(models):
+    model = models["caption-lstm"]
+    examples = caption_task(np.random.default_rng(SEED + 5), 120)
+    sm = model.semantic_map([im for im, _ in examples])
+    v = np.array([model.encode(im) for im, _ in examples])
+    np.testing.assert_array_equal(sm.vectors, v)
+    np.testing.assert_allclose(sm.components @ sm.components.T, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(sm.coords, (v - v.mean(axis=0)) @ sm.components.T, atol=1e-12)
+    # the first component carries the most variance of any direction: more than each axis
+    assert sm.explained[0] >= sm.explained[1] > 0
+    assert np.var(sm.coords[:, 0]) >= np.var(v - v.mean(axis=0), axis=0).max()
+    # the sign is fixed: each component's largest entry is positive
+    top = sm.components[np.arange(2), np.argmax(np.abs(sm.components), axis=1)]
+    assert np.all(top > 0)
+    # on the map, pictures with the same caption sit far closer than pictures without
+    caps = np.array([c for _, c in examples])
+    same = (caps[:, None] == caps[None, :]) & ~np.eye(len(caps), dtype=bool)
+    d = np.linalg.norm(sm.coords[:, None] - sm.coords[None, :], axis=-1)
+    assert same.sum() >= 10 and d[same].mean() < 0.3 * d[caps[:, None] != caps[None, :]].mean()
+    with pytest.raises(ValueError, match="expected \\(n, D\\)"):
+        pt.principal_components(np.zeros((1, 3)))
+
+
 def test_save_and_read_round_trip(models, tmp_path):
     for name, model in models.items():
         path = tmp_path / f"{name}.npz"
