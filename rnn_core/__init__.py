@@ -8,28 +8,28 @@ Lecture 1's tasks (:mod:`rnn_core.ctc`, :mod:`rnn_core.birnn`, :mod:`rnn_core.ca
 generators in :mod:`rnn_core.tasks`, models in :mod:`rnn_core.pretrained_tasks`, loaded by
 ``rnn_core.pretrained.load(name)``; each trained from seed 0 with rnn_core's own backward
 passes and Adam by ``python -m rnn_core.pretrained --retrain --name NAME``; accuracies
-measured on 2000 fresh examples from seed 1, times on one core of a shared machine):
+measured on 2000 fresh examples from seed 1, training times with one BLAS thread):
 
 - ``speech-ctc``: voice recognition. A bidirectional simple RNN (12 inputs per frame,
   H = 24 per direction) with a softmax over the CTC blank and the letters a b c e t,
   trained with the CTC loss on 3000 batches of 8 synthetic utterances (``speech_task``:
   about 20 noisy frames for a 3-letter word). ``predict(frames)`` takes the best path and
   collapses it. Word accuracy 99.8 %, 99.5 % on words with a doubled letter ("tee",
-  "bee", "ebb": the best path holds the two letters apart with a blank). About 45 s.
+  "bee", "ebb": the best path holds the two letters apart with a blank). About 35 s.
 - ``ner-rnn`` and ``ner-birnn``: named entities. A forward simple RNN and a bidirectional
   one (54 one-hot words, H = 6 per direction, softmax over {other, name} per word),
   trained with cross-entropy on 1500 batches of 32 sentences (``ner_task``).
   ``predict(tokens)`` gives P(name) per word. At an ambiguous first word ("Teddy bears
   ..." / "Teddy Roosevelt ...") the forward RNN answers 0.484 to 0.523 (it has read one
   word: 0.494 at "Teddy" in both sentences) and the bidirectional one is right on 100 %
-  (0.0001 and 0.9999 at "Teddy"); every other word: 100 % both. About 5 s and 6 s.
+  (0.0001 and 0.9999 at "Teddy"); every other word: 100 % both. About 3 s and 5 s.
 - ``caption-lstm``: image captioning. An MLP encoder (16 x 16 x 3 = 768 pixel values ->
   128 tanh -> the 32-dimensional tanh semantic vector) and a Greff LSTM decoder (N = 32,
   peepholes; its initial state and each step's input come from the semantic vector, each
   written word is fed back) over 11 words, trained by teacher forcing on 3000 batches of
   32 from 10000 pictures (``caption_task``). ``predict(image)`` decodes greedily,
   ``encode(image)`` gives the semantic vector. Exact caption match 97.0 % (99.4 % with
-  one shape, 95.7 % with two), 99.3 % of words. About 30 s.
+  one shape, 95.7 % with two), 99.3 % of words. About 20 s.
 """
 
 from __future__ import annotations
