@@ -154,10 +154,6 @@ LIMITS: dict[str, dict[str, tuple[str, float]]] = {
 }
 
 
-def _frozen_meta(meta: Any) -> MappingProxyType:
-    return meta if isinstance(meta, MappingProxyType) else MappingProxyType(dict(meta))
-
-
 # ---------------------------------------------------------------------------------------
 # speech-ctc
 
