@@ -297,7 +297,7 @@ def test_a_few_training_steps_learn():
         assert ner[-10:].mean() < 0.5 * ner[:10].mean()
         again, _ = pt.train_ner(bidirectional, pt.NERRecipe(n_steps=60))
         np.testing.assert_array_equal(again.params.V, model.params.V)
-    _, cap = pt.train_caption_lstm(pt.CaptionRecipe(n_steps=60, n_pool=200, n_hidden=16))
+    _, cap = pt.train_caption_lstm(pt.CaptionRecipe(n_steps=60, n_pool=200, n_hidden=16, batch=8))
     assert cap[-10:].mean() < 0.7 * cap[:10].mean()
 
 
