@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from . import pretrained_tasks as _tasks
 from .lstm import LSTMParams, lstm_backward, lstm_forward
 from .optim import Adam
 from .rnn import RNNParams, rnn_backward, rnn_forward
@@ -81,6 +82,7 @@ __all__ = [
 MODELS = {
     "memory-lstm": "LSTM (N = 3, M = 3, peepholes) + linear read-out trained on the memory task",
     "order-rnn": "simple RNN (M = 3, H = 3, K = 2) naming the first word of cat/dog sentences",
+    **_tasks.MODELS,  # lecture 1's tasks: speech-ctc, ner-rnn, ner-birnn, caption-lstm
 }
 
 
@@ -490,7 +492,8 @@ def model_path(name: str) -> Path:
 
 def load(name: str) -> Any:
     """The shipped model ``name``: ``"memory-lstm"`` gives a :class:`PretrainedLSTM`,
-    ``"order-rnn"`` a :class:`PretrainedRNN`; ``ValueError`` for unknown names."""
+    ``"order-rnn"`` a :class:`PretrainedRNN`, lecture 1's task models the classes of
+    :mod:`rnn_core.pretrained_tasks`; ``ValueError`` for unknown names."""
     _check_name(name)
     path = model_path(name)
     if not path.is_file():
@@ -507,6 +510,8 @@ def _read(path: Path) -> Pretrained:
             arrays = {k: data[k] for k in data.files}
     except Exception as exc:  # a truncated or foreign file
         raise ValueError(f"{path} is not a readable model file ({exc})") from None
+    if _tasks.is_task_file(arrays):  # lecture 1's task models
+        return _tasks.from_arrays(arrays, str(path))
     kind = "rnn" if "words" in arrays else "lstm"
     fields = RNNParams.array_names() if kind == "rnn" else LSTMParams.array_names()
     extra = ("words",) if kind == "rnn" else ("W_out", "b_out")
@@ -534,6 +539,8 @@ def _read(path: Path) -> Pretrained:
 
 def save(model: Pretrained, path: Path) -> None:
     """Write ``model`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    if isinstance(model, _tasks.TASK_TYPES):  # lecture 1's task models
+        return _tasks.save(model, path)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {k: getattr(model.params, k) for k in model.params.array_names()}
@@ -556,6 +563,8 @@ def save(model: Pretrained, path: Path) -> None:
 
 def story(name: str, model: Pretrained) -> tuple[dict[str, Any], list[str]]:
     """The story of model ``name`` and the checks it fails (empty: all pass)."""
+    if name in _tasks.MODELS:  # lecture 1's task models
+        return _tasks.story(name, model)
     if name == "memory-lstm":
         measured = memory_story(model)  # type: ignore[arg-type]
         return measured, story_failures(measured)
@@ -569,7 +578,10 @@ def retrain(name: str, out_dir: Path | None = None) -> tuple[Path, dict[str, Any
     Raises ``ValueError`` and writes nothing when the story checks fail."""
     _check_name(name)
     start = time.perf_counter()
-    model, _ = train_memory_lstm() if name == "memory-lstm" else train_order_rnn()
+    if name in _tasks.MODELS:  # lecture 1's task models
+        model, _ = _tasks.train(name)
+    else:
+        model, _ = train_memory_lstm() if name == "memory-lstm" else train_order_rnn()
     seconds = time.perf_counter() - start
     measured, bad = story(name, model)
     if bad:

@@ -222,3 +222,240 @@ def memory_task(
         store_step=where.astype(np.int64),
         stored=stored,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Lecture 1's tasks: voice recognition (CTC), named entities (bidirectional), captioning.
+# Each generator takes a numpy Generator and a count and returns a list of examples.
+
+__all__ += [
+    "speech_task",
+    "ner_task",
+    "caption_task",
+    "SPEECH_LETTERS",
+    "SPEECH_WORDS",
+    "SPEECH_BANDS",
+    "speech_templates",
+    "NER_AMBIGUOUS",
+    "NER_VOCABULARY",
+    "CAPTION_COLOURS",
+    "CAPTION_SHAPES",
+    "CAPTION_RELATIONS",
+    "CAPTION_SIZE",
+    "CAPTION_BACKGROUND",
+]
+
+# The letters the synthetic voice can say (CTC symbol k + 1 is SPEECH_LETTERS[k]; 0 is the
+# blank) and the words it says: "tee", "bee" and "ebb" double a letter, so a CTC decoder
+# must put a blank between the two (the collapse would merge them otherwise).
+SPEECH_LETTERS = ("a", "b", "c", "e", "t")
+SPEECH_WORDS = (
+    "cat", "cab", "tab", "bat", "bet", "act", "ace", "tea", "eat", "ate", "tee", "bee", "ebb",
+)  # fmt: skip
+SPEECH_BANDS = 12  # F: features per frame, like the frequency bands of a spectrogram
+
+# Each letter's sound: two "formants" (band centre, height) over the SPEECH_BANDS bands.
+_FORMANTS = {
+    "a": ((3.0, 1.0), (6.5, 0.8)),
+    "b": ((0.5, 1.0), (4.5, 0.5)),
+    "c": ((8.0, 0.6), (11.0, 1.0)),
+    "e": ((1.5, 0.9), (9.0, 1.0)),
+    "t": ((5.0, 0.6), (10.0, 0.9)),
+}
+
+
+def speech_templates() -> dict[str, np.ndarray]:
+    """The sound of each letter at full loudness: letter -> (F,) band energies."""
+    bands = np.arange(SPEECH_BANDS)
+    return {
+        letter: sum(h * np.exp(-0.5 * (bands - c) ** 2) for c, h in peaks)
+        for letter, peaks in _FORMANTS.items()
+    }
+
+
+def speech_task(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, str]]:
+    """``n`` synthetic utterances ``(frames (T, F), word)``: a word of :data:`SPEECH_WORDS`
+    spoken letter by letter as feature frames (F = :data:`SPEECH_BANDS`).
+
+    Each letter sounds as its template (:func:`speech_templates`) for 3 to 6 frames, with a
+    swell in the middle of the letter (loudness 0.3 at its edges up to 1), so two equal
+    letters in a row ("tee") are heard as two; 2 to 4 frames of silence come before and
+    after, the whole word has a random loudness (0.7 to 1.3), and every band of every frame
+    gets Gaussian noise (sd 0.1). T is about 20 frames: several frames per letter, so the
+    CTC collapse has work to do."""
+    count = check_size("n", n)
+    templates = speech_templates()
+    out = []
+    for _ in range(count):
+        word = SPEECH_WORDS[int(rng.integers(len(SPEECH_WORDS)))]
+        gain = rng.uniform(0.7, 1.3)
+        parts = [np.zeros((int(rng.integers(2, 5)), SPEECH_BANDS))]
+        for letter in word:
+            d = int(rng.integers(3, 7))
+            swell = 0.3 + 0.7 * np.sin(np.pi * (np.arange(d) + 0.5) / d)  # (d,)
+            parts.append(gain * swell[:, None] * templates[letter])
+        parts.append(np.zeros((int(rng.integers(2, 5)), SPEECH_BANDS)))
+        frames = np.concatenate(parts)  # (T, F)
+        frames = frames + rng.normal(0.0, 0.1, size=frames.shape)
+        out.append((frames, word))
+    return out
+
+
+# Named entities: the first word of a sentence may be a first name or the first half of
+# a common noun ("Teddy Roosevelt was ..." vs "Teddy bears are ..."): the word after it
+# decides. NER_AMBIGUOUS maps each such word to the nouns that can follow it.
+NER_AMBIGUOUS = {
+    "Teddy": ("bears",),
+    "Rose": ("bushes", "petals"),
+    "April": ("showers",),
+    "Olive": ("trees",),
+    "Ginger": ("biscuits", "cats"),
+}
+_NER_FIRST_NAMES = ("John", "Mary", "Anna", "Peter", "Lucy")
+_NER_SURNAMES = ("Roosevelt", "Smith", "Parker", "Brown", "Baker", "Jones")
+_NER_NAME_ENDINGS = (
+    ("was", "a", "great", "president"),
+    ("is", "my", "friend"),
+    ("lives", "next", "door"),
+    ("sold", "the", "house"),
+    ("was", "here", "today"),
+)
+_NER_NOUN_ENDINGS = (
+    ("are", "on", "sale"),
+    ("are", "in", "the", "garden"),
+    ("were", "everywhere"),
+    ("are", "lovely"),
+)
+_NER_DETERMINERS = ("The", "These", "My")
+_NER_MEETINGS = (("I", "met"), ("We", "saw"))
+_NER_TIMES = ("today", "yesterday")
+_NER_NOUNS = tuple(n for nouns in NER_AMBIGUOUS.values() for n in nouns)
+NER_VOCABULARY = tuple(
+    sorted(
+        {
+            *NER_AMBIGUOUS,
+            *_NER_NOUNS,
+            *_NER_FIRST_NAMES,
+            *_NER_SURNAMES,
+            *(w for e in _NER_NAME_ENDINGS + _NER_NOUN_ENDINGS for w in e),
+            *_NER_DETERMINERS,
+            *(w for m in _NER_MEETINGS for w in m),
+            *_NER_TIMES,
+        }
+    )
+)
+
+
+def ner_task(rng: np.random.Generator, n: int) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    """``n`` sentences ``(tokens, labels)`` from a small grammar; label 1 marks a token
+    that is part of a person's name, 0 any other token.
+
+    Half the sentences start with an ambiguous word of :data:`NER_AMBIGUOUS`, as a name
+    ("Teddy Roosevelt was a great president": 1 1 0 0 0 0) or as part of a noun ("Teddy
+    bears are on sale": all 0), each with probability 1/2: only the second word tells which.
+    The rest start with an unambiguous first name ("Mary Smith is my friend"), a determiner
+    ("The bears are lovely") or a meeting ("I met Rose Parker today", where the verb
+    already says a name follows)."""
+    count = check_size("n", n)
+
+    def pick(options):
+        return options[int(rng.integers(len(options)))]
+
+    out = []
+    for _ in range(count):
+        kind = rng.uniform()
+        if kind < 0.5:  # the ambiguous first word
+            first = pick(tuple(NER_AMBIGUOUS))
+            if rng.uniform() < 0.5:
+                tokens = (first, pick(_NER_SURNAMES), *pick(_NER_NAME_ENDINGS))
+                labels = (1, 1) + (0,) * (len(tokens) - 2)
+            else:
+                tokens = (first, pick(NER_AMBIGUOUS[first]), *pick(_NER_NOUN_ENDINGS))
+                labels = (0,) * len(tokens)
+        elif kind < 0.7:  # an unambiguous name
+            tokens = (pick(_NER_FIRST_NAMES), pick(_NER_SURNAMES), *pick(_NER_NAME_ENDINGS))
+            labels = (1, 1) + (0,) * (len(tokens) - 2)
+        elif kind < 0.85:  # no name at all
+            tokens = (pick(_NER_DETERMINERS), pick(_NER_NOUNS), *pick(_NER_NOUN_ENDINGS))
+            labels = (0,) * len(tokens)
+        else:  # a name after a verb of meeting
+            name = pick(_NER_FIRST_NAMES + tuple(NER_AMBIGUOUS))
+            tokens = (*pick(_NER_MEETINGS), name, pick(_NER_SURNAMES), pick(_NER_TIMES))
+            labels = (0, 0, 1, 1, 0)
+        out.append((tokens, labels))
+    return out
+
+
+# Captioning: small pictures of one or two coloured shapes on a light background.
+CAPTION_COLOURS = {
+    "red": (0.85, 0.12, 0.10),
+    "green": (0.10, 0.60, 0.20),
+    "blue": (0.12, 0.30, 0.90),
+}
+CAPTION_SHAPES = ("circle", "square", "triangle")
+CAPTION_RELATIONS = ("above", "left of")
+CAPTION_SIZE = 16  # H = W pixels
+CAPTION_BACKGROUND = 0.95  # the light grey every picture starts from
+
+
+def _draw_shape(image: np.ndarray, shape: str, colour: tuple, cy: float, cx: float, s: float):
+    """Paint one shape of half-size ``s`` centred at (cy, cx) (pixel units) in place, each
+    pixel covered in proportion to its area inside the shape (4 x 4 samples per pixel), so
+    a circle's rounded edge differs from a square's corner even a few pixels across."""
+    size = image.shape[0]
+    r0, r1 = max(int(cy - s) - 1, 0), min(int(cy + s) + 2, size)  # the shape's bounding box
+    c0, c1 = max(int(cx - s) - 1, 0), min(int(cx + s) + 2, size)
+    dy = (np.arange(4 * r0, 4 * r1) + 0.5)[:, None] / 4.0 - cy  # sample points, 4 per pixel
+    dx = (np.arange(4 * c0, 4 * c1) + 0.5)[None, :] / 4.0 - cx
+    if shape == "circle":
+        inside = dy**2 + dx**2 <= s**2
+    elif shape == "square":
+        inside = np.maximum(np.abs(dy), np.abs(dx)) <= 0.85 * s
+    else:  # a triangle pointing up: apex at cy - s, base at cy + s
+        inside = (np.abs(dy) <= s) & (np.abs(dx) <= 0.55 * (dy + s))
+    cover = inside.reshape(r1 - r0, 4, c1 - c0, 4).mean(axis=(1, 3))[:, :, None]
+    box = image[r0:r1, c0:c1]
+    box *= 1.0 - cover
+    box += cover * np.asarray(colour)
+
+
+def caption_task(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, str]]:
+    """``n`` pictures ``(image (H, W, 3) in 0..1, caption)`` with H = W = :data:`CAPTION_SIZE`.
+
+    A third hold one shape ("green triangle"); the rest two different ones (a colour of
+    :data:`CAPTION_COLOURS` and a shape of :data:`CAPTION_SHAPES` each), one above the other
+    or side by side (never touching), named top first or left first: "red circle above blue
+    square", "blue square left of green circle". Sizes (half-size 2 to 3 pixels) and positions
+    vary, and every pixel gets a little noise (sd 0.03), so pictures with the same caption
+    differ pixel by pixel."""
+    count = check_size("n", n)
+    size = CAPTION_SIZE
+    colours = tuple(CAPTION_COLOURS)
+    out = []
+    for _ in range(count):
+        image = np.full((size, size, 3), CAPTION_BACKGROUND)
+        objects = []
+        while len(objects) < (1 if rng.uniform() < 1 / 3 else 2):
+            obj = (colours[int(rng.integers(3))], CAPTION_SHAPES[int(rng.integers(3))])
+            if obj not in objects:
+                objects.append(obj)
+        s = rng.uniform(2.6, 3.2, size=len(objects))
+        if len(objects) == 1:
+            cy, cx = rng.uniform(size / 2 - 1.5, size / 2 + 1.5, size=2)
+            places = [(cy, cx)]
+            caption = " ".join(objects[0])
+        else:
+            relation = CAPTION_RELATIONS[int(rng.integers(2))]
+            # centres at least 7 pixels apart along the relation, so the shapes never touch
+            near = rng.uniform(size / 2 - 1.5, size / 2 + 1.5)  # the shared row or column
+            first = (rng.uniform(3.4, 4.2), near + rng.uniform(-1.0, 1.0))
+            second = (rng.uniform(size - 4.2, size - 3.4), near + rng.uniform(-1.0, 1.0))
+            if relation == "left of":  # the same layout turned on its side
+                first, second = first[::-1], second[::-1]
+            places = [first, second]
+            caption = f"{' '.join(objects[0])} {relation} {' '.join(objects[1])}"
+        for (colour, shape), (cy, cx), half in zip(objects, places, s, strict=True):
+            _draw_shape(image, shape, CAPTION_COLOURS[colour], cy, cx, half)
+        image = np.clip(image + rng.normal(0.0, 0.03, size=image.shape), 0.0, 1.0)
+        out.append((image, caption))
+    return out
