@@ -57,7 +57,9 @@ def check_leaf_gradients(
     return {
         path: relative_error(
             mine[path],
-            numeric_gradient(lambda a, path=path: loss(replace_leaves(params, {path: a})), arr, eps),
+            numeric_gradient(
+                lambda a, path=path: loss(replace_leaves(params, {path: a})), arr, eps
+            ),
         )
         for path, arr in leaves(params).items()
     }

@@ -30,12 +30,18 @@ def embedding_grad(tokens: np.ndarray, dx: np.ndarray, vocab: int) -> np.ndarray
 
 
 def sequence_cross_entropy(
-    logits: np.ndarray, targets: np.ndarray, mask: np.ndarray | None = None
+    logits: np.ndarray,
+    targets: np.ndarray,
+    mask: np.ndarray | None = None,
+    smoothing: float = 0.0,
 ) -> tuple[float, np.ndarray]:
     """Mean softmax cross-entropy over the counted tokens, and its gradient at ``logits``.
 
     ``logits`` (T, V) or (T, B, V); ``targets`` (T,) or (T, B) ids; ``mask`` the same shape
-    as ``targets``, true (or 1) where a token counts (padding after a short target: 0)."""
+    as ``targets``, true (or 1) where a token counts (padding after a short target: 0).
+    ``smoothing`` eps > 0 is label smoothing (Szegedy et al. 2016, used by Vaswani et al.):
+    the wanted distribution is q = (1 - eps) one-hot + eps / V instead of the one-hot, so a
+    trained model's probabilities stop short of 1; the loss is -sum q log p."""
     logits = np.asarray(logits, dtype=np.float64)
     V = logits.shape[-1]
     targets = check_tokens("targets", targets, V)
@@ -47,13 +53,12 @@ def sequence_cross_entropy(
     count = weight.sum()
     if count <= 0:
         raise ValueError("mask counts no token; at least one target token must count")
+    if not 0.0 <= smoothing < 1.0:
+        raise ValueError(f"smoothing = {smoothing!r} is outside 0 <= smoothing < 1")
     shifted = logits - logits.max(axis=-1, keepdims=True)
-    log_norm = np.log(np.exp(shifted).sum(axis=-1))  # log-softmax never takes log(0)
-    log_p = np.take_along_axis(shifted, targets[..., None], axis=-1)[..., 0] - log_norm
-    loss = float(-(weight * log_p).sum() / count)
-    dlogits = softmax(logits)  # d loss / d logits = (softmax - one-hot) * weight / count
-    np.put_along_axis(
-        dlogits, targets[..., None], np.exp(log_p)[..., None] - 1.0, axis=-1
-    )
-    dlogits *= (weight / count)[..., None]
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # never log(0)
+    q = np.full(logits.shape, smoothing / V)  # the wanted distribution
+    np.put_along_axis(q, targets[..., None], 1.0 - smoothing + smoothing / V, axis=-1)
+    loss = float(-(weight * (q * log_p).sum(axis=-1)).sum() / count)
+    dlogits = (np.exp(log_p) - q) * (weight / count)[..., None]  # (softmax - q) per token
     return loss, dlogits

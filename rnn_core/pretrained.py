@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from . import pretrained_translation as translation
 from .lstm import LSTMParams, lstm_backward, lstm_forward
 from .optim import Adam
 from .rnn import RNNParams, rnn_backward, rnn_forward
@@ -81,6 +82,8 @@ __all__ = [
 MODELS = {
     "memory-lstm": "LSTM (N = 3, M = 3, peepholes) + linear read-out trained on the memory task",
     "order-rnn": "simple RNN (M = 3, H = 3, K = 2) naming the first word of cat/dog sentences",
+    # lecture 6: seq2seq-lstm, seq2seq-attention, tiny-transformer (pretrained_translation)
+    **translation.TRANSLATION_MODELS,
 }
 
 
@@ -498,6 +501,8 @@ def load(name: str) -> Any:
             f"the weights of {name!r} are missing ({path}); run: python -m rnn_core.pretrained "
             f"--retrain --name {name}"
         )
+    if name in translation.TRANSLATION_MODELS:  # seq2seq and Transformer translators
+        return translation.read_translator(path)
     return _read(path)
 
 
@@ -534,6 +539,9 @@ def _read(path: Path) -> Pretrained:
 
 def save(model: Pretrained, path: Path) -> None:
     """Write ``model`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    if isinstance(model, translation.Translator):  # seq2seq and Transformer translators
+        translation.save_translator(model, path)
+        return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {k: getattr(model.params, k) for k in model.params.array_names()}
@@ -556,6 +564,9 @@ def save(model: Pretrained, path: Path) -> None:
 
 def story(name: str, model: Pretrained) -> tuple[dict[str, Any], list[str]]:
     """The story of model ``name`` and the checks it fails (empty: all pass)."""
+    if name in translation.TRANSLATION_MODELS:  # seq2seq and Transformer translators
+        measured = translation.translation_story(model)
+        return measured, translation.translation_failures(name, measured)
     if name == "memory-lstm":
         measured = memory_story(model)  # type: ignore[arg-type]
         return measured, story_failures(measured)
@@ -568,6 +579,8 @@ def retrain(name: str, out_dir: Path | None = None) -> tuple[Path, dict[str, Any
     ``out_dir`` (default: the package's models folder). Returns (path, story, seconds).
     Raises ``ValueError`` and writes nothing when the story checks fail."""
     _check_name(name)
+    if name in translation.TRANSLATION_MODELS:  # seq2seq and Transformer translators
+        return translation.retrain_translator(name, out_dir, model_path(name))
     start = time.perf_counter()
     model, _ = train_memory_lstm() if name == "memory-lstm" else train_order_rnn()
     seconds = time.perf_counter() - start

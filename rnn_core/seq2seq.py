@@ -14,22 +14,30 @@ Without attention the source reaches the decoder only through that one final sta
 With attention (Luong et al. 2015, "global attention" with dot-product scores) every
 decoder step looks at every encoder state::
 
-    e^t_j   = s^t . h^j / sqrt(N)                 scores, one per source word (Tt, Ts)
+    e^t_j   = s^t . h^j                           scores, one per source word (Tt, Ts)
     alpha^t = softmax(e^t)                        attention weights (Tt, Ts)
     ctx^t   = sum_j alpha^t_j h^j                 context vector (Tt, N)
     s~^t    = tanh(W_c [ctx^t ; s^t] + b_c)       attentional state (Tt, N)
     logits^t = W_out s~^t + b_out
 
-Why dot-product scores rather than additive (Bahdanau et al. 2015, v^T tanh(W s + U h)):
-a score is then one dot product between two states a slide already shows, with no weights
-of its own, and it is exactly the Transformer's q . k / sqrt(d_k) with the projections
-left out, so the lecture goes from here to Q K^T / sqrt(d_k) in one step; the scaling
-by 1/sqrt(N) is the Transformer's too (it keeps the softmax from saturating as N grows).
-And because the score uses the current decoder state s^t (Luong), not the previous one
-(Bahdanau, whose context feeds the recurrence), the decoder LSTM runs as one piece and
-attention sits on top of it: forward and backward reuse ``lstm_forward`` and
+Why dot-product scores rather than additive ones (Bahdanau et al. 2015, v^T tanh(W s +
+U h)): a score is then one dot product between two states a slide already shows, with no
+weights of its own, and it is the Transformer's q . k with the projections left out, so
+the lecture goes from here to Q K^T / sqrt(d_k) in one step. Why not scaled by
+1/sqrt(N) as the Transformer's: LSTM outputs lie in (-1, 1), so a scaled score could
+never leave +-sqrt(N) and the softmax could not single out one word (trained that way, the
+attention stayed nearly uniform: 0.2 to 0.4 of the weight on the aligned word, against
+0.65 to 0.75 unscaled, at the same accuracy). Why the current state s^t (Luong), not the
+previous one (Bahdanau, whose context feeds the recurrence): the decoder LSTM then runs
+as one piece with attention on top, so forward and backward reuse ``lstm_forward`` and
 ``lstm_backward`` on the whole sequence. The scores are computed by
-:func:`rnn_core.attention.attention_forward` (queries s^t, keys and values h^j).
+:func:`rnn_core.attention.attention_forward` (queries s^t, keys and values h^j, scale 1).
+
+``bridge=False`` starts the decoder from zeros instead of the encoder's final state, so
+attention is its only view of the source. The shipped ``seq2seq-attention`` is built so:
+trained with the bridge as well, it was as accurate but leaned on the final state, and
+its attention rested less on the aligned word (0.51 to 0.65 of the weight on average over
+two seeds, against 0.68 to 0.74 without).
 
 Token ids are (T,) or (T, B) (batch after time, as the rest of the core); every source of
 a batch has the same length; targets of different lengths are padded at the end and left
@@ -54,8 +62,6 @@ from ._checks import as_float_array, check_size
 from ._tokens import check_tokens, embedding_grad, sequence_cross_entropy
 from .attention import AttentionTrace, attention_backward, attention_forward
 from .lstm import LSTMParams, LSTMTrace, lstm_backward, lstm_forward
-
-SCORE_SCALE: float | None = None
 
 __all__ = [
     "Seq2SeqParams",
@@ -94,7 +100,9 @@ class Seq2SeqParams:
         if (self.W_c is None) != (self.b_c is None):
             raise ValueError("give both W_c and b_c (attention) or neither (no attention)")
         if not self.bridge and self.W_c is None:
-            raise ValueError("bridge=False leaves the decoder blind without attention; add W_c, b_c")
+            raise ValueError(
+                "bridge=False leaves the decoder blind without attention; add W_c, b_c"
+            )
         v_tgt = np.shape(self.W_out)[0] if np.ndim(self.W_out) == 2 else -1
         want = {
             "src_embed": (np.shape(self.src_embed)[0] if np.ndim(self.src_embed) else -1, m),
@@ -204,7 +212,7 @@ def _read_out(
     """From decoder states s (Tt, [B,] N) and encoder states h (Ts, [B,] N) to the logits."""
     if not params.attention:
         return None, None, s @ params.W_out.T + params.b_out
-    att = attention_forward(s, h, h, scale=SCORE_SCALE)  # scores, weights, context
+    att = attention_forward(s, h, h, scale=1.0)  # scores s.h, weights, context vectors
     combined = np.concatenate([att.out, s], axis=-1)  # [ctx; s] (Tt, [B,] 2N)
     att_state = np.tanh(combined @ params.W_c.T + params.b_c)  # s~ (Tt, [B,] N)
     return att, att_state, att_state @ params.W_out.T + params.b_out

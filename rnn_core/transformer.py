@@ -118,8 +118,9 @@ def encoder_layer_forward(
     n1 = add_norm_forward(params.norm_1, attn.x_q, attn.out)
     ff = feed_forward_forward(params.ff, n1.out)
     n2 = add_norm_forward(params.norm_2, n1.out, ff.out)
-    return EncoderLayerTrace(x=attn.x_q, self_attn=attn, add_norm_1=n1, ff=ff, add_norm_2=n2,
-                             out=n2.out)
+    return EncoderLayerTrace(
+        x=attn.x_q, self_attn=attn, add_norm_1=n1, ff=ff, add_norm_2=n2, out=n2.out
+    )
 
 
 def encoder_layer_backward(

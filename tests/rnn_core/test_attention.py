@@ -175,7 +175,9 @@ def test_self_attention_gradient_is_the_sum_of_both_roles():
     w = rng.normal(size=x.shape)
     mask = causal_mask(4)
     _, dx_q, dx_kv = mha_backward(params, mha_forward(params, x, x, 3, mask), w)
-    numeric = numeric_gradient(lambda a: float(np.sum(w * mha_forward(params, a, a, 3, mask).out)), x)
+    numeric = numeric_gradient(
+        lambda a: float(np.sum(w * mha_forward(params, a, a, 3, mask).out)), x
+    )
     assert relative_error(dx_q + dx_kv, numeric) < TOL
 
 
@@ -254,7 +256,7 @@ def test_positional_encoding_values():
         np.testing.assert_allclose(big[p + k, 0::2], s * np.cos(ang) + c * np.sin(ang), atol=1e-12)
         np.testing.assert_allclose(big[p + k, 1::2], c * np.cos(ang) - s * np.sin(ang), atol=1e-12)
     assert positional_encoding(2, 5).shape == (2, 5)  # odd widths end on a sine
-    np.testing.assert_allclose(positional_encoding(2, 5)[1, 4], np.sin(1 / 10000 ** 0.8))
+    np.testing.assert_allclose(positional_encoding(2, 5)[1, 4], np.sin(1 / 10000**0.8))
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (3, 2, 5)])
@@ -285,8 +287,9 @@ def test_feed_forward_backward_matches(shape):
     x = rng.normal(size=shape)
     w = rng.normal(size=shape)
     tr = feed_forward_forward(params, x)
-    np.testing.assert_allclose(tr.out, np.maximum(x @ params.W_1.T + params.b_1, 0) @ params.W_2.T
-                               + params.b_2, rtol=1e-13)
+    np.testing.assert_allclose(
+        tr.out, np.maximum(x @ params.W_1.T + params.b_1, 0) @ params.W_2.T + params.b_2, rtol=1e-13
+    )
     assert np.all(np.abs(tr.a) > 1e-4)  # no entry sits on relu's kink
 
     def loss(p=params, x=x) -> float:
@@ -310,8 +313,9 @@ def test_add_norm_is_a_residual_then_a_norm():
     # the same error reaches the sub-layer and, through the skip path, its input
     assert relative_error(d, numeric_gradient(lambda a: f(a, s), x)) < TOL
     assert relative_error(d, numeric_gradient(lambda a: f(x, a), s)) < TOL
-    errors = check_gradients(lambda p: float(np.sum(w * add_norm_forward(p, x, s).out)), params,
-                             grads)
+    errors = check_gradients(
+        lambda p: float(np.sum(w * add_norm_forward(p, x, s).out)), params, grads
+    )
     assert max(errors.values()) < TOL
 
 
@@ -323,30 +327,61 @@ def test_softmax_never_overflows():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: attention_forward(np.zeros((2, 3)), np.zeros((4, 2)), np.zeros((4, 2))),
-         r"q and k need the same d_k"),
-        (lambda: attention_forward(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((3, 2))),
-         r"k and v the same length Tk"),
-        (lambda: attention_forward(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2)),
-                                   np.zeros((2, 4))),
-         r"mask has dtype float64; expected bool"),
-        (lambda: attention_forward(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2)),
-                                   np.zeros((4, 2), bool)),
-         r"mask has shape \(4, 2\); expected \(2, 4\)"),
-        (lambda: attention_forward(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2)),
-                                   np.ones((2, 4), bool)),
-         r"mask blocks every key for some query"),
-        (lambda: mha_forward(MultiHeadParams.init(6, np.random.default_rng(0)), np.zeros((2, 6)),
-                             np.zeros((2, 6)), 4),
-         r"n_heads = 4 does not divide E = 6"),
-        (lambda: mha_forward(MultiHeadParams.init(6, np.random.default_rng(0)), np.zeros((2, 5)),
-                             np.zeros((2, 6)), 2),
-         r"x_q has shape \(2, 5\) but the attention with E = 6 expects"),
-        (lambda: MultiHeadParams(*(np.zeros((3, 3)),) * 3, np.zeros((3, 2)), *(np.zeros(3),) * 4),
-         r"W_o has shape \(3, 2\); expected \(3, 3\)"),
+        (
+            lambda: attention_forward(np.zeros((2, 3)), np.zeros((4, 2)), np.zeros((4, 2))),
+            r"q and k need the same d_k",
+        ),
+        (
+            lambda: attention_forward(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((3, 2))),
+            r"k and v the same length Tk",
+        ),
+        (
+            lambda: attention_forward(
+                np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2)), np.zeros((2, 4))
+            ),
+            r"mask has dtype float64; expected bool",
+        ),
+        (
+            lambda: attention_forward(
+                np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2)), np.zeros((4, 2), bool)
+            ),
+            r"mask has shape \(4, 2\); expected \(2, 4\)",
+        ),
+        (
+            lambda: attention_forward(
+                np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2)), np.ones((2, 4), bool)
+            ),
+            r"mask blocks every key for some query",
+        ),
+        (
+            lambda: mha_forward(
+                MultiHeadParams.init(6, np.random.default_rng(0)),
+                np.zeros((2, 6)),
+                np.zeros((2, 6)),
+                4,
+            ),
+            r"n_heads = 4 does not divide E = 6",
+        ),
+        (
+            lambda: mha_forward(
+                MultiHeadParams.init(6, np.random.default_rng(0)),
+                np.zeros((2, 5)),
+                np.zeros((2, 6)),
+                2,
+            ),
+            r"x_q has shape \(2, 5\) but the attention with E = 6 expects",
+        ),
+        (
+            lambda: MultiHeadParams(
+                *(np.zeros((3, 3)),) * 3, np.zeros((3, 2)), *(np.zeros(3),) * 4
+            ),
+            r"W_o has shape \(3, 2\); expected \(3, 3\)",
+        ),
         (lambda: positional_encoding(0, 4), r"T must be a positive integer, got 0"),
-        (lambda: layer_norm_forward(LayerNormParams.init(3), np.zeros((2, 4))),
-         r"the layer norm expects \(\.\.\., 3\)"),
+        (
+            lambda: layer_norm_forward(LayerNormParams.init(3), np.zeros((2, 4))),
+            r"the layer norm expects \(\.\.\., 3\)",
+        ),
     ],
 )
 def test_bad_input_is_a_one_line_error(call, message):

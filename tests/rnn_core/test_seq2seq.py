@@ -69,8 +69,9 @@ def test_cross_entropy_gradient_end_to_end():
     grads = leaves(seq2seq_backward(params, tr, dlogits))
     for path in ("src_embed", "encoder.W_i", "decoder.R_f", "W_c"):  # one leaf per stage
         arr = leaves(params)[path]
-        num = numeric_gradient(lambda a, path=path: loss(replace_leaves(params, {path: a})), arr,
-                               EPS)
+        num = numeric_gradient(
+            lambda a, path=path: loss(replace_leaves(params, {path: a})), arr, EPS
+        )
         assert relative_error(grads[path], num) < TOL, path
     # the loss is the mean of -log p(target) over the counted words
     p = softmax(tr.logits)
@@ -120,8 +121,9 @@ def test_decoder_starts_from_the_encoder_final_state():
     np.testing.assert_array_equal(tr.decoder.c0, tr.encoder.c[-1])
     # nothing else of the source reaches the decoder: change the source, keep the final
     # state's inputs... the logits are a function of the final state alone
-    same = lstm_forward(params.decoder, params.tgt_embed[tgt_in], tr.encoder.y[-1],
-                        tr.encoder.c[-1])
+    same = lstm_forward(
+        params.decoder, params.tgt_embed[tgt_in], tr.encoder.y[-1], tr.encoder.c[-1]
+    )
     np.testing.assert_allclose(tr.logits, same.y @ params.W_out.T + params.b_out, rtol=1e-13)
     _, free, *_ = _setup(True, False, bridge=False)
     tr_free = seq2seq_forward(free, src, tgt_in)
@@ -132,7 +134,7 @@ def test_attention_equations_by_hand():
     _, params, src, tgt_in, _ = _setup(True, False)
     tr = seq2seq_forward(params, src, tgt_in)
     h, s = tr.encoder.y, tr.decoder.y  # (4, 3), (3, 3)
-    scores = s @ h.T / np.sqrt(3)  # sqrt(N)
+    scores = s @ h.T  # plain dot products: LSTM states are bounded, no 1/sqrt(N)
     np.testing.assert_allclose(tr.attention.scores, scores, rtol=1e-13)
     alpha = softmax(scores)
     np.testing.assert_allclose(tr.attention.weights, alpha, rtol=1e-13)
@@ -182,19 +184,32 @@ def test_batched_equals_unbatched(attention):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda p: seq2seq_forward(p, np.array([1, 9]), np.array([0])),
-         r"src must lie in 0 \.\. 4 for a vocabulary of 5"),
-        (lambda p: seq2seq_forward(p, np.array([1.0, 2.0]), np.array([0])),
-         r"src has dtype float64; expected integer token ids"),
-        (lambda p: seq2seq_forward(p, np.zeros((2, 3), int), np.zeros(2, int)),
-         r"need the same batch layout"),
-        (lambda p: seq2seq_greedy(p, np.array([1, 2]), bos=0, eos=7, max_len=3),
-         r"eos = 7 is not a target id 0 \.\. 5"),
-        (lambda p: Seq2SeqParams.init(5, 6, 2, 3, np.random.default_rng(0), attention=False,
-                                      bridge=False),
-         r"bridge=False leaves the decoder blind without attention"),
-        (lambda p: dataclasses.replace(p, W_out=np.zeros((6, 2))),
-         r"W_out has shape \(6, 2\); expected \(6, 3\)"),
+        (
+            lambda p: seq2seq_forward(p, np.array([1, 9]), np.array([0])),
+            r"src must lie in 0 \.\. 4 for a vocabulary of 5",
+        ),
+        (
+            lambda p: seq2seq_forward(p, np.array([1.0, 2.0]), np.array([0])),
+            r"src has dtype float64; expected integer token ids",
+        ),
+        (
+            lambda p: seq2seq_forward(p, np.zeros((2, 3), int), np.zeros(2, int)),
+            r"need the same batch layout",
+        ),
+        (
+            lambda p: seq2seq_greedy(p, np.array([1, 2]), bos=0, eos=7, max_len=3),
+            r"eos = 7 is not a target id 0 \.\. 5",
+        ),
+        (
+            lambda p: Seq2SeqParams.init(
+                5, 6, 2, 3, np.random.default_rng(0), attention=False, bridge=False
+            ),
+            r"bridge=False leaves the decoder blind without attention",
+        ),
+        (
+            lambda p: dataclasses.replace(p, W_out=np.zeros((6, 2))),
+            r"W_out has shape \(6, 2\); expected \(6, 3\)",
+        ),
     ],
 )
 def test_bad_input_is_a_one_line_error(call, message):
@@ -202,3 +217,18 @@ def test_bad_input_is_a_one_line_error(call, message):
     with pytest.raises(ValueError, match=message) as info:
         call(params)
     assert "\n" not in str(info.value)
+
+
+def test_label_smoothing_gradient_and_its_optimum():
+    rng = np.random.default_rng(6)
+    logits = rng.normal(size=(3, 2, 5)) * 3
+    targets = rng.integers(0, 5, size=(3, 2))
+    mask = np.array([[1, 1], [1, 0], [1, 1]])
+    _, d = sequence_cross_entropy(logits, targets, mask, smoothing=0.1)
+    numeric = numeric_gradient(lambda x: sequence_cross_entropy(x, targets, mask, 0.1)[0], logits)
+    assert relative_error(d, numeric) < TOL
+    # the loss is smallest where the probabilities are the smoothed targets: 0.92, 0.02 x 4
+    best = np.log(np.full((1, 5), 0.02))
+    best[0, 2] = np.log(0.92)
+    _, d_best = sequence_cross_entropy(best, np.array([2]), smoothing=0.1)
+    np.testing.assert_allclose(d_best, 0.0, atol=1e-15)

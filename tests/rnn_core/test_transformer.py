@@ -160,8 +160,7 @@ def test_greedy_steps_equal_the_decoder_fed_its_own_words():
         # the prefix pass of every step gives the same logits as the whole pass
         for t in range(one.size):
             prefix = transformer_forward(params, src[:, b], tgt_in[: t + 1, b])
-            np.testing.assert_allclose(prefix.logits, tr.logits[: t + 1, b], rtol=1e-11,
-                                       atol=1e-13)
+            np.testing.assert_allclose(prefix.logits, tr.logits[: t + 1, b], rtol=1e-11, atol=1e-13)
 
 
 def test_batched_equals_unbatched():
@@ -185,15 +184,23 @@ def test_batched_equals_unbatched():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda p: transformer_forward(p, np.array([7]), np.array([0])),
-         r"src must lie in 0 \.\. 4 for a vocabulary of 5"),
-        (lambda p: transformer_forward(p, np.zeros((2, 2), int), np.zeros(2, int)),
-         r"need the same batch layout"),
+        (
+            lambda p: transformer_forward(p, np.array([7]), np.array([0])),
+            r"src must lie in 0 \.\. 4 for a vocabulary of 5",
+        ),
+        (
+            lambda p: transformer_forward(p, np.zeros((2, 2), int), np.zeros(2, int)),
+            r"need the same batch layout",
+        ),
         (lambda p: dataclasses.replace(p, n_heads=3), r"n_heads = 3 does not divide E = 4"),
-        (lambda p: transformer_greedy(p, np.array([1]), bos=9, eos=1, max_len=3),
-         r"bos = 9 is not a target id 0 \.\. 5"),
-        (lambda p: transformer_greedy(p, np.array([1]), bos=0, eos=1, max_len=0),
-         r"max_len must be a positive integer, got 0"),
+        (
+            lambda p: transformer_greedy(p, np.array([1]), bos=9, eos=1, max_len=3),
+            r"bos = 9 is not a target id 0 \.\. 5",
+        ),
+        (
+            lambda p: transformer_greedy(p, np.array([1]), bos=0, eos=1, max_len=0),
+            r"max_len must be a positive integer, got 0",
+        ),
     ],
 )
 def test_bad_input_is_a_one_line_error(call, message):
