@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .attention import softmax
-
 __all__ = ["check_tokens", "embedding_grad", "sequence_cross_entropy"]
 
 

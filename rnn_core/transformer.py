@@ -48,6 +48,10 @@ from .attention import (
     LayerNormParams,
     MHATrace,
     MultiHeadParams,
+    _attend,
+    _linear,
+    _merge_heads,
+    _split_heads,
     add_norm_backward,
     add_norm_forward,
     causal_mask,
@@ -72,6 +76,9 @@ __all__ = [
     "transformer_forward",
     "transformer_backward",
     "transformer_greedy",
+    "DecoderCache",
+    "decoder_cache",
+    "decoder_step",
 ]
 
 
@@ -379,6 +386,58 @@ def transformer_backward(
     )
 
 
+@dataclass(frozen=True)
+class DecoderCache:
+    """What incremental decoding keeps between steps: the decoder self-attention's keys and
+    values of the words read so far (t, B, E), and the cross-attention's keys and values of
+    the encoder's output (Ts, B, E), projected once."""
+
+    k_self: np.ndarray
+    v_self: np.ndarray
+    k_memory: np.ndarray
+    v_memory: np.ndarray
+
+
+def decoder_cache(params: DecoderLayerParams, memory: np.ndarray) -> DecoderCache:
+    """An empty cache for a decoder reading ``memory`` (Ts, B, E)."""
+    ca = params.cross_attn
+    B, E = memory.shape[1], memory.shape[2]
+    empty = np.zeros((0, B, E))
+    return DecoderCache(
+        empty, empty, _linear(memory, ca.W_k, ca.b_k), _linear(memory, ca.W_v, ca.b_v)
+    )
+
+
+def decoder_step(
+    params: DecoderLayerParams, x: np.ndarray, cache: DecoderCache, n_heads: int
+) -> tuple[np.ndarray, DecoderCache]:
+    """The decoder layer for one new word only, ``x`` (B, E) (its embedding plus position),
+    reading the cached keys and values of the earlier words and of the memory: how a
+    Transformer decodes at inference, one row per step instead of the whole prefix. Returns
+    the layer's output for the new word (B, E) and the cache grown by it. The same numbers
+    as :func:`decoder_layer_forward` with a causal mask (tested), up to rounding."""
+    sa, ca = params.self_attn, params.cross_attn
+    k = np.concatenate([cache.k_self, _linear(x, sa.W_k, sa.b_k)[None]])  # (t+1, B, E)
+    v = np.concatenate([cache.v_self, _linear(x, sa.W_v, sa.b_v)[None]])
+    q = _linear(x, sa.W_q, sa.b_q)[None]  # (1, B, E): only the new word asks
+    _, _, heads = _attend(
+        _split_heads(q, n_heads), _split_heads(k, n_heads), _split_heads(v, n_heads), None
+    )  # no mask: every key is in the past
+    attn = _linear(_merge_heads(heads)[0], sa.W_o, sa.b_o)  # (B, E)
+    n1 = add_norm_forward(params.norm_1, x, attn).out
+    q = _linear(n1, ca.W_q, ca.b_q)[None]
+    _, _, heads = _attend(
+        _split_heads(q, n_heads),
+        _split_heads(cache.k_memory, n_heads),
+        _split_heads(cache.v_memory, n_heads),
+        None,
+    )
+    cross = _linear(_merge_heads(heads)[0], ca.W_o, ca.b_o)
+    n2 = add_norm_forward(params.norm_2, n1, cross).out
+    out = add_norm_forward(params.norm_3, n2, feed_forward_forward(params.ff, n2).out).out
+    return out, DecoderCache(k, v, cache.k_memory, cache.v_memory)
+
+
 def transformer_greedy(
     params: TransformerParams, src: np.ndarray, bos: int, eos: int, max_len: int
 ) -> np.ndarray:
@@ -386,8 +445,8 @@ def transformer_greedy(
     sequence has written ``eos`` or after ``max_len`` words. Returns (T_out,) or (T_out, B)
     ids, ``eos`` included where it was written (a finished sequence keeps writing ``eos``).
 
-    The encoder runs once; each step runs the decoder over the prefix written so far (the
-    causal mask makes the earlier positions' numbers the same as the step before)."""
+    The encoder runs once; each step runs the decoder for the new word only
+    (:func:`decoder_step`, with the earlier words' keys and values cached)."""
     src = check_tokens("src", src, params.n_src)
     n = check_size("max_len", max_len)
     for name, tok in (("bos", bos), ("eos", eos)):
@@ -401,17 +460,19 @@ def transformer_greedy(
         _with_positions(params.src_embed, src2, positional_encoding(src2.shape[0], E)),
         H,
     )
-    words = np.full((1, B), bos, dtype=np.int64)
+    cache = decoder_cache(params.decoder, enc.out)
+    word = np.full(B, bos, dtype=np.int64)
     done = np.zeros(B, dtype=bool)
-    pos = positional_encoding(n + 1, E)
+    pos = positional_encoding(n, E)
+    out = []
     for t in range(n):
-        x = _with_positions(params.tgt_embed, words, pos[: t + 1])
-        dec = decoder_layer_forward(params.decoder, x, enc.out, H, causal_mask(t + 1))
-        logits = dec.out[-1] @ params.W_out.T + params.b_out  # (B, V_tgt)
-        nxt = np.where(done, eos, np.argmax(logits, axis=-1))
-        words = np.concatenate([words, nxt[None]])
-        done |= nxt == eos
+        x = params.tgt_embed[word] + pos[t]  # (B, E)
+        y, cache = decoder_step(params.decoder, x, cache, H)
+        logits = y @ params.W_out.T + params.b_out  # (B, V_tgt)
+        word = np.where(done, eos, np.argmax(logits, axis=-1))
+        out.append(word)
+        done |= word == eos
         if done.all():
             break
-    out = words[1:]
-    return out if batched else out[:, 0]
+    ids = np.stack(out)
+    return ids if batched else ids[:, 0]

@@ -17,8 +17,10 @@ from rnn_core.transformer import (
     DecoderLayerParams,
     EncoderLayerParams,
     TransformerParams,
+    decoder_cache,
     decoder_layer_backward,
     decoder_layer_forward,
+    decoder_step,
     encoder_layer_backward,
     encoder_layer_forward,
     transformer_backward,
@@ -161,6 +163,23 @@ def test_greedy_steps_equal_the_decoder_fed_its_own_words():
         for t in range(one.size):
             prefix = transformer_forward(params, src[:, b], tgt_in[: t + 1, b])
             np.testing.assert_allclose(prefix.logits, tr.logits[: t + 1, b], rtol=1e-11, atol=1e-13)
+
+
+def test_decoder_steps_with_a_cache_equal_the_whole_causal_layer():
+    """Stepwise (one new word per step, earlier keys and values cached) equals
+    whole-sequence (every word at once under the causal mask)."""
+    rng = np.random.default_rng(4)
+    params = _jitter(DecoderLayerParams.init(4, 6, rng), rng)
+    x, memory = rng.normal(size=(5, 3, 4)), rng.normal(size=(6, 3, 4))
+    whole = decoder_layer_forward(params, x, memory, 2, causal_mask(5)).out
+    cache = decoder_cache(params, memory)
+    for t in range(5):
+        row, cache = decoder_step(params, x[t], cache, 2)
+        np.testing.assert_allclose(row, whole[t], rtol=1e-12, atol=1e-14)
+        assert cache.k_self.shape == (t + 1, 3, 4)
+    np.testing.assert_allclose(
+        cache.v_self, x @ params.self_attn.W_v.T + params.self_attn.b_v, rtol=1e-13
+    )
 
 
 def test_batched_equals_unbatched():
