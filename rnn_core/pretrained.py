@@ -18,6 +18,11 @@ a JSON ``meta`` string). ``python -m rnn_core.pretrained
 --retrain`` trains them again from the seed with rnn_core's own forward, backward and Adam
 and replaces the file atomically, but only when the new model passes the story checks.
 
+``seq2seq-lstm``, ``seq2seq-attention`` and ``tiny-transformer`` (lecture 6: translation
+with and without attention, and the Transformer) are described, trained and measured in
+:mod:`rnn_core.pretrained_translation`; ``load``, ``save``, ``story`` and ``--retrain``
+serve them by name as the others.
+
 Training is an iterated computation, so a retrain on another machine (another BLAS) may
 give weights that differ in the last digits; what is guaranteed and tested is the story,
 not the bits. The slides read the shipped file, whose forward pass is not chaotic.
