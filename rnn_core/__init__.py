@@ -30,11 +30,17 @@ measured on 2000 fresh examples from seed 1, training times with one BLAS thread
   32 from 10000 pictures (``caption_task``). ``predict(image)`` decodes greedily,
   ``encode(image)`` gives the semantic vector. Exact caption match 97.0 % (99.4 % with
   one shape, 95.7 % with two), 99.3 % of words. About 20 s.
+
+Lecture 6 adds seq2seq with attention (Luong et al. 2015) and the
+Transformer (Vaswani et al. 2017): :mod:`rnn_core.attention`, :mod:`rnn_core.seq2seq`,
+:mod:`rnn_core.transformer`, and the trained translators of
+:mod:`rnn_core.pretrained_translation`.
 """
 
 from __future__ import annotations
 
 from . import (
+    attention,
     birnn,
     captioning,
     clipping,
@@ -43,8 +49,21 @@ from . import (
     landscape,
     optim,
     pretrained_tasks,
+    pretrained_translation,
+    seq2seq,
     tasks,
     train,
+    transformer,
+)
+from .attention import (
+    AttentionTrace,
+    MHATrace,
+    MultiHeadParams,
+    attention_backward,
+    attention_forward,
+    mha_backward,
+    mha_forward,
+    positional_encoding,
 )
 from .birnn import BiRNNDeltas, BiRNNParams, BiRNNTrace, birnn_backward, birnn_forward
 from .captioning import (
@@ -75,6 +94,13 @@ from .rnn import (
     rnn_backward,
     rnn_forward,
     rnn_gradient_contributions,
+)
+from .seq2seq import Seq2SeqParams, Seq2SeqTrace, seq2seq_backward, seq2seq_forward
+from .transformer import (
+    TransformerParams,
+    TransformerTrace,
+    transformer_backward,
+    transformer_forward,
 )
 
 __all__ = [
@@ -124,6 +150,27 @@ __all__ = [
     "caption_forward",
     "caption_backward",
     "greedy_decode",
+    # lecture 6: attention, seq2seq, the Transformer
+    "attention",
+    "seq2seq",
+    "transformer",
+    "pretrained_translation",
+    "AttentionTrace",
+    "MHATrace",
+    "MultiHeadParams",
+    "attention_forward",
+    "attention_backward",
+    "mha_forward",
+    "mha_backward",
+    "positional_encoding",
+    "Seq2SeqParams",
+    "Seq2SeqTrace",
+    "seq2seq_forward",
+    "seq2seq_backward",
+    "TransformerParams",
+    "TransformerTrace",
+    "transformer_forward",
+    "transformer_backward",
 ]
 
 

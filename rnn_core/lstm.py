@@ -361,12 +361,15 @@ def lstm_forward(
 
 
 def lstm_backward(
-    params: LSTMParams, trace: LSTMTrace, dy_ext: np.ndarray
+    params: LSTMParams, trace: LSTMTrace, dy_ext: np.ndarray, *, dc_last: np.ndarray | None = None
 ) -> tuple[LSTMParams, LSTMDeltas]:
     """Backpropagation through time: gradients of every parameter and every delta.
 
     ``dy_ext`` (T, N) or (T, B, N) is the error arriving at y^t from above (for a loss
     L(y), dL/dy^t). Gradients are summed over time steps and over the batch.
+    ``dc_last`` (N,) or (B, N), optional, is an error arriving at the last cell state
+    c^{T-1} from outside, as when a decoder starts from the encoder's final state: it joins
+    the highway as dc^T f^T would (with f^T = 1).
     """
     n, m = params.W_z.shape
     batched = trace.xs.ndim == 3
@@ -374,6 +377,12 @@ def lstm_backward(
     dy_ext = as_float_array("dy_ext", dy_ext)
     if dy_ext.shape != want:
         raise ValueError(f"dy_ext has shape {dy_ext.shape}; expected {want} to match trace.y")
+    if dc_last is not None:
+        dc_last = as_float_array("dc_last", dc_last)
+        if dc_last.shape != want[1:]:
+            raise ValueError(
+                f"dc_last has shape {dc_last.shape}; expected {want[1:]} to match trace.c[-1]"
+            )
 
     def b3(arr: np.ndarray) -> np.ndarray:
         return arr if batched else arr[:, None, :]
@@ -394,6 +403,9 @@ def lstm_backward(
     dc_all = np.empty((T + 1, B, n))  # row T stays zero
     dc_all[T] = 0.0
     f_next_all = np.concatenate([f[1:], np.zeros((1, B, n))])  # f^{t+1}; zero after the end
+    if dc_last is not None:  # an outside error at c^{T-1}, carried in as dc^T * 1
+        dc_all[T] = dc_last.reshape(B, n)
+        f_next_all[T - 1] = 1.0
     # One matmul per step gives both the recurrent error at y (R^T d_gates^{t+1}) and the
     # peephole error at c (p_i di_bar^{t+1} + p_f df_bar^{t+1}).
     RP = params._fused[3]  # (4N, 2N)

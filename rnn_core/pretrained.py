@@ -18,6 +18,11 @@ a JSON ``meta`` string). ``python -m rnn_core.pretrained
 --retrain`` trains them again from the seed with rnn_core's own forward, backward and Adam
 and replaces the file atomically, but only when the new model passes the story checks.
 
+``seq2seq-lstm``, ``seq2seq-attention`` and ``tiny-transformer`` (lecture 6: translation
+with and without attention, and the Transformer) are described, trained and measured in
+:mod:`rnn_core.pretrained_translation`; ``load``, ``save``, ``story`` and ``--retrain``
+serve them by name as the others.
+
 Training is an iterated computation, so a retrain on another machine (another BLAS) may
 give weights that differ in the last digits; what is guaranteed and tested is the story,
 not the bits. The slides read the shipped file, whose forward pass is not chaotic.
@@ -49,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from . import pretrained_tasks as _tasks
+from . import pretrained_translation as translation
 from .lstm import LSTMParams, lstm_backward, lstm_forward
 from .optim import Adam
 from .rnn import RNNParams, rnn_backward, rnn_forward
@@ -83,6 +89,8 @@ MODELS = {
     "memory-lstm": "LSTM (N = 3, M = 3, peepholes) + linear read-out trained on the memory task",
     "order-rnn": "simple RNN (M = 3, H = 3, K = 2) naming the first word of cat/dog sentences",
     **_tasks.MODELS,  # lecture 1's tasks: speech-ctc, ner-rnn, ner-birnn, caption-lstm
+    # lecture 6: seq2seq-lstm, seq2seq-attention, tiny-transformer (pretrained_translation)
+    **translation.TRANSLATION_MODELS,
 }
 
 
@@ -501,6 +509,8 @@ def load(name: str) -> Any:
             f"the weights of {name!r} are missing ({path}); run: python -m rnn_core.pretrained "
             f"--retrain --name {name}"
         )
+    if name in translation.TRANSLATION_MODELS:  # seq2seq and Transformer translators
+        return translation.read_translator(path)
     return _read(path)
 
 
@@ -541,6 +551,9 @@ def save(model: Pretrained, path: Path) -> None:
     """Write ``model`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     if isinstance(model, _tasks.TASK_TYPES):  # lecture 1's task models
         return _tasks.save(model, path)
+    if isinstance(model, translation.Translator):  # seq2seq and Transformer translators
+        translation.save_translator(model, path)
+        return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {k: getattr(model.params, k) for k in model.params.array_names()}
@@ -565,6 +578,9 @@ def story(name: str, model: Pretrained) -> tuple[dict[str, Any], list[str]]:
     """The story of model ``name`` and the checks it fails (empty: all pass)."""
     if name in _tasks.MODELS:  # lecture 1's task models
         return _tasks.story(name, model)
+    if name in translation.TRANSLATION_MODELS:  # seq2seq and Transformer translators
+        measured = translation.translation_story(model)
+        return measured, translation.translation_failures(name, measured)
     if name == "memory-lstm":
         measured = memory_story(model)  # type: ignore[arg-type]
         return measured, story_failures(measured)
@@ -577,6 +593,8 @@ def retrain(name: str, out_dir: Path | None = None) -> tuple[Path, dict[str, Any
     ``out_dir`` (default: the package's models folder). Returns (path, story, seconds).
     Raises ``ValueError`` and writes nothing when the story checks fail."""
     _check_name(name)
+    if name in translation.TRANSLATION_MODELS:  # seq2seq and Transformer translators
+        return translation.retrain_translator(name, out_dir, model_path(name))
     start = time.perf_counter()
     if name in _tasks.MODELS:  # lecture 1's task models
         model, _ = _tasks.train(name)

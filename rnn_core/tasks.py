@@ -459,3 +459,297 @@ def caption_task(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, str
         image = np.clip(image + rng.normal(0.0, 0.03, size=image.shape), 0.0, 1.0)
         out.append((image, caption))
     return out
+
+
+# translation_task: English-like SVO sentences to Japanese-like SOV with particles
+# (lecture 6: seq2seq, attention, Transformer)
+
+# The lexicon: English word -> Japanese-like word, by word class. A word's translation never
+# depends on its context, so every target word but a particle translates one source word.
+TRANSLATION_PRONOUNS = {
+    "I": "watashi",
+    "you": "anata",
+    "he": "kare",
+    "she": "kanojo",
+    "we": "watashitachi",
+    "they": "karera",
+}
+TRANSLATION_NOUNS = {
+    # people
+    "student": "gakusei",
+    "teacher": "sensei",
+    "doctor": "isha",
+    "boy": "shounen",
+    "girl": "shoujo",
+    # animals
+    "cat": "neko",
+    "dog": "inu",
+    "bird": "tori",
+    # food
+    "apple": "ringo",
+    "fish": "sakana",
+    "bread": "pan",
+    # drinks
+    "water": "mizu",
+    "tea": "ocha",
+    "milk": "gyuunyuu",
+    # things to read
+    "book": "hon",
+    "letter": "tegami",
+    "newspaper": "shinbun",
+}
+TRANSLATION_ADJECTIVES = {
+    "big": "ookii",
+    "small": "chiisai",
+    "young": "wakai",
+    "new": "atarashii",
+    "old": "furui",
+    "red": "akai",
+    "white": "shiroi",
+    "black": "kuroi",
+    "hot": "atsui",
+    "cold": "tsumetai",
+}
+# Verb: (form after I/you/we/they, form after he/she/a noun) -> the sentence-final verb.
+TRANSLATION_VERBS = {
+    ("eat", "eats"): "taberu",
+    ("drink", "drinks"): "nomu",
+    ("read", "reads"): "yomu",
+    ("see", "sees"): "miru",
+    ("buy", "buys"): "kau",
+}
+TRANSLATION_ADVERBS = {"often": "yoku", "always": "itsumo", "sometimes": "tokidoki"}
+TRANSLATION_BE = {"am": "desu", "is": "desu", "are": "desu"}  # the copula goes to the end too
+TRANSLATION_ARTICLES = ("a", "an", "the")  # no Japanese counterpart
+TRANSLATION_TOPIC = "wa"  # particle after the subject
+TRANSLATION_OBJECT = "o"  # particle after the object
+
+_PEOPLE = ("student", "teacher", "doctor", "boy", "girl")
+_ANIMALS = ("cat", "dog", "bird")
+_FOOD = ("apple", "fish", "bread")
+_DRINKS = ("water", "tea", "milk")
+_READING = ("book", "letter", "newspaper")
+_MASS = ("bread", "water", "tea", "milk", "fish")  # may stand without an article
+_SIZE = ("big", "small")
+_COLOUR = ("red", "white", "black")
+# Which adjectives a noun takes, in English (and Japanese) order: size, age, colour.
+_ADJECTIVE_SLOTS = {
+    **{n: (_SIZE, ("young",)) for n in _PEOPLE},
+    **{n: (_SIZE, ("young",), _COLOUR) for n in _ANIMALS},
+    **{n: (_SIZE, ("new", "old"), _COLOUR) for n in (*_FOOD, *_READING)},
+    **{n: (("hot", "cold"),) for n in _DRINKS},
+}
+# Who does what to what: verb -> (subject nouns, object nouns); pronouns are subjects of all.
+_VERB_FRAMES = {
+    "eat": (_PEOPLE + _ANIMALS, _FOOD),
+    "drink": (_PEOPLE + _ANIMALS, _DRINKS),
+    "read": (_PEOPLE, _READING),
+    "see": (_PEOPLE + _ANIMALS, _PEOPLE + _ANIMALS + _READING),
+    "buy": (_PEOPLE, _FOOD + _DRINKS + _READING),
+}
+_BASE_FORM = {base: third for base, third in TRANSLATION_VERBS}
+_VERB_WORD = {form: jp for forms, jp in TRANSLATION_VERBS.items() for form in forms}
+_SINGULAR_PRONOUNS = ("I", "you", "he", "she")  # copula sentences keep a singular predicate
+
+# The seeds' example, and a longer one whose verb jumps from the middle to the end.
+TRANSLATION_EXAMPLE = ("I", "am", "a", "student")
+TRANSLATION_EXAMPLE_LONG = ("the", "black", "cat", "often", "eats", "a", "small", "fish")
+
+TranslationPair = tuple[tuple[str, ...], tuple[str, ...], tuple[int | None, ...]]
+
+
+def translation_source_words() -> tuple[str, ...]:
+    """Every English word the task uses, in a fixed order (a model's source vocabulary)."""
+    verbs = [form for forms in TRANSLATION_VERBS for form in forms]
+    return (
+        *TRANSLATION_PRONOUNS,
+        *TRANSLATION_NOUNS,
+        *TRANSLATION_ADJECTIVES,
+        *verbs,
+        *TRANSLATION_ADVERBS,
+        *TRANSLATION_BE,
+        *TRANSLATION_ARTICLES,
+    )
+
+
+def translation_target_words() -> tuple[str, ...]:
+    """Every Japanese-like word the task uses, in a fixed order (a target vocabulary)."""
+    return (
+        *TRANSLATION_PRONOUNS.values(),
+        *TRANSLATION_NOUNS.values(),
+        *TRANSLATION_ADJECTIVES.values(),
+        *dict.fromkeys(TRANSLATION_VERBS.values()),
+        *TRANSLATION_ADVERBS.values(),
+        "desu",
+        TRANSLATION_TOPIC,
+        TRANSLATION_OBJECT,
+    )
+
+
+def translate_reference(
+    source: str | tuple[str, ...] | list[str],
+) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """The reference translation of one sentence of the task and its alignment.
+
+    The grammar (subject, optional adverb, verb or copula, object or predicate noun)::
+
+        subject  = pronoun | "the" adjective* noun
+        object   = [article] adjective* noun
+        English  : subject [adverb] verb object
+        Japanese : subject "wa" [adverb] object "o" verb         (verb sentences)
+        English  : subject am/is/are object
+        Japanese : subject "wa" object "desu"                     (copula sentences)
+
+    Articles have no translation; ``alignment[j]`` is the index of the source word that
+    target word j translates, or ``None`` for the particles "wa" and "o". Words are split on
+    spaces when ``source`` is a string. Raises ``ValueError`` (one line) for a sentence
+    outside the grammar.
+    """
+    words = tuple(source.split()) if isinstance(source, str) else tuple(source)
+    known = set(translation_source_words())
+    unknown = [w for w in words if w not in known]
+    if unknown:
+        raise ValueError(
+            f"unknown word(s) {', '.join(map(repr, unknown))}; the task's English words are "
+            f"{', '.join(translation_source_words())}"
+        )
+    where = " ".join(words)
+
+    def noun_phrase(start: int, role: str) -> tuple[list[int], int]:
+        # [article] adjective* noun -> indices of the adjectives and the noun, next index
+        k = start
+        if k < len(words) and words[k] in TRANSLATION_ARTICLES:
+            k += 1
+        content = []
+        while k < len(words) and words[k] in TRANSLATION_ADJECTIVES:
+            content.append(k)
+            k += 1
+        if k >= len(words) or words[k] not in TRANSLATION_NOUNS:
+            raise ValueError(f"{where!r}: expected the {role}'s noun at word {k + 1}")
+        return [*content, k], k + 1
+
+    if not words:
+        raise ValueError("the sentence is empty; give words such as 'I am a student'")
+    if words[0] in TRANSLATION_PRONOUNS:
+        subject, k = [0], 1
+    else:
+        subject, k = noun_phrase(0, "subject")
+    adverb = []
+    if k < len(words) and words[k] in TRANSLATION_ADVERBS:
+        adverb, k = [k], k + 1
+    if k >= len(words) or (words[k] not in _VERB_WORD and words[k] not in TRANSLATION_BE):
+        raise ValueError(f"{where!r}: expected a verb or am/is/are at word {k + 1}")
+    verb = k
+    copula = words[verb] in TRANSLATION_BE
+    if copula and adverb:
+        raise ValueError(f"{where!r}: the adverb comes with a verb, not with am/is/are")
+    obj, k = noun_phrase(verb + 1, "object")
+    if k != len(words):
+        raise ValueError(f"{where!r}: the sentence should end at word {k} ({words[k - 1]!r})")
+
+    def word(i: int) -> str:
+        w = words[i]
+        for table in (TRANSLATION_PRONOUNS, TRANSLATION_NOUNS, TRANSLATION_ADJECTIVES):
+            if w in table:
+                return table[w]
+        return TRANSLATION_ADVERBS.get(w) or TRANSLATION_BE.get(w) or _VERB_WORD[w]
+
+    if copula:
+        order = [*subject, None, *obj, verb]
+    else:
+        order = [*subject, None, *adverb, *obj, "o", verb]
+    target, alignment = [], []
+    for i in order:
+        if i is None or i == "o":
+            target.append(TRANSLATION_TOPIC if i is None else TRANSLATION_OBJECT)
+            alignment.append(None)
+        else:
+            target.append(word(i))
+            alignment.append(i)
+    return tuple(target), tuple(alignment)
+
+
+def _pick(rng: np.random.Generator, options: tuple[str, ...] | list[str]) -> str:
+    return options[int(rng.integers(len(options)))]
+
+
+def _noun_phrase_words(rng: np.random.Generator, noun: str, article: str | None) -> list[str]:
+    """[article] adjective* noun with 0, 1 or 2 adjectives (probabilities 0.3, 0.35, 0.35, as
+    many as the noun has slots), in English order."""
+    slots = _ADJECTIVE_SLOTS[noun]
+    u = rng.random()
+    n_adj = min(0 if u < 0.3 else 1 if u < 0.65 else 2, len(slots))
+    chosen = sorted(rng.permutation(len(slots))[:n_adj].tolist())
+    words = [*(_pick(rng, slots[s]) for s in chosen), noun]
+    if article == "a" and words[0][0] in "aeiou":
+        article = "an"
+    return ([article] if article else []) + words
+
+
+def _random_sentence(rng: np.random.Generator) -> tuple[str, ...]:
+    copula = rng.random() < 0.2
+    verb = ""
+    if copula:
+        frame_subjects, objects = _PEOPLE, _PEOPLE
+    else:
+        verb = _pick(rng, tuple(_VERB_FRAMES))
+        frame_subjects, objects = _VERB_FRAMES[verb]
+    pronouns = _SINGULAR_PRONOUNS if copula else tuple(TRANSLATION_PRONOUNS)
+    if rng.random() < 0.4:
+        subject = [_pick(rng, pronouns)]
+    else:
+        subject = _noun_phrase_words(rng, _pick(rng, frame_subjects), "the")
+    if copula:
+        be = {"I": "am", "you": "are"}.get(subject[0], "is")
+        return (*subject, be, *_noun_phrase_words(rng, _pick(rng, objects), "a"))
+    adverb = [_pick(rng, tuple(TRANSLATION_ADVERBS))] if rng.random() < 0.4 else []
+    noun = _pick(rng, objects)
+    article = _pick(rng, ("the", "") if noun in _MASS else ("a", "the"))
+    third_person = subject[0] not in ("I", "you", "we", "they")
+    verb_form = _BASE_FORM[verb] if third_person else verb
+    obj = _noun_phrase_words(rng, noun, article or None)
+    return (*subject, *adverb, verb_form, *obj)
+
+
+def translation_task(rng: np.random.Generator, n: int) -> list[TranslationPair]:
+    """``n`` random sentence pairs of the toy translation task (lecture 6).
+
+    Each item is ``(source_tokens, target_tokens, alignment)``: an English-like
+    subject-verb-object sentence ("the black cat often eats a small fish"), its Japanese-like
+    subject-object-verb translation with the particles "wa" (after the subject) and "o"
+    (after the object) ("kuroi neko wa yoku chiisai sakana o taberu"), and for each target
+    word the index of the source word it translates, or ``None`` for a particle. One
+    sentence in five is a copula sentence ("I am a student" -> "watashi wa gakusei desu").
+    Nouns take 0 to 2 adjectives, verbs an optional adverb, so sources run from 3 to 10
+    words and targets from 4 to 10; the verb (or am/is/are) always moves to the end, so the
+    alignment is not a diagonal. Subjects and objects respect who can do what ("the dog
+    drinks milk", never "the milk reads a dog"); verbs agree with their subject.
+    """
+    count = check_size("n", n)
+    out = []
+    for _ in range(count):
+        source = _random_sentence(rng)
+        target, alignment = translate_reference(source)
+        out.append((source, target, alignment))
+    return out
+
+
+def translation_example(long: bool = False) -> TranslationPair:
+    """The lecture's example pair: the seeds' "I am a student" -> "watashi wa gakusei
+    desu", or (``long=True``) :data:`TRANSLATION_EXAMPLE_LONG`, "the black cat often eats a
+    small fish" -> "kuroi neko wa yoku chiisai sakana o taberu"."""
+    source = TRANSLATION_EXAMPLE_LONG if long else TRANSLATION_EXAMPLE
+    target, alignment = translate_reference(source)
+    return source, target, alignment
+
+
+__all__ += [
+    "TRANSLATION_EXAMPLE",
+    "TRANSLATION_EXAMPLE_LONG",
+    "TranslationPair",
+    "translate_reference",
+    "translation_example",
+    "translation_source_words",
+    "translation_target_words",
+    "translation_task",
+]
