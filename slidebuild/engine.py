@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 import configparser
 import contextlib
+import errno
 import functools
 import glob
 import hashlib
@@ -61,6 +62,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from slidebuild import outputs
 from slidebuild.registry import SceneInfo, absolute_module, module_file, parsed_source
 
 __all__ = [
@@ -383,9 +385,12 @@ def atomic_target(path: Path) -> Iterator[Path]:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise a web server
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename in (None, tmp, str(tmp)):
+            # a full disk or a denied rename is about ``path``, not the temporary name
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
         raise
 
 
@@ -819,6 +824,10 @@ def build(
     check_writable(out)
     reap_dead_runs(out)
     todo, results = plan(infos, resolve, out, settings)
+    for job in todo:  # the one output rule, before anything renders (e.g. a read-only video)
+        outputs.check_output(
+            job.target, suffixes=(job.target.suffix,), writes="", out=out, own=job.key
+        )
     if not todo:
         echo(f"nothing to render: {len(infos)} scene(s) up to date in {out}")
         return results
@@ -1047,6 +1056,10 @@ def build_deck(
         files = _entry_files(entry, dest, dest.parent)
         if files is not None and _intact(files):
             return False
+    rule = functools.partial(  # checked again before the install: this run rendered files
+        outputs.check_output, dest, suffixes=(dest.suffix,), writes="", out=out, own=key
+    )
+    rule()
     if prepare is not None:
         prepare()
     with _deck_workspace(out, dest) as tmp:
@@ -1068,10 +1081,14 @@ def build_deck(
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0 or not tmp_dest.exists():
-            last = (proc.stderr or proc.stdout).strip().splitlines()
+            text = proc.stderr or proc.stdout
+            if "No space left on device" in text or "[Errno 28]" in text:
+                raise OSError(errno.ENOSPC, "No space left on device", str(dest))
+            last = text.strip().splitlines()
             raise EngineError(f"manim-slides convert failed: {last[-1] if last else 'no output'}")
         if finish is not None:
             finish(tmp_dest)
+        rule()
         files: dict[str, dict] = {}
         assets = tmp / f"{dest.stem}_assets"
         if assets.exists():
@@ -1083,8 +1100,12 @@ def build_deck(
                 if path.is_file():
                     files[path.relative_to(dest.parent).as_posix()] = file_record(path)
         os.replace(tmp_dest, dest)
-    update_manifest(
-        out,
-        {key: {"hash": digest, "format": to, "scenes": names, **file_record(dest), "files": files}},
-    )
+    record = {"hash": digest, "format": to, "scenes": names, **file_record(dest), "files": files}
+    try:
+        update_manifest(out, {key: record})
+    except OSError as exc:  # the deck is written: say so, and exit 0
+        _warn(
+            f"{dest} is written, but {out / MANIFEST} could not record it ("
+            f"{exc.strerror or exc}); the next run builds the deck again"
+        )
     return True
