@@ -35,6 +35,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import stat
 import uuid
 from collections.abc import Iterable, Sequence
@@ -105,8 +106,9 @@ def _describe(key: str, entry: object, rel: str | None) -> str:
     """What a manifest entry (or one of its files ``rel``) is, for a message."""
     entry = entry if isinstance(entry, dict) else {}
     if key.startswith("decks/"):
+        fmt = str(entry.get("format", "")).upper()
         if rel is None:
-            return f"a {entry.get('format', '')} deck rnn-slides built".replace("a  ", "a ")
+            return f"the {fmt} deck rnn-slides built there".replace("  ", " ")
         return "part of a deck rnn-slides built"
     scene = entry.get("scene", "a scene")
     if rel is None:
@@ -235,7 +237,7 @@ def check_output(
         suggested = path.with_suffix(suffixes[0])
         if any(_same_file(source, suggested) for source in sources):
             suggested = path.with_name(f"{path.stem}-out{suffixes[0]}")
-        raise OutputError(f"{writes}; name the output {_shown(suggested)}, not {shown}")
+        raise OutputError(f"{writes}; name the output {_shown(suggested)}, not {_shown(path.name)}")
     if path.exists() and not _writable_file(path):
         raise OutputError(f"{shown} is read-only and was left untouched; make it writable or {fix}")
     check_folder(path.parent if str(path.parent) else Path("."), option)
@@ -278,4 +280,17 @@ def os_error_message(exc: OSError, path: Path | str | None = None) -> str:
     if code == errno.ENOENT:
         return f"{shown} does not exist"
     reason = exc.strerror or (str(exc).splitlines() or [type(exc).__name__])[0]
+    if where not in (None, "") and _disk_full(Path(where)):  # e.g. cairo's "error while
+        # writing to output stream" carries no errno
+        return f"{reason} for {shown}: its disk is full; free some space or {elsewhere}"
     return f"{reason}: {shown}"
+
+
+def _disk_full(path: Path) -> bool:
+    """Less than 1 MiB free on the disk of ``path`` (or of the nearest folder above it)."""
+    for folder in [path, *path.parents]:
+        try:
+            return shutil.disk_usage(folder).free < (1 << 20)
+        except OSError:
+            continue
+    return False
