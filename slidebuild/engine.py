@@ -215,7 +215,10 @@ def _imported_names(stmts: list, module_name: str, is_package: bool) -> Iterator
 
 def _module_name(path: Path) -> tuple[str, bool]:
     """The dotted name of a file under the project, and whether it is a package."""
-    parts = list(path.relative_to(PROJECT).with_suffix("").parts)
+    try:
+        parts = list(path.relative_to(PROJECT).with_suffix("").parts)
+    except ValueError:  # a scene module outside the project, imported from sys.path
+        parts = [path.stem]
     is_package = parts[-1] == "__init__"
     if is_package:
         parts = parts[:-1]
