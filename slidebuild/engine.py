@@ -920,13 +920,25 @@ def _run_jobs(jobs: list[tuple[_Job, dict]], workers: int) -> Iterator[tuple[_Jo
     if workers <= 1 or len(jobs) == 1:
         for job, payload in jobs:
             with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                yield job, payload, pool.submit(_render_worker, payload).result()
+                yield job, payload, _result(pool.submit(_render_worker, payload), payload)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(_render_worker, payload): (job, payload) for job, payload in jobs}
         for future in as_completed(futures):
             job, payload = futures[future]
-            yield job, payload, future.result()
+            yield job, payload, _result(future, payload)
+
+
+def _result(future: Any, payload: dict) -> dict:
+    """A worker's result; an OSError that names no file (manim's full disk) names the
+    output folder, so the message says where space is missing."""
+    try:
+        return future.result()
+    except OSError as exc:
+        if exc.filename:
+            raise
+        out = Path(payload["tmp"]).parents[2]  # OUT/.tmp/<run>/<scene id>
+        raise OSError(exc.errno, exc.strerror or str(exc), str(out)) from None
 
 
 # ---------------------------------------------------------------------------------------

@@ -439,3 +439,17 @@ def test_an_atomic_write_failure_names_the_target_not_the_temporary(
     with pytest.raises(OSError) as info:
         engine.atomic_write_bytes(tmp_path / "deck.pdf", b"x")
     assert info.value.errno == errno.ENOSPC and info.value.filename == str(tmp_path / "deck.pdf")
+
+
+def test_a_worker_full_disk_names_the_output_folder(tmp_path: Path) -> None:
+    """manim's ENOSPC in a render worker carries no file name: the output folder's is given."""
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.set_exception(OSError(errno.ENOSPC, "No space left on device"))
+    payload = {"tmp": str(tmp_path / "out" / ".tmp" / "run" / CHEAP)}
+    with pytest.raises(OSError) as info:
+        engine._result(future, payload)
+    assert info.value.errno == errno.ENOSPC
+    assert "no space left on the disk holding" in os_error_message(info.value)
+    assert info.value.filename == str(tmp_path / "out")
