@@ -288,7 +288,7 @@ def render(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="The FILE to write: .png, or .svg / .pdf for vectors (crisp at any zoom).",
 )
@@ -439,7 +439,7 @@ def figures(out, fmt, theme, lecture) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Deck FILE to write; default OUT/deck-<lectures>.<format> (handout: .pdf).",
 )
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="l", show_default=True)
@@ -597,7 +597,7 @@ def weights() -> None:
 
 
 @weights.command("import")
-@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("src", type=click.Path(path_type=Path))
 @click.option(
     "--from",
     "framework",
@@ -609,7 +609,7 @@ def weights() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="The .npz FILE to write, in rnn_core's array names.",
 )

@@ -453,3 +453,16 @@ def test_a_worker_full_disk_names_the_output_folder(tmp_path: Path) -> None:
     assert info.value.errno == errno.ENOSPC
     assert "no space left on the disk holding" in os_error_message(info.value)
     assert info.value.filename == str(tmp_path / "out")
+
+
+def test_folders_where_files_belong_are_one_line(tmp_path: Path) -> None:
+    (tmp_path / "weights").mkdir()
+    refused(
+        run("weights", "import", "weights", "--from", "torch", "-o", "w.npz", cwd=tmp_path),
+        "weights is a folder, not a file",
+    )
+    refused(run("still", CHEAP, "-o", str(tmp_path)), "is a folder, not a file", "-o")
+    refused(
+        run("deck", "--lecture", "4", "--to", "pdf", "-o", "weights", cwd=tmp_path),
+        "'weights' is a folder",
+    )
