@@ -33,6 +33,7 @@ slidebuild.outputs.OutputError: 'out/manifest.json' is the manifest of 'out' (rn
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import shutil
@@ -92,9 +93,20 @@ def _read_manifest(folder: Path) -> dict | None:
     """The outputs a manifest of this tool records, or None (no manifest, or not ours)."""
     path = folder / MANIFEST
     try:
-        if not path.is_file() or path.stat().st_size > _MAX_MANIFEST_BYTES:
-            return None
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        st = path.stat()
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_MANIFEST_BYTES:
+        return None
+    return _parsed_manifest(str(path), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_manifest(path: str, _mtime_ns: int, _size: int) -> dict | None:
+    """A manifest's outputs, parsed once per version of the file (``figures`` checks
+    dozens of targets against the same manifest)."""
+    try:
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
