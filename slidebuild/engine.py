@@ -1075,6 +1075,14 @@ def build_deck(
         outputs.check_output, dest, suffixes=(dest.suffix,), writes="", out=out, own=key
     )
     rule()
+    assets = dest.parent / f"{dest.stem}_assets"  # manim-slides' videos beside an HTML deck
+    if to == "html" and "--one-file" not in extra and assets.exists():
+        ours = entry and any(rel.startswith(f"{assets.name}/") for rel in entry.get("files", {}))
+        if not ours:
+            raise outputs.OutputError(
+                f"{str(assets)!r} would be replaced by the deck's videos, and {out / MANIFEST} "
+                "does not record it as this deck's: move it, or choose another deck name with -o"
+            )
     if prepare is not None:
         prepare()
     with _deck_workspace(out, dest) as tmp:

@@ -466,3 +466,28 @@ def test_folders_where_files_belong_are_one_line(tmp_path: Path) -> None:
         run("deck", "--lecture", "4", "--to", "pdf", "-o", "weights", cwd=tmp_path),
         "'weights' is a folder",
     )
+
+
+def test_an_html_deck_never_replaces_an_assets_folder_it_did_not_make(
+    tmp_path: Path, monkeypatch
+) -> None:
+    def convert(cmd, **_kwargs):
+        deck = Path(cmd[cmd.index("--folder") - 1])
+        deck.write_text("<html></html>")
+        (deck.parent / f"{deck.stem}_assets").mkdir()
+        (deck.parent / f"{deck.stem}_assets" / "s0_1.mp4").write_bytes(b"video")
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(engine.subprocess, "run", convert)
+    out, deck, theirs = tmp_path / "out", tmp_path / "talk.html", tmp_path / "talk_assets"
+    theirs.mkdir()
+    (theirs / "photo.jpg").write_bytes(b"the lecturer's")
+    with pytest.raises(OutputError, match="talk_assets' would be replaced by the deck's videos"):
+        engine.build_deck(out, ["A"], deck, "html", [])
+    assert (theirs / "photo.jpg").read_bytes() == b"the lecturer's" and not deck.exists()
+    (theirs / "photo.jpg").rename(tmp_path / "photo.jpg")
+    theirs.rmdir()
+    assert engine.build_deck(out, ["A"], deck, "html", [])  # made and recorded
+    deck.unlink()  # damaged: rebuilt over its own assets
+    assert engine.build_deck(out, ["A"], deck, "html", [])
+    assert [p.name for p in theirs.iterdir()] == ["s0_1.mp4"]
