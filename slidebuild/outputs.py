@@ -120,7 +120,7 @@ def _describe(key: str, entry: object, rel: str | None) -> str:
     if key.startswith("decks/"):
         fmt = str(entry.get("format", "")).upper()
         if rel is None:
-            return f"the {fmt} deck rnn-slides built there".replace("  ", " ")
+            return f"the {fmt} deck rnn-slides built".replace("  ", " ")
         return "part of a deck rnn-slides built"
     scene = entry.get("scene", "a scene")
     if rel is None:

@@ -283,7 +283,7 @@ def test_a_deck_may_replace_its_own_build_but_not_another_deck(tmp_path: Path) -
     engine.update_manifest(out, entries)
     rule = {"suffixes": (".html",), "writes": "", "out": out}
     check_output(deck, own=f"decks/{deck.resolve().as_posix()}", **rule)  # its own: fine
-    with pytest.raises(OutputError, match="the HTML deck rnn-slides built there"):
+    with pytest.raises(OutputError, match="the HTML deck rnn-slides built"):
         check_output(deck, own="decks/elsewhere", **rule)
     with pytest.raises(OutputError, match="part of a deck"):
         check_output(tmp_path / "a_assets" / "x.js", suffixes=(".js",), writes="", out=out)
