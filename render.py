@@ -655,15 +655,15 @@ def weights_import(src: Path, framework: str, output: Path, layer: str | None) -
     try:
         arrays = import_weights(src, framework, layer=layer)
     except LayerChoiceError as exc:
-        names = ", ".join(exc.layers)
+        names = [name or '""' for name in exc.layers]  # "": keys without a prefix
         if exc.wanted is None:
             raise UserError(
-                f"{src.name} holds {len(exc.layers)} recurrent layers ({names}); choose one "
-                f"with --layer, e.g. --layer {exc.layers[0]}"
+                f"{src.name} holds {len(names)} recurrent layers ({', '.join(names)}); choose "
+                f"one with --layer, e.g. --layer {names[0]}"
             ) from None
         raise UserError(
-            f"{src.name} has no recurrent layer {exc.wanted!r}; its layers: {names} "
-            f"(e.g. --layer {exc.layers[0]})"
+            f"{src.name} has no recurrent layer {exc.wanted!r}; its layers: {', '.join(names)} "
+            f"(e.g. --layer {names[0]})"
         ) from None
     except ValueError as exc:
         raise UserError(str(exc)) from None
