@@ -222,6 +222,10 @@ def test_recurrent_layers_are_found_by_key_prefix(rng) -> None:
         "dense/kernel:0": np.zeros((4, 1)),  # a Dense layer's kernel is not recurrent
         "dense/bias:0": np.zeros(1),
     }
+    bare = {"weight_ih_l0": np.zeros((8, 2)), "weight_hh_l0": np.zeros((8, 2))}
+    both = {**bare, "dec.weight_ih_l0": np.zeros((8, 2)), "dec.weight_hh_l0": np.zeros((8, 2))}
+    assert recurrent_layers(both, "torch") == ["", "dec"]
+    assert sorted(select_layer(both, "torch", "")) == sorted(bare)  # keys without a prefix
     assert recurrent_layers(keras, "keras") == ["lstm/lstm_cell"]
     assert sorted(select_layer(keras, "keras", "lstm")) == sorted(keras)[2:]  # by its start
     assert lstm_from_keras(select_layer(keras, "keras", None))["W_z"].shape == (4, 3)
