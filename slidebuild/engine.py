@@ -324,16 +324,9 @@ def content_hash(
 
 
 def check_writable(out: Path) -> None:
-    """Create ``out`` if needed and prove a file can be written there."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-test-{uuid.uuid4().hex}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise EngineError(
-            f"output folder {str(out)!r} is not writable ({exc.strerror}); choose another with -o"
-        ) from None
+    """Create ``out`` if needed and prove a file can be written there (the output rule's
+    folder check: :func:`slidebuild.outputs.check_folder`)."""
+    outputs.check_folder(out)
 
 
 @contextlib.contextmanager
