@@ -415,7 +415,9 @@ def figures(out, fmt, theme, lecture) -> None:
     for spec in chosen:  # every target passes the output rule before any is drawn
         for ext in formats:
             path = out / f"lecture{spec.lecture}" / f"{spec.id}.{ext}"
-            outputs.check_output(path, suffixes=(f".{ext}",), writes="", out=out, option="-o")
+            outputs.check_output(
+                path, suffixes=(f".{ext}",), writes="", out=out, fix="write them elsewhere with -o"
+            )
     import matplotlib
 
     # Print-grade text: SVG keeps it as <text> (searchable, editable in Inkscape), PDF

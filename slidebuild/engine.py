@@ -822,7 +822,12 @@ def build(
     todo, results = plan(infos, resolve, out, settings)
     for job in todo:  # the one output rule, before anything renders (e.g. a read-only video)
         outputs.check_output(
-            job.target, suffixes=(job.target.suffix,), writes="", out=out, own=job.key
+            job.target,
+            suffixes=(job.target.suffix,),
+            writes="",
+            out=out,
+            own=job.key,
+            fix="render into another folder with -o",
         )
     if not todo:
         echo(f"nothing to render: {len(infos)} scene(s) up to date in {out}")

@@ -214,6 +214,7 @@ def check_output(
     inputs: Iterable[Path | str | None] = (),
     option: str = "-o",
     instead: Path | None = None,
+    fix: str | None = None,
 ) -> None:
     """Refuse (:class:`OutputError`, one line) to write ``path`` unless the one rule holds.
 
@@ -222,9 +223,12 @@ def check_output(
     manifest is protected even before it exists. ``own``: the manifest key this file is
     recorded under (a deck may replace its own earlier build, never another output).
     ``inputs``: files the same command reads. ``option`` names the option that chose the
-    path and ``instead`` a good name to suggest (e.g. the command's default)."""
+    path and ``instead`` a good name to suggest (e.g. the command's default); ``fix``
+    replaces the advice for files the tool names itself ("write into another folder")."""
     shown = _shown(path)
-    fix = f"choose another file with {option}" + (f", e.g. {_shown(instead)}" if instead else "")
+    if fix is None:
+        fix = f"choose another file with {option}"
+        fix += f", e.g. {_shown(instead)}" if instead else ""
     target = _absolute(path)
     if path.is_dir():
         raise OutputError(f"{shown} is a folder, not a file; name the file to write with {option}")
