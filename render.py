@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from slidebuild import engine
+from slidebuild import engine, outputs
 from slidebuild.engine import FORMATS, QUALITIES, VERSION, RenderSettings
 
 __all__ = ["cli"]
@@ -56,6 +56,10 @@ def friendly(fn: Callable) -> Callable:
             raise UserError(
                 "interrupted; finished outputs are intact, partial ones were discarded"
             ) from None
+        except OSError as exc:  # a full disk, permission denied: the path and what to do
+            if _debug_enabled():
+                traceback.print_exc()
+            raise UserError(outputs.os_error_message(exc)) from None
         except Exception as exc:  # noqa: BLE001 - every failure becomes one line
             if _debug_enabled():
                 traceback.print_exc()
@@ -85,6 +89,8 @@ def _select(ids: tuple[str, ...], lecture: int | None, all_: bool) -> list:
     registry = _registry()
     if ids and (lecture is not None or all_):
         raise UserError("give scene ids or --lecture/--all, not both")
+    if lecture is not None and all_:
+        raise UserError(f"pass --lecture {lecture} or --all, not both (--all is every lecture)")
     if ids:
         return [registry.get_scene(i) for i in ids]
     if lecture is not None:
@@ -99,9 +105,17 @@ def _select(ids: tuple[str, ...], lecture: int | None, all_: bool) -> list:
 
 
 def _load_config(path: str | None, theme: str | None, seed: int | None):
-    from scenes.kit.config import ConfigFile, SceneConfig, load_config, validate_for_lecture
+    from scenes.kit.config import (
+        LECTURE_MODELS,
+        ConfigFile,
+        SceneConfig,
+        load_config,
+        lstm_preset,
+        validate_for_lecture,
+    )
 
     config = load_config(path) if path else ConfigFile(default=SceneConfig(), lectures={})
+    told: set[int] = set()
 
     def resolve(lecture: int):
         cfg = config.for_lecture(lecture)
@@ -109,12 +123,31 @@ def _load_config(path: str | None, theme: str | None, seed: int | None):
             cfg = SceneConfig(theme=theme, model=cfg.model)
         if seed is not None:
             cfg = cfg.with_model(seed=seed)
+            trained = LECTURE_MODELS.get(lecture) == "lstm" and lstm_preset(cfg.model) == "trained"
+            if trained and lecture not in told:  # an option with no effect says so
+                told.add(lecture)
+                click.echo(
+                    f"warning: lecture {lecture} draws the trained LSTM, which ignores --seed "
+                    f"(only seeded side figures change); for the seeded LSTM set "
+                    f'preset = "random" under [lecture.{lecture}.model] in a --config file',
+                    err=True,
+                )
         # Planning resolves every selected scene before the first render: a lecture whose
         # weights do not fit its model (e.g. RNN weights for the LSTM lectures) stops it here.
         validate_for_lecture(cfg, lecture, config.source)
         return cfg
 
     return resolve
+
+
+def _config_inputs(path: str | None, resolve, lectures) -> list[Path]:
+    """The files a command reads besides the scenes: the config and its weights files."""
+    files = [Path(path)] if path else []
+    for lecture in sorted(set(lectures)):
+        weights = resolve(lecture).model.weights
+        if weights:
+            files.append(Path(weights))
+    return files
 
 
 # ---------------------------------------------------------------------------------------
@@ -255,7 +288,7 @@ def render(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="The FILE to write: .png, or .svg / .pdf for vectors (crisp at any zoom).",
 )
@@ -277,13 +310,15 @@ def still(scene_id, step, output, quality, theme, config_path, seed) -> None:
     from PIL import Image
 
     suffix = output.suffix.lower().lstrip(".")
-    if suffix not in ("png", "svg", "pdf"):
-        raise UserError(
-            f"still writes .png, .svg or .pdf files; name the output so, not {output.name!r}"
-        )
     info = _registry().get_scene(scene_id)
-    scene_config = _load_config(config_path, theme, seed)(info.lecture)
-    engine.check_writable(output.parent if str(output.parent) else Path("."))
+    resolve = _load_config(config_path, theme, seed)
+    scene_config = resolve(info.lecture)
+    outputs.check_output(
+        output,
+        suffixes=(".png", ".svg", ".pdf"),
+        writes="still writes .png, .svg or .pdf files (the suffix picks the format)",
+        inputs=_config_inputs(config_path, resolve, [info.lecture]),
+    )
     scene = engine.construct(info, scene_config, quality, capture_step=step)
     if step is not None and scene.captured_frame is None:
         raise UserError(
@@ -377,6 +412,12 @@ def figures(out, fmt, theme, lecture) -> None:
     chosen = [f for f in FIGURES if lecture is None or f.lecture == lecture]
     if not chosen:
         raise UserError(f"no figures for lecture {lecture}")
+    for spec in chosen:  # every target passes the output rule before any is drawn
+        for ext in formats:
+            path = out / f"lecture{spec.lecture}" / f"{spec.id}.{ext}"
+            outputs.check_output(
+                path, suffixes=(f".{ext}",), writes="", out=out, fix="write them elsewhere with -o"
+            )
     import matplotlib
 
     # Print-grade text: SVG keeps it as <text> (searchable, editable in Inkscape), PDF
@@ -400,7 +441,7 @@ def figures(out, fmt, theme, lecture) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Deck FILE to write; default OUT/deck-<lectures>.<format> (handout: .pdf).",
 )
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="l", show_default=True)
@@ -451,13 +492,40 @@ def deck(
         raise UserError("--offline applies to --to html only (PPTX and PDF never need the network)")
     infos = _select((), lecture, all_)
     resolve = _load_config(config_path, theme, None)
+    source = click.get_current_context().get_parameter_source
+    if source("revealjs") == click.core.ParameterSource.COMMANDLINE and not offline:
+        click.echo("warning: --revealjs is used with --offline only; ignored", err=True)
+    label = f"lecture{lecture}" if lecture is not None else "all"
+    inputs = _config_inputs(config_path, resolve, [info.lecture for info in infos])
     if to == "handout":
-        label = f"lecture{lecture}" if lecture is not None else "all"
-        dest = output or out / f"handout-{label}.pdf"
-        if dest.suffix.lower() != ".pdf":
-            raise UserError(f"a handout is a PDF; name the output *.pdf, not {dest.name!r}")
+        if source("jobs") == click.core.ParameterSource.COMMANDLINE:
+            click.echo("warning: -j has no effect on a handout (drawn in this process)", err=True)
+        default = out / f"handout-{label}.pdf"
+        dest = output or default
+        outputs.check_output(
+            dest,
+            suffixes=(".pdf",),
+            writes="a handout is a PDF (*.pdf)",
+            out=out,
+            inputs=inputs,
+            instead=default,
+        )
         _write_handout(infos, resolve, dest, quality, _deck_title(lecture))
         return
+    if quality != engine.DEFAULT_QUALITY:  # decks of other qualities sit beside it
+        label += f"-{engine.quality_tag(quality)}"
+    default = out / f"deck-{label}.{to}"
+    dest = output or default
+    videos = [out / engine.output_key(info, "mp4", quality) for info in infos]
+    outputs.check_output(  # before anything renders
+        dest,
+        suffixes=(".html", ".htm") if to == "html" else (f".{to}",),
+        writes=f"--to {to} writes .{to} files",
+        out=out,
+        own=f"decks/{dest.resolve().as_posix()}",  # as engine.build_deck keys it
+        inputs=inputs + videos,
+        instead=default,
+    )
     engine.build(
         infos,
         resolve,
@@ -468,11 +536,6 @@ def deck(
     names = [info.class_name for info in infos]  # manim-slides keys its data by class name
     if len(set(names)) != len(names):
         raise UserError("two scenes share a class name; manim-slides needs unique names")
-    label = f"lecture{lecture}" if lecture is not None else "all"
-    if quality != engine.DEFAULT_QUALITY:  # decks of other qualities sit beside it
-        label += f"-{engine.quality_tag(quality)}"
-    dest = output or out / f"deck-{label}.{to}"
-    engine.check_writable(dest.parent)
     extra: list[str] = []
     if to == "html":
         from scenes.kit.theme import get_theme
@@ -507,7 +570,6 @@ def _write_handout(infos: list, resolve, dest: Path, quality: str, title: str) -
     """One vector page per click step of every scene, with the step's notes."""
     from slidebuild.vector import Handout, with_step_hook
 
-    engine.check_writable(dest.parent if str(dest.parent) else Path("."))
     with Handout(dest, title=title) as handout:
         for number, info in enumerate(infos, 1):
             click.echo(f"  [{number}/{len(infos)}] {info.id}")
@@ -537,7 +599,7 @@ def weights() -> None:
 
 
 @weights.command("import")
-@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("src", type=click.Path(path_type=Path))
 @click.option(
     "--from",
     "framework",
@@ -549,12 +611,18 @@ def weights() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="The .npz FILE to write, in rnn_core's array names.",
 )
+@click.option(
+    "--layer",
+    metavar="NAME",
+    help="The recurrent layer to import when SRC holds several (e.g. encoder, decoder): "
+    "the prefix of its keys.",
+)
 @friendly
-def weights_import(src: Path, framework: str, output: Path) -> None:
+def weights_import(src: Path, framework: str, output: Path, layer: str | None) -> None:
     """Convert a PyTorch or Keras model's weights into an rnn_core weights file.
 
     Gates are reordered (PyTorch i, f, g, o; Keras i, f, c, o), PyTorch's two biases are
@@ -566,21 +634,51 @@ def weights_import(src: Path, framework: str, output: Path) -> None:
       rnn-slides weights import lstm.pt --from torch -o my_lstm.npz   # torch installed
       rnn-slides weights import sd.npz --from torch -o my_lstm.npz    # numpy.savez'd state_dict
       rnn-slides weights import keras_lstm.npz --from keras -o my_lstm.npz
+      rnn-slides weights import seq2seq.pt --from torch --layer encoder -o enc.npz
     Then in the config: [lecture.4.model] weights = "my_lstm.npz"
+
+    What is written is checked as a config checks its weights file (finite values within
+    -100..100, sizes the slides draw); a file it would refuse is not written.
     """
     import numpy as np
 
-    from rnn_core.interop import import_weights
+    from rnn_core.interop import LayerChoiceError, import_weights
+    from scenes.kit.config import ConfigError, check_weights_file
 
-    if output.suffix.lower() != ".npz":
-        raise UserError(f"weights files are .npz; name the output *.npz, not {output.name!r}")
+    outputs.check_output(
+        output,
+        suffixes=(".npz",),
+        writes="weights files are .npz archives (*.npz)",
+        inputs=[src],
+        instead=output.with_name(f"{output.stem or src.stem}-rnn_core.npz")
+        if output.suffix.lower() == ".npz"
+        else None,
+    )
     try:
-        arrays = import_weights(src, framework)
+        arrays = import_weights(src, framework, layer=layer)
+    except LayerChoiceError as exc:
+        names = [name or '""' for name in exc.layers]  # "": keys without a prefix
+        if exc.wanted is None:
+            raise UserError(
+                f"{src.name} holds {len(names)} recurrent layers ({', '.join(names)}); choose "
+                f"one with --layer, e.g. --layer {names[0]}"
+            ) from None
+        raise UserError(
+            f"{src.name} has no recurrent layer {exc.wanted!r}; its layers: {', '.join(names)} "
+            f"(e.g. --layer {names[0]})"
+        ) from None
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    engine.check_writable(output.parent if str(output.parent) else Path("."))
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
+    rnn_without_output = "U" in arrays and "V" not in arrays  # V, c added by hand
+    with tempfile.TemporaryDirectory(prefix="rnn-slides-") as staging:
+        staged = Path(staging) / output.name  # messages name the file as it will be named
+        staged.write_bytes(buffer.getvalue())
+        try:
+            check_weights_file(staged, missing_ok=("V", "c") if rnn_without_output else ())
+        except ConfigError as exc:
+            raise UserError(f"not written (a config would refuse it): {exc}") from None
     engine.atomic_write_bytes(output, buffer.getvalue())
     kind = "LSTM" if "W_z" in arrays else "simple RNN"
     shape = arrays["W_z"].shape if "W_z" in arrays else arrays["U"].shape

@@ -23,7 +23,9 @@ Example
 
 from __future__ import annotations
 
+import math
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,10 +38,19 @@ __all__ = [
     "rnn_from_torch",
     "read_framework_arrays",
     "torch_module_kind",
+    "recurrent_layers",
+    "select_layer",
+    "LayerChoiceError",
     "import_weights",
 ]
 
 FRAMEWORKS = ("torch", "keras")
+# Largest array read from a framework's file: an LSTM of 256 units and 256 inputs stacks
+# 4 x 256 x 256 float64 numbers (2 MiB); anything past this is another layer (an
+# embedding) or a header that lies, and is refused before it is read.
+MAX_SOURCE_ARRAY_BYTES = 64 << 20
+_TORCH_RECURRENT = re.compile(r"(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?")
+_KERAS_NAMES = ("kernel", "recurrent_kernel", "bias")
 _GATES = ("i", "f", "z", "o")  # PyTorch's (i, f, g, o) and Keras' (i, f, c, o), g = c = z
 
 
@@ -177,10 +188,71 @@ def rnn_from_torch(state: Mapping[str, object]) -> dict[str, np.ndarray]:
     return out
 
 
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _npy_header(handle) -> tuple[tuple[int, ...], np.dtype]:
+    """Shape and dtype from an open ``.npy`` stream's header; reads the header only."""
+    version = np.lib.format.read_magic(handle)
+    if version == (1, 0):
+        shape, _fortran, dtype = np.lib.format.read_array_header_1_0(handle)
+    elif version == (2, 0):
+        shape, _fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+    else:
+        raise ValueError(f".npy format {version} is not read here")
+    if any(d < 0 for d in shape):
+        raise ValueError("negative size")
+    return tuple(shape), dtype
+
+
+def check_npz_headers(src: Path, limit: int = MAX_SOURCE_ARRAY_BYTES) -> None:
+    """Refuse an ``.npz`` whose array headers claim absurd shapes (over ``limit`` bytes) or
+    more or less data than the file holds, naming the file and the key, before any array
+    is read (NumPy would allocate what a header claims: 74.5 GiB for 100000 x 100000)."""
+    try:
+        archive = zipfile.ZipFile(src)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return  # not a zip: the reader says what it is
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            key = info.filename[: -len(".npy")]
+            try:
+                with archive.open(info) as handle:
+                    shape, dtype = _npy_header(handle)
+                    stored = info.file_size - handle.tell()
+            except Exception:  # noqa: BLE001 - a damaged header raises many kinds
+                raise ValueError(
+                    f"{src.name}: array {key!r} has a damaged header; save the file again "
+                    "with numpy.savez(path, **arrays)"
+                ) from None
+            if dtype.hasobject:
+                continue  # never loaded: pickles are refused when it is read
+            claimed = math.prod(shape) * dtype.itemsize
+            if claimed > limit:
+                raise ValueError(
+                    f"{src.name}: array {key!r} claims shape {shape} ({_size(claimed)}), far "
+                    "more than rnn_core's models (at most 256 units); save only the recurrent "
+                    "layer (and its output layer)"
+                )
+            if claimed != stored:
+                raise ValueError(
+                    f"{src.name}: array {key!r} is damaged: its header claims shape {shape} "
+                    f"({_size(claimed)}) but it holds {_size(max(stored, 0))}"
+                )
+
+
 def read_framework_arrays(src: Path) -> dict[str, np.ndarray]:
     """The named arrays in ``src``: an ``.npz`` (no pickles) or, when torch is importable,
     a ``.pt``/``.pth`` state_dict."""
     suffix = src.suffix.lower()
+    if src.is_dir():
+        raise ValueError(f"{src} is a folder, not a file; name the weights file in it")
     if not src.is_file():
         raise ValueError(f"{src}: no such file")
     if suffix in (".pt", ".pth"):
@@ -200,6 +272,7 @@ def read_framework_arrays(src: Path) -> dict[str, np.ndarray]:
         if not isinstance(state, Mapping):
             raise ValueError(f"{src}: holds a {type(state).__name__}, not a state_dict")
         return {k: v.detach().cpu().double().numpy() for k, v in state.items()}
+    check_npz_headers(src)
     try:
         with np.load(src, allow_pickle=False) as data:
             if not hasattr(data, "files"):
@@ -219,12 +292,102 @@ def torch_module_kind(state: Mapping[str, object]) -> str:
     return {4 * hidden: "lstm", hidden: "rnn", 3 * hidden: "gru"}.get(rows, "unknown")
 
 
-def import_weights(src: Path, framework: str, *, module: str = "auto") -> dict[str, np.ndarray]:
+def _split_key(key: str) -> tuple[str, str]:
+    """``(layer, name)`` of a state_dict key: ``encoder.weight_ih_l0`` -> ``encoder``,
+    ``weight_ih_l0``; Keras' ``lstm/lstm_cell/kernel:0`` -> ``lstm/lstm_cell``, ``kernel``."""
+    name = key.split(":")[0]
+    cut = max(name.rfind("/"), name.rfind("."))
+    return (name[:cut], name[cut + 1 :]) if cut >= 0 else ("", name)
+
+
+def _is_recurrent(name: str, framework: str) -> bool:
+    if framework == "keras":
+        return name in _KERAS_NAMES
+    return _TORCH_RECURRENT.fullmatch(name) is not None
+
+
+def recurrent_layers(state: Mapping[str, object], framework: str) -> list[str]:
+    """The recurrent layers in a state_dict, by key prefix in order of appearance
+    (``""`` for unprefixed keys): PyTorch's ``encoder.weight_hh_l0`` and
+    ``decoder.weight_hh_l0`` are two layers, ``encoder`` and ``decoder``."""
+    marker = "recurrent_kernel" if framework == "keras" else "weight_hh_l0"
+    layers: list[str] = []
+    for key in state:
+        layer, name = _split_key(key)
+        if name == marker and layer not in layers:
+            layers.append(layer)
+    return layers
+
+
+class LayerChoiceError(ValueError):
+    """A file holds several recurrent layers and none (or no existing one) was named."""
+
+    def __init__(self, source: str, layers: list[str], wanted: str | None) -> None:
+        self.source, self.layers, self.wanted = source, layers, wanted
+        names = ", ".join(repr(n) if n else "(unprefixed)" for n in layers)
+        if wanted is None:
+            message = f"{source} holds {len(layers)} recurrent layers ({names}); name one"
+        else:
+            message = f"{source} has no recurrent layer {wanted!r}; it holds {names}"
+        super().__init__(message + f", e.g. layer={layers[0]!r}")
+
+
+def select_layer(
+    state: Mapping[str, object], framework: str, layer: str | None, source: str = "the file"
+) -> dict[str, object]:
+    """The keys of one recurrent layer (and, for PyTorch, the keys outside every recurrent
+    layer, such as a linear output layer). ``layer`` names it by its key prefix, or by the
+    start or end of it (``lstm`` for Keras' ``lstm/lstm_cell``); it may be None when the
+    file holds one recurrent layer. :class:`LayerChoiceError` otherwise."""
+    layers = recurrent_layers(state, framework)
+    if not layers:
+        return dict(state)
+    if layer is None:
+        if len(layers) > 1:
+            raise LayerChoiceError(source, layers, None)
+        chosen = layers[0]
+    else:
+        matches = [n for n in layers if n == layer]
+        matches = matches or [n for n in layers if n.startswith((f"{layer}.", f"{layer}/"))]
+        matches = matches or [n for n in layers if n.endswith((f".{layer}", f"/{layer}"))]
+        if len(matches) != 1:
+            raise LayerChoiceError(source, layers, layer)
+        chosen = matches[0]
+    selected = {}
+    for key, value in state.items():
+        prefix, name = _split_key(key)
+        if prefix == chosen:
+            selected[key] = value
+        elif framework == "torch" and not (prefix in layers and _is_recurrent(name, framework)):
+            selected[key] = value  # e.g. the linear output layer of an nn.RNN
+    return selected
+
+
+def _check_dimensions(state: Mapping[str, object], framework: str, source: str) -> None:
+    """A recurrent weight is a matrix and a bias a vector: name the key of one that is not
+    (a 0-d array would otherwise fail deep inside with "tuple index out of range")."""
+    for key, value in state.items():
+        _layer, name = _split_key(key)
+        if not _is_recurrent(name, framework):
+            continue
+        want = 1 if name.startswith("bias") else 2
+        ndim = np.ndim(value)
+        if ndim != want:
+            what = "a single number (0-d)" if ndim == 0 else f"{ndim}-d, shape {np.shape(value)}"
+            kind = "a 1-d bias vector" if want == 1 else "a 2-d weight matrix"
+            raise ValueError(f"{source}: array {key!r} is {what}; {name} must be {kind}")
+
+
+def import_weights(
+    src: Path, framework: str, *, module: str = "auto", layer: str | None = None
+) -> dict[str, np.ndarray]:
     """rnn_core arrays from a framework's weights file: ``framework`` is ``torch`` or
-    ``keras``; ``module`` is ``lstm``, ``rnn`` (PyTorch only) or ``auto`` (from the shapes)."""
+    ``keras``; ``module`` is ``lstm``, ``rnn`` (PyTorch only) or ``auto`` (from the shapes);
+    ``layer`` picks one recurrent layer of several (see :func:`select_layer`)."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
-    state = read_framework_arrays(src)
+    state = select_layer(read_framework_arrays(src), framework, layer, Path(src).name)
+    _check_dimensions(state, framework, Path(src).name)
     if module == "auto":
         module = torch_module_kind(state) if framework == "torch" else "lstm"
         if module == "gru":

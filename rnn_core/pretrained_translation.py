@@ -59,12 +59,13 @@ writes the file only when the model passes :data:`TRANSLATION_LIMITS`.
 
 Example
 -------
->>> model = load_translator("seq2seq-attention")  # or rnn_core.pretrained.load(...)
+>>> from rnn_core.pretrained import load
+>>> model = load("seq2seq-attention")
 >>> model.translate("I am a student")
 ('watashi', 'wa', 'gakusei', 'desu')
 >>> model.attention("I am a student").shape  # target words x source words
 (4, 4)
->>> load_translator("tiny-transformer").attention("I am a student").shape  # per head
+>>> load("tiny-transformer").attention("I am a student").shape  # per head
 (4, 4, 4)
 """
 
@@ -125,7 +126,6 @@ __all__ = [
     "aligned_attention",
     "translation_story",
     "translation_failures",
-    "load_translator",
     "read_translator",
     "save_translator",
     "retrain_translator",
@@ -860,13 +860,6 @@ def read_translator(path: Path) -> Translator:
     source, target = tuple(meta["source_words"]), tuple(meta["target_words"])
     model_cls = PretrainedTransformer if meta["name"] == "tiny-transformer" else PretrainedSeq2Seq
     return model_cls(params, source, target, MappingProxyType(meta))
-
-
-def load_translator(name: str) -> Translator:
-    """The shipped translation model ``name`` (the same as ``rnn_core.pretrained.load``)."""
-    from . import pretrained  # the package's model folder and its checks live there
-
-    return pretrained.load(name)
 
 
 def save_translator(model: Translator, path: Path) -> None:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 import configparser
 import contextlib
+import errno
 import functools
 import glob
 import hashlib
@@ -61,6 +62,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from slidebuild import outputs
 from slidebuild.registry import SceneInfo, absolute_module, module_file, parsed_source
 
 __all__ = [
@@ -323,16 +325,9 @@ def content_hash(
 
 
 def check_writable(out: Path) -> None:
-    """Create ``out`` if needed and prove a file can be written there."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-test-{uuid.uuid4().hex}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise EngineError(
-            f"output folder {str(out)!r} is not writable ({exc.strerror}); choose another with -o"
-        ) from None
+    """Create ``out`` if needed and prove a file can be written there (the output rule's
+    folder check: :func:`slidebuild.outputs.check_folder`)."""
+    outputs.check_folder(out)
 
 
 @contextlib.contextmanager
@@ -387,9 +382,12 @@ def atomic_target(path: Path) -> Iterator[Path]:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise a web server
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename in (None, tmp, str(tmp)):
+            # a full disk or a denied rename is about ``path``, not the temporary name
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
         raise
 
 
@@ -823,6 +821,15 @@ def build(
     check_writable(out)
     reap_dead_runs(out)
     todo, results = plan(infos, resolve, out, settings)
+    for job in todo:  # the one output rule, before anything renders (e.g. a read-only video)
+        outputs.check_output(
+            job.target,
+            suffixes=(job.target.suffix,),
+            writes="",
+            out=out,
+            own=job.key,
+            fix="render into another folder with -o",
+        )
     if not todo:
         echo(f"nothing to render: {len(infos)} scene(s) up to date in {out}")
         return results
@@ -912,13 +919,25 @@ def _run_jobs(jobs: list[tuple[_Job, dict]], workers: int) -> Iterator[tuple[_Jo
     if workers <= 1 or len(jobs) == 1:
         for job, payload in jobs:
             with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                yield job, payload, pool.submit(_render_worker, payload).result()
+                yield job, payload, _result(pool.submit(_render_worker, payload), payload)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(_render_worker, payload): (job, payload) for job, payload in jobs}
         for future in as_completed(futures):
             job, payload = futures[future]
-            yield job, payload, future.result()
+            yield job, payload, _result(future, payload)
+
+
+def _result(future: Any, payload: dict) -> dict:
+    """A worker's result; an OSError that names no file (manim's full disk) names the
+    output folder, so the message says where space is missing."""
+    try:
+        return future.result()
+    except OSError as exc:
+        if exc.filename:
+            raise
+        out = Path(payload["tmp"]).parents[2]  # OUT/.tmp/<run>/<scene id>
+        raise OSError(exc.errno, exc.strerror or str(exc), str(out)) from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -1051,6 +1070,18 @@ def build_deck(
         files = _entry_files(entry, dest, dest.parent)
         if files is not None and _intact(files):
             return False
+    rule = functools.partial(  # checked again before the install: this run rendered files
+        outputs.check_output, dest, suffixes=(dest.suffix,), writes="", out=out, own=key
+    )
+    rule()
+    assets = dest.parent / f"{dest.stem}_assets"  # manim-slides' videos beside an HTML deck
+    if to == "html" and "--one-file" not in extra and assets.exists():
+        ours = entry and any(rel.startswith(f"{assets.name}/") for rel in entry.get("files", {}))
+        if not ours:
+            raise outputs.OutputError(
+                f"{str(assets)!r} would be replaced by the deck's videos, and {out / MANIFEST} "
+                "does not record it as this deck's: move it, or choose another deck name with -o"
+            )
     if prepare is not None:
         prepare()
     with _deck_workspace(out, dest) as tmp:
@@ -1072,10 +1103,14 @@ def build_deck(
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0 or not tmp_dest.exists():
-            last = (proc.stderr or proc.stdout).strip().splitlines()
+            text = proc.stderr or proc.stdout
+            if "No space left on device" in text or "[Errno 28]" in text:
+                raise OSError(errno.ENOSPC, "No space left on device", str(dest))
+            last = text.strip().splitlines()
             raise EngineError(f"manim-slides convert failed: {last[-1] if last else 'no output'}")
         if finish is not None:
             finish(tmp_dest)
+        rule()
         files: dict[str, dict] = {}
         assets = tmp / f"{dest.stem}_assets"
         if assets.exists():
@@ -1087,8 +1122,12 @@ def build_deck(
                 if path.is_file():
                     files[path.relative_to(dest.parent).as_posix()] = file_record(path)
         os.replace(tmp_dest, dest)
-    update_manifest(
-        out,
-        {key: {"hash": digest, "format": to, "scenes": names, **file_record(dest), "files": files}},
-    )
+    record = {"hash": digest, "format": to, "scenes": names, **file_record(dest), "files": files}
+    try:
+        update_manifest(out, {key: record})
+    except OSError as exc:  # the deck is written: say so, and exit 0
+        _warn(
+            f"{dest} is written, but {out / MANIFEST} could not record it ("
+            f"{exc.strerror or exc}); the next run builds the deck again"
+        )
     return True

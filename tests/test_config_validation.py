@@ -202,6 +202,60 @@ def test_npy_renamed_npz_is_refused_naming_what_a_weights_file_is(tmp_path: Path
     assert ".npz archive of named arrays" in message and "numpy.savez" in message, message
 
 
+def test_a_folder_as_weights_file_is_named_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "weights").mkdir()
+    message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'weights'\n"))
+    assert "'weights' is a folder, not a file" in message and "does not exist" not in message
+    cfg = SceneConfig(model=ModelConfig(weights=str(tmp_path / "weights")))
+    with pytest.raises(ConfigError, match="is a folder, not a file"):
+        check_model(cfg, "lstm")
+
+
+def _npz_with_header(path: Path, key: str, shape: tuple[int, ...], data: bytes) -> Path:
+    """An .npz holding one array whose .npy header claims ``shape`` over ``data``."""
+    import io
+    import zipfile
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(f"{key}.npy", header.getvalue() + data)
+    return path
+
+
+def test_absurd_array_headers_are_refused_before_reading(tmp_path: Path) -> None:
+    """NumPy allocates what a header claims (74.5 GiB here) before it reads a byte."""
+    _npz_with_header(tmp_path / "w.npz", "W_z", (100000, 100000), b"\0" * 64)
+    message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'w.npz'\n"))
+    for needle in ("w.npz", "'W_z'", "(100000, 100000)", "74.5 GiB", "right file"):
+        assert needle in message, message
+    result = run("render", LSTM_SCENE, "--config", str(tmp_path / "cfg.toml"))
+    assert_cli_refusal(result, "w.npz", "'W_z'", "74.5 GiB")
+
+
+def test_a_header_the_data_does_not_fill_is_named_damaged(tmp_path: Path) -> None:
+    _npz_with_header(tmp_path / "w.npz", "W_z", (3, 3), b"\0" * 16)
+    message = refusal(write(tmp_path, "[lecture.4.model]\nweights = 'w.npz'\n"))
+    assert "'W_z' is damaged" in message and "(3, 3)" in message, message
+
+
+def test_check_weights_file_is_the_configs_check(tmp_path: Path) -> None:
+    """``rnn-slides weights import`` checks what it writes with this; it must give what a
+    config naming the file gives, and the model the config would draw."""
+    arrays = lstm_arrays(2, 5)
+    np.savez(tmp_path / "good.npz", **arrays)
+    model = config_module.check_weights_file(tmp_path / "good.npz")
+    config = load_config(write(tmp_path, "[model]\nweights = 'good.npz'\n")).default.model
+    assert model == config and (model.n_in, model.n_hidden) == (2, 5)
+    arrays["R_o"] = arrays["R_o"] * 1000
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ConfigError) as info:
+        config_module.check_weights_file(tmp_path / "bad.npz")
+    assert str(info.value) in refusal(write(tmp_path, "[model]\nweights = 'bad.npz'\n"))
+
+
 @pytest.mark.parametrize(
     "content",
     [b"W_z = [[1, 2, 3]]\n", b"", b"\x00\x01binary junk\xff" * 10, b"PK\x03\x04 truncated zip"],

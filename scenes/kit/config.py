@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ __all__ = [
     "rnn_setup",
     "model_inputs",
     "check_model",
+    "check_weights_file",
     "validate_for_lecture",
     "ConfigError",
     "ConfigFile",
@@ -240,6 +242,8 @@ def _read_weights(path: str) -> dict[str, np.ndarray]:
     name = _short_path(Path(path).name, 32)  # the config names its folder
     file = Path(path)
     if not _is_file(file):
+        if _is_dir(file):
+            raise ConfigError(f"weights file {name} is a folder, not a file; {_WEIGHTS_FIX}")
         raise ConfigError(f"weights file {name} does not exist; {_WEIGHTS_FIX}")
     try:
         with file.open("rb") as handle:
@@ -260,12 +264,13 @@ def _read_weights(path: str) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
     try:
         with zipfile.ZipFile(file) as archive:
+            _check_headers(archive, name)  # .npy members: shapes, from their headers
             big = [i.filename for i in archive.infolist() if i.file_size > _MAX_ARRAY_BYTES]
-        if big:
-            raise ConfigError(
-                f"weights file {name}: array {_short(big[0])} is over 1 MB, far more than a "
-                "slide's model (at most 6 units) needs; is this the right file?"
-            )
+            if big:
+                raise ConfigError(
+                    f"weights file {name}: array {_short(big[0].removesuffix('.npy'))} is over "
+                    "1 MB, far more than a slide's model needs; is this the right file?"
+                )
         with np.load(file, allow_pickle=False) as data:
             for key in data.files:
                 try:
@@ -282,6 +287,55 @@ def _read_weights(path: str) -> dict[str, np.ndarray]:
     if not arrays:
         raise ConfigError(f"weights file {name} holds no arrays; {_WEIGHTS_FIX}")
     return arrays
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.1f} MiB"
+
+
+def _check_headers(archive: zipfile.ZipFile, name: str) -> None:
+    """Read every array's ``.npy`` header (never its data) and refuse a shape over 1 MB or
+    one the stored bytes do not fill: NumPy allocates what a header claims before reading
+    (100000 x 100000 would ask for 74.5 GiB), so this runs before anything is loaded."""
+    for info in archive.infolist():
+        if not info.filename.endswith(".npy"):
+            continue
+        key = _short(info.filename[: -len(".npy")])
+        try:
+            with archive.open(info) as handle:
+                version = np.lib.format.read_magic(handle)
+                read = {
+                    (1, 0): np.lib.format.read_array_header_1_0,
+                    (2, 0): np.lib.format.read_array_header_2_0,
+                }[version]
+                shape, _fortran, dtype = read(handle)
+                stored = info.file_size - handle.tell()
+        except Exception:  # noqa: BLE001 - a damaged header raises many kinds
+            raise ConfigError(
+                f"weights file {name}: array {key} has a damaged header; {_WEIGHTS_FIX}"
+            ) from None
+        if dtype.hasobject or any(d < 0 for d in shape):
+            continue  # refused when read: pickles are never enabled
+        claimed = math.prod(shape) * dtype.itemsize
+        if claimed > _MAX_ARRAY_BYTES:
+            raise ConfigError(
+                f"weights file {name}: array {key} has shape {_short(tuple(shape), 40)} "
+                f"({_mib(claimed)}), more than any model slides draw (256 units at most); "
+                "is this the right file?"
+            )
+        if claimed != stored:
+            raise ConfigError(
+                f"weights file {name}: array {key} is damaged (its header claims shape "
+                f"{_short(tuple(shape), 40)}, {claimed} bytes; the file holds {max(stored, 0)}); "
+                "save it again with numpy.savez"
+            )
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _is_file(path: Path) -> bool:
@@ -338,10 +392,13 @@ def _kind_of(arrays: dict[str, np.ndarray]) -> Kind | None:
     return "lstm" if lstm >= rnn else "rnn"
 
 
-def _weights_for(model: ModelConfig, kind: Kind) -> dict[str, np.ndarray]:
+def _weights_for(
+    model: ModelConfig, kind: Kind, missing_ok: tuple[str, ...] = ()
+) -> dict[str, np.ndarray]:
     """The arrays of ``model.weights`` for a ``kind`` model, checked against the model's
     sizes: known names only, none missing, right shapes. Peephole arrays are optional
-    when peepholes are off (they stay zero)."""
+    when peepholes are off (they stay zero); ``missing_ok`` names others that may be absent
+    (only :func:`check_weights_file` passes any)."""
     assert model.weights is not None
     name = _short_path(Path(model.weights).name, 32)
     arrays = _read_weights(model.weights)
@@ -365,6 +422,7 @@ def _weights_for(model: ModelConfig, kind: Kind) -> dict[str, np.ndarray]:
                 f"{_suggest(key, known, list_valid=False)} ({label}: {_KIND_ARRAYS[kind]})"
             )
     needed = [n for n in known if model.peepholes or not n.startswith("p_")]
+    needed = [n for n in needed if n in arrays or n not in missing_ok]
     missing = [n for n in needed if n not in arrays]
     if missing:
         raise ConfigError(
@@ -446,7 +504,9 @@ def rnn_setup(cfg: SceneConfig) -> tuple[RNNParams, np.ndarray, np.ndarray]:
     return params, xs, targets
 
 
-def check_model(cfg: SceneConfig, kind: Kind, *, shown: bool = True) -> None:
+def check_model(
+    cfg: SceneConfig, kind: Kind, *, shown: bool = True, missing_ok: tuple[str, ...] = ()
+) -> None:
     """Refuse (:class:`ConfigError`) a config whose weights file, inputs or (with
     ``shown``, for an LSTM) cell and input selection do not fit a ``kind`` model ("lstm"
     or "rnn"). Reads the weights file; imports neither manim nor ``rnn_core``."""
@@ -454,7 +514,7 @@ def check_model(cfg: SceneConfig, kind: Kind, *, shown: bool = True) -> None:
     if model.inputs is not None:
         model_inputs(model, np.random.default_rng(0))  # shape against n_in
     if model.weights is not None:
-        _weights_for(model, kind)
+        _weights_for(model, kind, missing_ok)
     if kind == "lstm" and shown:  # (parse_config checks the selection with its own key)
         check_shown(model)
 
@@ -661,8 +721,9 @@ def _model_from_table(table: dict, base: ModelConfig, where: str, root: Path) ->
             if not path.is_absolute():
                 path = root / path
             if not _is_file(path):
+                problem = "is a folder, not a file" if _is_dir(path) else "does not exist"
                 raise ConfigError(
-                    f"{where}weights file {_short_path(value)} does not exist (paths are "
+                    f"{where}weights file {_short_path(value)} {problem} (paths are "
                     "relative to the config file)"
                 )
             value = str(path)
@@ -778,7 +839,9 @@ def parse_config(data: dict, *, root: Path | None = None, source: str | None = N
     return ConfigFile(default=default, lectures=lectures, source=source)
 
 
-def _check_weights(scene_config: SceneConfig, where: str, kind: Kind | None) -> None:
+def _check_weights(
+    scene_config: SceneConfig, where: str, kind: Kind | None, missing_ok: tuple[str, ...] = ()
+) -> None:
     """Open a weights file now, so a bad one fails before any rendering starts. Without a
     ``kind`` (the shared [model], used by lectures of both models) the file's array names
     decide which model it is checked as; :func:`validate_for_lecture` checks it against
@@ -789,9 +852,21 @@ def _check_weights(scene_config: SceneConfig, where: str, kind: Kind | None) -> 
     try:
         if kind is None:
             kind = _kind_of(_read_weights(model.weights)) or "lstm"
-        check_model(scene_config, kind, shown=False)
+        check_model(scene_config, kind, shown=False, missing_ok=missing_ok)
     except ConfigError as exc:
         raise ConfigError(f"{where}{exc}") from None  # "lecture.4.model.weights file ..."
+
+
+def check_weights_file(path: str | Path, *, missing_ok: tuple[str, ...] = ()) -> ModelConfig:
+    """The model a weights file gives a config, checked exactly as ``weights = "path"`` in a
+    config's ``[model]`` is (real finite numbers within :data:`VALUE_LIMIT`, sizes within
+    the limits, known names, shapes that agree), or that check's :class:`ConfigError`.
+    ``rnn-slides weights import`` runs it on what it is about to write; ``missing_ok``
+    lets a simple RNN without its output layer (``V``, ``c``: added by hand) through."""
+    file = Path(path).absolute()
+    model = _model_from_table({"weights": str(file)}, ModelConfig(), "", file.parent)
+    _check_weights(SceneConfig(model=model), "", None, missing_ok)
+    return model
 
 
 def load_config(path: str | Path) -> ConfigFile:

@@ -14,10 +14,15 @@ import pytest
 
 from rnn_core import LSTMParams, RNNParams, lstm_forward, rnn_forward
 from rnn_core.interop import (
+    LayerChoiceError,
+    _check_dimensions,
     import_weights,
     lstm_from_keras,
     lstm_from_torch,
+    read_framework_arrays,
+    recurrent_layers,
     rnn_from_torch,
+    select_layer,
     torch_module_kind,
 )
 
@@ -189,3 +194,70 @@ def test_against_torch_itself(tmp_path: Path) -> None:
     params = RNNParams(**arrays, V=np.zeros((2, 5)), c=np.zeros(2))
     trace = rnn_forward(params, xs[:, 0, :].numpy(), np.zeros(T, dtype=int))
     np.testing.assert_allclose(trace.h, h_expected, rtol=0, atol=1e-9)
+
+
+# ---------------------------------------------------------------------------------------
+# Several recurrent layers in one file, 0-d arrays, .npz headers
+
+
+def test_recurrent_layers_are_found_by_key_prefix(rng) -> None:
+    state = {
+        **{k.replace("lstm.", "encoder."): v for k, v in _torch_layout(rng).items()},
+        "decoder.weight_ih_l0": np.zeros((16, 4)),
+        "decoder.weight_hh_l0": np.zeros((16, 4)),
+        "fc.weight": np.zeros((2, 4)),
+    }
+    assert recurrent_layers(state, "torch") == ["encoder", "decoder"]
+    with pytest.raises(LayerChoiceError, match=r"2 recurrent layers \('encoder', 'decoder'\)"):
+        select_layer(state, "torch", None)
+    chosen = select_layer(state, "torch", "decoder")
+    assert sorted(chosen) == ["decoder.weight_hh_l0", "decoder.weight_ih_l0", "fc.weight"]
+    with pytest.raises(LayerChoiceError, match="no recurrent layer 'dec'") as info:
+        select_layer(state, "torch", "dec")
+    assert info.value.layers == ["encoder", "decoder"]
+    keras = {
+        "lstm/lstm_cell/kernel:0": np.zeros((3, 16)),
+        "lstm/lstm_cell/recurrent_kernel:0": np.zeros((4, 16)),
+        "lstm/lstm_cell/bias:0": np.zeros(16),
+        "dense/kernel:0": np.zeros((4, 1)),  # a Dense layer's kernel is not recurrent
+        "dense/bias:0": np.zeros(1),
+    }
+    bare = {"weight_ih_l0": np.zeros((8, 2)), "weight_hh_l0": np.zeros((8, 2))}
+    both = {**bare, "dec.weight_ih_l0": np.zeros((8, 2)), "dec.weight_hh_l0": np.zeros((8, 2))}
+    assert recurrent_layers(both, "torch") == ["", "dec"]
+    assert sorted(select_layer(both, "torch", "")) == sorted(bare)  # keys without a prefix
+    assert recurrent_layers(keras, "keras") == ["lstm/lstm_cell"]
+    assert sorted(select_layer(keras, "keras", "lstm")) == sorted(keras)[2:]  # by its start
+    assert lstm_from_keras(select_layer(keras, "keras", None))["W_z"].shape == (4, 3)
+
+
+def test_a_0d_recurrent_array_is_named(rng) -> None:
+    state = {**_torch_layout(rng), "lstm.weight_ih_l0": np.array(1.0)}
+    state["running.num_batches_tracked"] = np.array(3)  # 0-d, but not recurrent: fine
+    with pytest.raises(ValueError, match="'lstm.weight_ih_l0' is a single number"):
+        _check_dimensions(state, "torch", "sd.npz")
+
+
+def test_npz_headers_are_checked_before_reading(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    def npz(shape: tuple[int, ...], data: bytes) -> Path:
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            header, {"descr": "<f8", "fortran_order": False, "shape": shape}
+        )
+        path = tmp_path / "sd.npz"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("weight_ih_l0.npy", header.getvalue() + data)
+        return path
+
+    with pytest.raises(ValueError, match=r"claims shape \(100000, 100000\) \(74.5 GiB\)"):
+        read_framework_arrays(npz((100000, 100000), b"\0" * 64))
+    with pytest.raises(ValueError, match="is damaged"):
+        read_framework_arrays(npz((4, 4), b"\0" * 64))
+    assert read_framework_arrays(npz((2, 4), b"\0" * 64))["weight_ih_l0"].shape == (2, 4)
+    folder = tmp_path / "weights"
+    folder.mkdir()
+    with pytest.raises(ValueError, match="is a folder, not a file"):
+        read_framework_arrays(folder)
