@@ -32,7 +32,7 @@ from manim import (
 
 from rnn_core import rnn_backward, rnn_forward
 from scenes.kit.base import LectureSlide
-from scenes.kit.bptt import play_errors_through_time
+from scenes.kit.bptt import error_flow, flow_lanes, lane_widest, play_errors_through_time
 from scenes.kit.components import VectorGlyph, Wire, format_value, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
 from scenes.kit.diagrams import (
@@ -903,11 +903,22 @@ class BPTT(LectureSlide):
             spacing=min(2.6, 11.0 / max(T, 1)),
         )
         chain.scale(0.85).move_to(UP * 1.5)
+        # each loss's errors go back at most k steps: the same coloured flows, cut short
+        lanes = flow_lanes(chain, T)
+        norms = self.data.error_norms
         arrows = VGroup(
             *[
-                chain.error_arrow(s, t, colours[s])
+                error_flow(
+                    chain,
+                    s,
+                    norms[s],
+                    colours[s],
+                    lane_y=lanes[s],
+                    top=float(np.max(norms)),
+                    widest=lane_widest(lanes),
+                    down_to=max(s - k, 0),
+                )
                 for s in range(T)
-                for t in range(s, max(s - k, 0) - 1, -1)
             ]
         )
         left, right, bottom, top = figure_zone(strip=False)
@@ -946,7 +957,9 @@ class BPTT(LectureSlide):
         if getattr(self, "size_note", None) is not None:  # the "rows 1-r ..." note, if any
             leaving.add(self.size_note)
         self.play(FadeOut(leaving))
-        self.play(FadeIn(chain), LaggedStart(*[Create(a) for a in arrows], lag_ratio=0.1))
+        self.play(
+            FadeIn(chain), LaggedStart(*[GrowArrow(a) for f in arrows for a in f], lag_ratio=0.1)
+        )
         self.play(FadeIn(pair), FadeIn(diff))
 
 

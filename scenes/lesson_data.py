@@ -27,8 +27,10 @@ from rnn_core.clipping import clip_by_global_norm, clip_by_value
 from rnn_core.jacobians import (
     lstm_highway_products,
     lstm_jacobian_norms,
+    lstm_loss_errors,
     rnn_gradient_bound,
     rnn_jacobian_norms,
+    rnn_loss_errors,
     rnn_with_spectral_norm,
 )
 from rnn_core.landscape import CliffDemo, DescentPath, find_cliff, pascanu_cliff
@@ -238,14 +240,40 @@ class ErrorsThroughTime:
     # for the 1-based step, ``notes`` the speaker notes ("intro", 0..T-1, "sum").
     share_label: str | None = None
     notes: dict | None = None
+    # The size of the error each loss sends back: ``error_norms[s, k]`` = ||d L^s / d h^k||
+    # (the simple RNN's h^k; the LSTM's state (c^k, y^k), both deltas together), zero for
+    # k > s. ``rnn_core.jacobians.rnn_loss_errors`` / ``lstm_loss_errors``.
+    error_norms: np.ndarray | None = None  # (T, T)
+    state_expr: str = "bold(h)"  # Typst name of the state the errors reach
+
+    @property
+    def shares(self) -> np.ndarray:
+        """(T,) each contribution's part of the summed magnitudes (sum |entries|): the
+        share of the gradient that comes from each step, in 0..1."""
+        sizes = np.abs(self.contributions).reshape(self.contributions.shape[0], -1).sum(axis=1)
+        return sizes / max(float(sizes.sum()), 1e-300)
 
 
 def rnn_errors_through_time(cfg: SceneConfig) -> ErrorsThroughTime:
-    """Simple RNN: the contributions to dL/dW (``rnn_gradient_contributions``)."""
+    """Simple RNN: the contributions to dL/dW (``rnn_gradient_contributions``) and the
+    size of every loss's error at every earlier state (``rnn_loss_errors``)."""
     params, xs, targets = rnn_setup(cfg)
     trace = rnn_forward(params, xs, targets)
     grads, _ = rnn_backward(params, trace)
-    return ErrorsThroughTime("W", rnn_gradient_contributions(params, trace), grads.W, trace.losses)
+    norms = np.linalg.norm(rnn_loss_errors(params, trace), axis=2)  # (T, T)
+    return ErrorsThroughTime(
+        "W",
+        rnn_gradient_contributions(params, trace),
+        grads.W,
+        trace.losses,
+        error_norms=norms,
+    )
+
+
+def _lstm_error_norms(ex: LSTMBackward) -> np.ndarray:
+    """(T, T) ||(delta c^k, delta y^k)|| of each loss step's error alone."""
+    dc, dy = lstm_loss_errors(ex.params, ex.trace, ex.dy_ext)
+    return np.sqrt(np.sum(dc**2, axis=2) + np.sum(dy**2, axis=2))
 
 
 def lstm_errors_through_time(cfg: SceneConfig, param: str = "R_f") -> ErrorsThroughTime:
@@ -262,7 +290,14 @@ def lstm_errors_through_time(cfg: SceneConfig, param: str = "R_f") -> ErrorsThro
         g, _ = lstm_backward(ex.params, ex.trace, dy)
         parts.append(getattr(g, param))
     losses = 0.5 * np.sum(ex.dy_ext**2, axis=1)
-    return ErrorsThroughTime(param, np.array(parts), getattr(ex.grads, param), losses)
+    return ErrorsThroughTime(
+        param,
+        np.array(parts),
+        getattr(ex.grads, param),
+        losses,
+        error_norms=_lstm_error_norms(ex),
+        state_expr="(bold(c), bold(y))",
+    )
 
 
 def _recall_errors_through_time(ex: LSTMBackward, param: str) -> ErrorsThroughTime:
@@ -318,7 +353,14 @@ def _recall_errors_through_time(ex: LSTMBackward, param: str) -> ErrorsThroughTi
             f"here: largest entry {fmt(sizes[s])}."
         )
     return ErrorsThroughTime(
-        param, parts, getattr(ex.grads, param), losses, share_label=label, notes=notes
+        param,
+        parts,
+        getattr(ex.grads, param),
+        losses,
+        share_label=label,
+        notes=notes,
+        error_norms=_lstm_error_norms(ex),
+        state_expr="(bold(c), bold(y))",
     )
 
 

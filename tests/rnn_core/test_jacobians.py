@@ -164,8 +164,8 @@ def test_lstm_loss_errors_match_finite_differences_and_sum_to_the_deltas():
         return 1.0 / (1.0 + np.exp(-o_bar)) * np.tanh(c)
 
     for s, k in [(1, 1), (3, 0), (3, 2)]:
-        fd_y = numeric_gradient(lambda y: after(s, k, y, trace.c[k]), trace.y[k])
-        fd_c = numeric_gradient(lambda c: after(s, k, y_of_c(k, c), c), trace.c[k])
+        fd_y = numeric_gradient(lambda y, s=s, k=k: after(s, k, y, trace.c[k]), trace.y[k])
+        fd_c = numeric_gradient(lambda c, s=s, k=k: after(s, k, y_of_c(k, c), c), trace.c[k])
         assert relative_error(dy[s, k], fd_y) < 1e-7, (s, k)
         assert relative_error(dc[s, k], fd_c) < 1e-7, (s, k)
     assert np.all(dc[0, 1:] == 0.0) and np.all(dy[0, 1:] == 0.0)

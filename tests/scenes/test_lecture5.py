@@ -81,28 +81,60 @@ def test_chain_rule_scene_shows_the_derivatives(built_scenes):
 # Errors through time -------------------------------------------------------------------
 
 
-def test_errors_through_time_frames_show_each_losss_share(built_scenes):
+def test_errors_through_time_shows_each_steps_share_as_it_reads(built_scenes):
+    """The trained story: one loss at the recall; its shares by step are tiny except at the
+    store step, so they are written in percent on a log colour scale, and the exact values
+    of the sum step in scientific notation (no block of 0.00)."""
+    from scenes.kit.magnitudes import percent_text, sci_text
+
     scene = built_scenes(l5.ErrorsThroughTime)
     data = lstm_errors_through_time(SceneConfig(), "W_z")
     T = data.contributions.shape[0]
-    assert len(scene.frames) == T
-    assert len(scene.steps) == T + 2  # the chain, one step per loss, the sum
-    r, c = scene.shown  # the drawn block: the whole matrix when it fits
-    for s in range(T):
-        assert scene.frames[s].displayed == [_expected(x) for x in data.contributions[s][:r, :c]]
-    assert scene.total.displayed == [_expected(x) for x in data.total[:r, :c]]
-    if (r, c) != data.total.shape:
-        assert scene.size_note.text.startswith(f"rows1-{r},columns1-{c}of")
+    assert len(scene.steps) == T + 2  # the chain, one step per block reached, the sum
+    assert scene.strip.displayed == [percent_text(v) for v in data.shares]
+    assert scene.strip.displayed[1] == "99.0 %"  # the store step, t = 2
+    r, c = min(3, data.total.shape[0]), min(3, data.total.shape[1])
+    store = scene.store_step
+    assert scene.exact.displayed == [
+        [sci_text(v) for v in row] for row in data.contributions[store][:r, :c]
+    ]
+    assert scene.total.displayed == [[sci_text(v) for v in row] for row in data.total[:r, :c]]
     # the shares add up to the gradient of the whole loss, which is what the scene sums to
     np.testing.assert_allclose(data.contributions.sum(axis=0), data.total, atol=1e-12)
+    assert data.shares.sum() == pytest.approx(1.0)
     # the trained model has one loss, at the recall step: split by the step the error
     # reaches, the store step (the zoomed step of the block view) takes the largest share
     ex = lstm_backward_example(SceneConfig())
     assert ex.recall_only and data.share_label is not None
     assert np.count_nonzero(data.losses) == 1 and data.losses[-1] > 0
-    sizes = np.abs(data.contributions).reshape(T, -1).max(axis=1)
-    assert int(np.argmax(sizes)) == ex.t == 1
-    assert sizes[ex.t] > 0.1 > np.delete(sizes, ex.t).max()
+    assert int(np.argmax(data.shares)) == ex.t == store == 1
+    assert data.shares[ex.t] > 0.9
+
+
+def test_errors_through_time_lights_the_chain_from_the_recall_to_the_store_step(built_scenes):
+    """Every block from the recall back to step 1 gets its arrow, in the error colour, as
+    wide as ||(delta c^k, delta y^k)|| of the recall's loss (rnn_core), and the arrows stay
+    on screen until the sum."""
+    from rnn_core.jacobians import lstm_loss_errors
+    from scenes.kit.bptt import flow_width
+
+    scene = built_scenes(l5.ErrorsThroughTime)
+    ex = lstm_backward_example(SceneConfig())
+    T = ex.trace.T
+    dc, dy = lstm_loss_errors(ex.params, ex.trace, ex.dy_ext)
+    norms = np.sqrt((dc[T - 1] ** 2).sum(axis=1) + (dy[T - 1] ** 2).sum(axis=1))
+    assert sorted(scene.flows) == [(T - 1, k) for k in range(T)]
+    arrow, norm = scene.flows[(T - 1, ex.t)]  # the arrow into the store step
+    assert norm == pytest.approx(norms[ex.t], rel=1e-12)
+    assert arrow.get_stroke_width() == pytest.approx(flow_width(norms[ex.t], norms.max()))
+    assert arrow.get_stroke_color().to_hex().lower() == get_theme("light").error.lower()
+    # the highway keeps the error alive: no arrow on the way back is a hairline
+    assert norms.min() > 0.5 * norms.max()
+    # the chain stays lit: at the end of the step that reaches block k, every arrow from
+    # the recall back to k is on screen, at full strength
+    for n, shown in enumerate(scene.flows_at_end):
+        assert sorted(shown) == [(T - 1, k) for k in range(T - 1 - n, T)]
+        assert all(v == pytest.approx(1.0) for v in shown.values())
 
 
 def test_errors_through_time_keeps_one_share_per_loss_for_the_random_model():
@@ -391,16 +423,17 @@ def test_backward_flow_keeps_the_deltas_a_delta_is_made_of_bright(tiny_render) -
 
 
 def test_loss_shares_row_stays_inside_the_figure_zone(tiny_render) -> None:
-    """Eight shares on one row (the trained story): a frame is as wide as its label when the
-    label is wider, and the row narrows its gaps to stay in the figure zone (the first
-    label used to touch the frame's edge)."""
+    """Eight shares on one row (the trained story) and their scale bar stay in the figure
+    zone."""
     from scenes.kit.theme import TYPE
     from tests.conftest import build_scene
 
     T = lstm_errors_through_time(SceneConfig(), "W_z").contributions.shape[0]
     scene = build_scene(l5.ErrorsThroughTime.configured(SceneConfig(), capture_step=T + 1))
     left, right, _, _ = TYPE.figure_zone()
-    row = [f for f in scene.frames if f in scene.mobjects]
-    assert len(row) == T
-    assert min(f.get_left()[0] for f in row) >= left - 1e-6
-    assert max(f.get_right()[0] for f in row) <= right + 1e-6
+    assert all(
+        cell in scene.mobjects or cell in scene.strip.get_family() for cell in scene.strip.cells
+    )
+    for part in (scene.strip.cells, scene.strip.bar):
+        assert part.get_left()[0] >= left - 1e-6
+        assert part.get_right()[0] <= right + 1e-6
