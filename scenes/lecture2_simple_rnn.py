@@ -32,11 +32,16 @@ from manim import (
 
 from rnn_core import rnn_backward, rnn_forward
 from scenes.kit.base import LectureSlide
-from scenes.kit.bptt import error_flow, flow_lanes, lane_widest, play_errors_through_time
+from scenes.kit.bptt import (
+    error_flow,
+    flow_chain,
+    flow_lanes,
+    lane_widest,
+    play_errors_through_time,
+)
 from scenes.kit.components import VectorGlyph, Wire, format_value, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
 from scenes.kit.diagrams import (
-    BlockChain,
     BottomStrip,
     MatrixGlyph,
     figure_zone,
@@ -895,13 +900,8 @@ class BPTT(LectureSlide):
             f"{'s' if k != 1 else ''}: cheaper, but the gradient is only an approximation."
         )
         colours = step_palette(th, T)
-        chain = BlockChain(
-            T,
-            block_label='"RNN"',
-            output_label="L^(({t}))",
-            theme=th,
-            spacing=min(2.6, 11.0 / max(T, 1)),
-        )
+        left, right, bottom, top = figure_zone(strip=False)
+        chain = flow_chain(T, '"RNN"', th, right - left)  # gaps wide enough for the arrows
         chain.scale(0.85).move_to(UP * 1.5)
         # each loss's errors go back at most k steps: the same coloured flows, cut short
         lanes = flow_lanes(chain, T)
@@ -921,7 +921,6 @@ class BPTT(LectureSlide):
                 for s in range(T)
             ]
         )
-        left, right, bottom, top = figure_zone(strip=False)
         probe = MatrixGlyph(self.data.total, quantity="error", theme=th)
         cols = max(2, int(((right - left - 1.2) / 2) // probe.rows[0].cells[0].width))
         room_h = chain.get_bottom()[1] - 0.45 - bottom - 1.3

@@ -53,6 +53,7 @@ __all__ = [
     "error_flow",
     "flow_width",
     "flow_lanes",
+    "flow_chain",
     "lane_widest",
     "MAX_SHOWN",
     "PER_ROW",
@@ -103,6 +104,7 @@ def _layout(
     below_chain: float,
     whole: float,
     label_w: float = 0.0,
+    for_sum: bool = True,
 ) -> tuple[int, tuple[int, int], float]:
     """(frames per row, (rows, columns) of each matrix drawn, gap between frames): the most
     cells that fit at the deck's number size, trying one row of frames and two (T = 4 as
@@ -128,13 +130,29 @@ def _layout(
                 side = grid_w + 0.8 + probe.width + 0.9 <= width and grid_h <= whole
                 below = grid_h + gap_y + frame_h <= whole
                 fits = gap_x >= narrowest_gap and grid_w <= width + 1e-9
-                if fits and grid_h <= below_chain and (side or below):
+                if fits and grid_h <= below_chain and (side or below or not for_sum):
                     if best is None or r * c > best[0]:
                         best = (r * c, per_row, (r, c), gap_x)
                     break
     if best is None:
         return min(T, PER_ROW), (1, 1), narrowest_gap
     return best[1], best[2], best[3]
+
+
+def flow_chain(T: int, block_label: str, th, width: float) -> BlockChain:
+    """The chain of blocks the errors flow along, spread over ``width``: the gaps between
+    blocks are where the error arrows run, so many steps get smaller blocks rather than
+    gaps too short to read an arrow in."""
+    box = 0.9 if T <= 5 else 0.8
+    spacing = min(2.6, (width - 0.2 - 1.2 * box) / max(T - 1, 1))
+    return BlockChain(
+        T,
+        block_label=block_label,
+        output_label="L^(({t}))",
+        theme=th,
+        spacing=spacing,
+        box=box,
+    )
 
 
 def flow_lanes(chain: BlockChain, n: int) -> list[float]:
@@ -245,13 +263,7 @@ def play_errors_through_time(
     avail = (len(pick_rows), len(pick_cols))
     colours = step_palette(th, T)
     title = label(title_text, font_size=TYPE.title, theme=th).to_edge(UP, buff=TYPE.title_buff)
-    chain = BlockChain(
-        T,
-        block_label=block_label,
-        output_label="L^(({t}))",
-        theme=th,
-        spacing=min(2.6, 11.0 / max(T, 1)),
-    )
+    chain = flow_chain(T, block_label, th, right - left)
     if chain.width > right - left:
         chain.scale_to_fit_width(right - left)
     chain.move_to(np.array([0.0, top - chain.height / 2 - 0.05, 0.0]))
@@ -268,7 +280,14 @@ def play_errors_through_time(
 
     label_w = max(math(share_label(s), font_size=TYPE.math, theme=th).width for s in (0, T - 1))
     per_row, shown, gap = _layout(
-        T, avail, th, right - left, chain.get_bottom()[1] - 0.3 - floor, top - floor, label_w
+        T,
+        avail,
+        th,
+        right - left,
+        chain.get_bottom()[1] - 0.3 - floor,
+        top - floor,
+        label_w,
+        for_sum=False,  # the sum step lays the frames out again, without the chain
     )
     scene.shown = shown
     scene.shown_index = (pick_rows[: shown[0]], pick_cols[: shown[1]])
@@ -362,12 +381,12 @@ def play_errors_through_time(
         "The shares are summed into one gradient, and the parameters are renewed once "
         "per sequence, not once per step."
     )
-    # Without the chain there is room for more of each matrix (T = 4: whole 3 x 3 in a
-    # 2 x 2 grid): when so, the frames are redrawn with the larger block.
+    # Without the chain the frames, the sum and the update share the figure zone (T = 4:
+    # whole 3 x 3 in a 2 x 2 grid): when that takes another layout, the frames are redrawn.
     sum_row, sum_shown, sum_gap = _layout(
         T, avail, th, right - left, top - floor, top - floor, label_w
     )
-    if sum_shown[0] * sum_shown[1] > shown[0] * shown[1]:
+    if sum_shown != shown or sum_row != per_row:
         old = [*scene.frames, *([note] if note is not None else [])]
         per_row, shown, gap = sum_row, sum_shown, sum_gap
         scene.frames = frames_for(shown)
@@ -459,6 +478,8 @@ def _mark_exact_zero(frame: MatrixGlyph, th) -> None:
     stay, invisible, so the frame keeps its size)."""
     frame.rows.set_opacity(0.0)
     words = label("exactly 0", font_size=TYPE.note, color=th.muted, theme=th)
+    if words.width > frame.rows.width - 0.1:  # one column: fewer words
+        words = label("all 0", font_size=TYPE.note, color=th.muted, theme=th)
     words.move_to(frame.rows)
     frame.zero_note = words
     frame.add(words)
@@ -498,7 +519,10 @@ def _play_story(
     )
     if strip.width > right - left:
         strip.scale_to_fit_width(right - left)
-    strip.next_to(chain, DOWN, buff=0.35).set_x(0.0)
+    # in the middle of the room under the chain (the equation strip is free in this story)
+    floor = -config.frame_height / 2 + 0.25
+    room_top = chain.get_bottom()[1] - 0.35
+    strip.move_to(np.array([0.0, (room_top + floor) / 2, 0.0]))
     strip.bar.set_x(0.0)
     scene.strip = strip
     flows = VGroup()

@@ -28,6 +28,7 @@ from .theme import TYPE, Theme, current_theme
 __all__ = ["sci_text", "percent_text", "log_position", "LogStrip", "SciMatrix"]
 
 MINUS = "\u2212"
+SWATCH = 1.0  # width of one decade on the scale bar: its power fits under it
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -144,10 +145,10 @@ class LogStrip(VGroup):
         bar.cells, bar.ticks = VGroup(), VGroup()
         n = self.hi - self.lo
         for k in range(n + 1):
-            swatch = Rectangle(width=0.75, height=0.3, stroke_width=1)
+            swatch = Rectangle(width=SWATCH, height=0.3, stroke_width=1)
             swatch.set_stroke(ManimColor(th.grid))
             _fill(swatch, colour, k / n)
-            swatch.move_to(RIGHT * 0.75 * k)
+            swatch.move_to(RIGHT * SWATCH * k)
             power = self.lo + k
             tick = label(
                 "1" if power == 0 else "10" + str(power).translate(_SUPERSCRIPT),
