@@ -42,6 +42,7 @@ __all__ = [
     "chain_examples",
     "LSTMBackward",
     "lstm_backward_example",
+    "delta_terms",
     "ErrorsThroughTime",
     "rnn_errors_through_time",
     "lstm_errors_through_time",
@@ -184,6 +185,36 @@ class LSTMBackward:
         if t >= arr.shape[0]:
             return np.zeros(arr.shape[1:])
         return arr[t]
+
+
+def delta_terms(ex: LSTMBackward) -> dict[str, dict[str, np.ndarray]]:
+    """Each delta at the zoomed step t split into the terms of its equation (Greff et al.),
+    by the term's name in the lecture's equation table: the error each route brings. Every
+    factor is a value ``lstm_forward`` / ``lstm_backward`` computed; the terms of a delta
+    sum to the delta ``lstm_backward`` returned (tested).
+
+    ``dy``: ``ext`` = Delta^t, ``rec_g`` = R_g^T delta g-bar^(t+1); ``dc``: ``via_y`` =
+    delta y ⊙ o ⊙ tanh'(c), ``peep_o`` = p_o ⊙ delta o-bar^t, ``peep_i`` / ``peep_f`` =
+    p_i ⊙ delta i-bar^(t+1) / p_f ⊙ delta f-bar^(t+1), ``highway`` = delta c^(t+1) ⊙
+    f^(t+1); the one-term deltas (``do_bar df_bar di_bar dz_bar``) under ``main``.
+    """
+    p, t = ex.params, ex.t
+    dy, c, o = ex.at("dy"), ex.at("c"), ex.at("o")
+    terms: dict[str, dict[str, np.ndarray]] = {
+        "dy": {"ext": ex.dy_ext[t].copy()},
+        "dc": {
+            "via_y": dy * o * (1.0 - np.tanh(c) ** 2),
+            "peep_o": p.p_o * ex.at("do_bar"),
+            "peep_i": p.p_i * ex.at("di_bar", t + 1),
+            "peep_f": p.p_f * ex.at("df_bar", t + 1),
+            "highway": ex.at("dc", t + 1) * ex.at("f", t + 1),
+        },
+    }
+    for g in "zifo":
+        terms["dy"][f"rec_{g}"] = getattr(p, f"R_{g}").T @ ex.at(f"d{g}_bar", t + 1)
+    for key in ("do_bar", "df_bar", "di_bar", "dz_bar"):
+        terms[key] = {"main": ex.at(key).copy()}
+    return terms
 
 
 def lstm_backward_example(cfg: SceneConfig) -> LSTMBackward:

@@ -25,7 +25,15 @@ from .components import label, math
 from .lint import declare_contains
 from .theme import TYPE, Theme, current_theme
 
-__all__ = ["sci_text", "percent_text", "log_position", "LogStrip", "SciMatrix"]
+__all__ = [
+    "sci_text",
+    "percent_text",
+    "log_position",
+    "common_exponent",
+    "factor_text",
+    "LogStrip",
+    "SciMatrix",
+]
 
 MINUS = "\u2212"
 SWATCH = 1.0  # width of one decade on the scale bar: its power fits under it
@@ -221,3 +229,22 @@ class SciMatrix(VGroup):
     @property
     def displayed(self) -> list[list[str]]:
         return [list(row) for row in self._displayed]
+
+
+def common_exponent(values: Sequence[float] | np.ndarray, decimals: int = 2) -> int:
+    """The power of ten to take out of ``values`` as a stated common factor so that they
+    read: 0 when fewer than three quarters of them print as zero at ``decimals`` places,
+    else the exponent of the largest (1.4·10⁻⁴ and its neighbours show as 1.40 × 10⁻⁴)."""
+    arr = np.asarray(values, dtype=np.float64).ravel()
+    finite = np.abs(arr[np.isfinite(arr)])
+    if finite.size == 0 or finite.max() == 0:
+        return 0
+    zeros = np.sum(np.round(finite, decimals) == 0)
+    if zeros < 0.75 * arr.size:
+        return 0
+    return int(np.floor(np.log10(finite.max())))
+
+
+def factor_text(exponent: int) -> str:
+    """The stated common factor, "× 10⁻⁴" ("" for 10⁰)."""
+    return "" if exponent == 0 else "\u00d7 10" + str(exponent).translate(_SUPERSCRIPT)

@@ -169,12 +169,106 @@ def test_backward_flow_glyphs_are_the_deltas_at_t(built_scenes):
     t = ex.t
     assert 0 <= t < ex.trace.T - 1, "the zoomed step must have a next step to receive from"
     for key in ("dy", "do_bar", "dc", "df_bar", "di_bar", "dz_bar"):
-        assert scene.glyphs[key].displayed == _expected(getattr(ex.deltas, key)[t]), key
+        # values that would print as 0.00 are shown times a stated power of ten
+        e = scene.factors[key]
+        assert scene.glyphs[key].displayed == _expected(getattr(ex.deltas, key)[t] / 10.0**e)
+        if e:
+            assert scene.glyphs[key].factor.text == f"×10{_sup(e)}"
+    # the trained model's tiny deltas (delta o-bar ~ 1e-4) read, with their factor
+    assert scene.factors["do_bar"] == -4 and scene.factors["dc"] == 0
     highway = ex.deltas.dc[t + 1] * ex.trace.f[t + 1]
     np.testing.assert_allclose(scene.highway_value, highway)
     assert np.abs(highway).max() > 1e-3, "the highway term should be visible, not zero"
     for gate, glyph in scene.bias_glyphs.items():
-        assert glyph.displayed == _expected(getattr(ex.grads, f"b_{gate}")), gate
+        e = scene.bias_factors[gate]
+        assert glyph.displayed == _expected(getattr(ex.grads, f"b_{gate}") / 10.0**e), gate
+
+
+def _sup(e: int) -> str:
+    return str(e).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def test_delta_terms_sum_to_the_deltas_of_lstm_backward():
+    """The terms the routes carry are the terms of the equations, and they add up to the
+    deltas lstm_backward computed (every config's model: peepholes or not)."""
+    from scenes.lesson_data import delta_terms
+
+    for cfg in (
+        SceneConfig(),
+        SceneConfig().with_model(preset="random", peepholes=False),
+        SceneConfig().with_model(n_in=6, n_hidden=6, steps=8),
+    ):
+        ex = lstm_backward_example(cfg)
+        for key, terms in delta_terms(ex).items():
+            np.testing.assert_allclose(sum(terms.values()), ex.at(key), atol=1e-12)
+            assert set(terms) == {r.term for r in l5_flow.DELTA_ROUTES[key]}
+
+
+def test_routes_table_matches_the_equations_and_the_block():
+    """ONE table says which wires each delta's equation reads: every labelled term of every
+    equation has its route and every route its term; every wire it names exists on the
+    block (or the faded block of t+1)."""
+    from scenes.kit.lstm_cell import LSTMCell
+
+    cell = LSTMCell(layout="circuit", peepholes=True)
+    for key, routes in l5_flow.DELTA_ROUTES.items():
+        for peep in (True, False):
+            expr = l5_flow.DELTA_EQUATIONS[l5_flow.equation_key(key, peep)]
+            drawn = [r.term for r in l5_flow.routes_for(key, peep)]
+            assert drawn == l5_flow.equation_terms(expr), (key, peep)
+        assert len({r.term for r in routes}) == len(routes)
+        for r in routes:
+            for wire in r.wires:
+                ok = (
+                    wire in cell.wires
+                    or (wire.startswith("peep_") and wire[5:] in cell.peepholes)
+                    or wire in ("loss", "link_y", "link_c")
+                    or wire in {f"next.{g}" for g in "zifo"}
+                    or wire in ("next.peep_i", "next.peep_f", "next.highway")
+                )
+                assert ok, (key, r.term, wire)
+    # the terms of step t+1 are the ones that come from the faded block
+    for key, routes in l5_flow.DELTA_ROUTES.items():
+        for r in routes:
+            from_next = any(w.startswith("next.") for w in r.wires)
+            assert from_next == ("t+1" in _term_expr(key, r.term)), (key, r.term)
+
+
+def _term_expr(key: str, term: str) -> str:
+    import re
+
+    expr = l5_flow.DELTA_EQUATIONS[key]
+    return re.search(r"\{\{([^{}]*):\s*" + term + r"\s*\}\}", expr).group(1)
+
+
+def test_backward_flow_draws_the_routes_of_the_table_as_wide_as_their_terms(built_scenes):
+    """The scene draws exactly the table's routes, one arrow per wire, purple, each as wide
+    as its term's size (computed from rnn_core's deltas), lights the same terms in the
+    strip, and the arrows stay on screen (dimmed) to the last delta's step."""
+    from scenes.kit.bptt import flow_width
+    from scenes.lesson_data import delta_terms
+
+    scene = built_scenes(l5.LSTMBackwardFlow)
+    ex = lstm_backward_example(SceneConfig())
+    terms = delta_terms(ex)
+    top = max(np.linalg.norm(v) for d in terms.values() for v in d.values())
+    for key, drawn in scene.routes_drawn.items():
+        assert drawn == [(r.term, r.wires) for r in l5_flow.routes_for(key, True)]
+        for term, wires in drawn:
+            flow = scene.flows[(key, term)]
+            assert len(flow) == len(wires)
+            width = flow_width(np.linalg.norm(terms[key][term]), top)
+            assert all(a.path.get_stroke_width() == pytest.approx(width) for a in flow)
+            assert flow[0].color_hex == get_theme("light").error
+    # one arrow checked against lstm_backward itself: the highway into c^t
+    t = ex.t
+    highway = ex.deltas.dc[t + 1] * ex.trace.f[t + 1]
+    assert scene.flows[("dc", "highway")].norm == pytest.approx(np.linalg.norm(highway))
+    # every route is still on screen at the end of the last delta's step: its own at full
+    # strength, the earlier ones dimmed
+    assert set(scene.flows_at_end) == set(scene.flows)
+    for (key, _), opacity in scene.flows_at_end.items():
+        assert opacity == pytest.approx(1.0 if key == "dz_bar" else 0.4, abs=1e-6)
 
 
 def test_displayed_bias_gradient_is_the_numeric_one():
