@@ -45,6 +45,7 @@ def test_lecture_5_registers_its_scenes_in_order():
         "chain-rule-graphs",
         "errors-through-time",
         "lstm-backward-flow",
+        "delta-c-graph",
         "vanishing-exploding",
         "gradient-clipping",
     ]
@@ -531,3 +532,43 @@ def test_loss_shares_row_stays_inside_the_figure_zone(tiny_render) -> None:
     for part in (scene.strip.cells, scene.strip.bar):
         assert part.get_left()[0] >= left - 1e-6
         assert part.get_right()[0] <= right + 1e-6
+
+
+# delta c as a graph --------------------------------------------------------------------
+
+
+def test_delta_c_graph_branches_are_the_routes_and_sum_to_delta_c(built_scenes):
+    """The branches lit are delta c's routes in the one table, each with its real term
+    (shown times its stated factor), as wide as the term; they add up to lstm_backward's
+    delta c, which the last row shows."""
+    from scenes.kit.bptt import flow_width
+    from scenes.lstm_backprop import delta_c_graph as dcg
+
+    scene = built_scenes(l5.DeltaCGraph)
+    ex = lstm_backward_example(SceneConfig())
+    t = ex.t
+    assert scene.branches == [r.term for r in l5_flow.routes_for("dc", True)]
+    assert set(scene.branches) == set(dcg.BRANCHES)
+    np.testing.assert_allclose(sum(scene.terms.values()), ex.deltas.dc[t], atol=1e-12)
+    for b, values in scene.terms.items():
+        e = scene.factors[b]
+        assert scene.glyphs[b].displayed == _expected(values / 10.0**e), b
+    assert scene.glyphs["sum"].displayed == _expected(ex.deltas.dc[t])
+    # the highway branch, from lstm_backward's own deltas: 99 % of delta c at the store step
+    highway = ex.deltas.dc[t + 1] * ex.trace.f[t + 1]
+    np.testing.assert_allclose(scene.terms["highway"], highway)
+    assert scene.shares["highway"] > 0.9
+    top = max(np.linalg.norm(v) for v in scene.terms.values())
+    for arrow in scene.branch_edges["highway"]:
+        assert arrow.get_stroke_width() == pytest.approx(flow_width(np.linalg.norm(highway), top))
+    assert len(scene.steps) == 1 + 2 + len(scene.branches) + 1
+
+
+def test_delta_c_graph_without_peepholes_has_two_branches(tiny_render):
+    from tests.conftest import build_scene
+
+    cfg = SceneConfig().with_model(preset="random", peepholes=False)
+    scene = build_scene(l5.DeltaCGraph.configured(cfg))
+    assert scene.branches == ["via_y", "highway"]
+    ex = lstm_backward_example(cfg)
+    np.testing.assert_allclose(sum(scene.terms.values()), ex.at("dc"), atol=1e-12)
