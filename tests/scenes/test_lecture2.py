@@ -258,3 +258,21 @@ def test_bptt_errors_flow_back_in_their_colour_as_wide_as_their_size(built_scene
     assert not np.any(scene.data.contributions[0])
     assert scene.frames[0].zero_note.text == "exactly0"
     assert "exactly zero" in scene.steps[1].notes
+
+
+def test_neurons_split_the_middle_layer_into_a_and_tanh_of_a(built_scenes):
+    """One step draws the middle layer as the two layers of neurons it is: a^t, the linear
+    sums, and h^t = tanh(a^t), with the model's values; the next merges them back."""
+    scene = built_scenes(l2.RNNNeurons)
+    params, trace = l2.rnn_lesson(SceneConfig())
+    t = min(trace.T, 2) - 1
+    a = params.b + params.W @ trace.h_prev[t] + params.U @ trace.xs[t]
+    np.testing.assert_allclose(trace.a[t], a)
+    n = len(scene.split_shown["a"])
+    assert scene.split_shown["a"] == _expected(trace.a[t][:n])
+    assert scene.split_shown["h"] == _expected(np.tanh(trace.a[t])[:n])
+    notes = [s.notes for s in scene.steps]
+    split = next(k for k, s in enumerate(notes) if s.startswith("Strictly, the middle layer"))
+    assert notes[split + 1].startswith("Merged back")
+    # after the merge the a^t row is gone and h^t is back on its line, between x and y-hat
+    assert scene.split["a"] not in scene.mobjects
