@@ -9,12 +9,12 @@ peepholes); every number comes from ``rnn_core`` through ``scenes.lesson_data``.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, FadeIn, GrowArrow, VGroup, config
+from manim import DOWN, LEFT, RIGHT, FadeIn, GrowArrow, VGroup, config
 
 from scenes.kit.bptt import flow_width
 from scenes.kit.components import VectorGlyph, label, math
 from scenes.kit.diagrams import FunctionGraph
-from scenes.kit.magnitudes import common_exponent, percent_text
+from scenes.kit.magnitudes import common_exponent, factor_text, percent_text
 from scenes.kit.theme import TYPE
 from scenes.lesson_data import delta_terms, lstm_backward_example
 from scenes.lstm_backprop.backward_flow import routes_for
@@ -35,13 +35,13 @@ BRANCHES: dict[str, tuple[str, ...]] = {
 STREAMS = {"y": ("via_y", "peep_o"), "c1": ("highway", "peep_i", "peep_f")}
 # Where the nodes stand (before the graph is fitted to the figure zone) and their names.
 NODES = {
-    "c": ((-3.2, 0.0), "bold(c)^t"),
-    "o": ((-0.8, 2.3), "macron(bold(o))^t"),
-    "y": ((1.6, 1.2), "bold(y)^t"),
-    "i1": ((-0.8, -2.0), "macron(bold(i))^(t+1)"),
-    "f1": ((-0.8, -3.4), "macron(bold(f))^(t+1)"),
-    "c1": ((1.6, -1.2), "bold(c)^(t+1)"),
-    "L": ((3.4, 0.0), "L"),
+    "c": ((-2.6, 0.0), "bold(c)^t"),
+    "o": ((-0.6, 2.3), "macron(bold(o))^t"),
+    "y": ((1.4, 1.2), "bold(y)^t"),
+    "i1": ((-0.6, -2.0), "macron(bold(i))^(t+1)"),
+    "f1": ((-0.6, -3.4), "macron(bold(f))^(t+1)"),
+    "c1": ((1.4, -1.2), "bold(c)^(t+1)"),
+    "L": ((2.9, 0.0), "L"),
 }
 TERM_EXPR = {
     "via_y": "delta bold(y)^t dot.o bold(o)^t dot.o tanh'(bold(c)^t)",
@@ -90,16 +90,6 @@ class DeltaCGraph(_Lecture5Slide):
         top_norm = max(float(np.linalg.norm(v)) for v in self.terms.values())
         title = _title(self, f"Where delta c flows from, at t = {ex.t + 1}")
 
-        self.step(
-            "The cell c^t reaches the loss along every route of this graph: one stream goes "
-            "to y^t (directly, and through the output gate's peephole), the other to "
-            "c^(t+1) (directly along the highway, and through the peepholes of the next "
-            "input and forget gates). delta c^t is the sum over these routes."
-            if peep
-            else "Without peepholes the cell c^t reaches the loss along two routes: to y^t "
-            "and along the highway to c^(t+1). delta c^t is their sum."
-        )
-        self.play(FadeIn(title), FadeIn(graph))
         # the terms column: one row per branch, filled in as the branch is lit
         rows: dict[str, VGroup] = {}
         self.glyphs: dict[str, VectorGlyph] = {}
@@ -115,7 +105,24 @@ class DeltaCGraph(_Lecture5Slide):
         rows["sum"] = self._row("delta bold(c)^t", dc, "sum", model)
         column = VGroup(*rows.values()).arrange(DOWN, buff=0.3, aligned_edge=RIGHT)
         column.move_to(np.array([right - column.width / 2, (top + bottom) / 2, 0.0]))
+        room = column.get_left()[0] - 0.4 - left
+        if graph.width > room:  # a wide column (many cells): the graph gives way
+            k = room / graph.width
+            graph.scale(k, about_point=np.array([left, graph.get_center()[1], 0.0]))
+            graph.radius *= k
+            s *= k
         self.rows = rows
+
+        self.step(
+            "The cell c^t reaches the loss along every route of this graph: one stream goes "
+            "to y^t (directly, and through the output gate's peephole), the other to "
+            "c^(t+1) (directly along the highway, and through the peepholes of the next "
+            "input and forget gates). delta c^t is the sum over these routes."
+            if peep
+            else "Without peepholes the cell c^t reaches the loss along two routes: to y^t "
+            "and along the highway to c^(t+1). delta c^t is their sum."
+        )
+        self.play(FadeIn(title), FadeIn(graph))
 
         self.branch_edges: dict[str, list] = {}
         lit: list = []
@@ -175,9 +182,13 @@ class DeltaCGraph(_Lecture5Slide):
         )
         self.glyphs[key] = glyph
         prefix = "= " if key == "sum" else ""
-        factor = f" times 10^({e})" if e else ""
-        name = math(prefix + expr + factor, font_size=TYPE.math, color=th.error, theme=th)
+        name = math(prefix + expr, font_size=TYPE.math, color=th.error, theme=th)
         row = VGroup(name, glyph).arrange(RIGHT, buff=0.25)
+        # under the values: their stated factor (left) and the branch's share (right)
+        if e:
+            factor = label(factor_text(e), font_size=TYPE.note, color=th.error, theme=th)
+            factor.next_to(glyph, DOWN, buff=0.06).align_to(glyph, LEFT)
+            row.add(factor)
         if key != "sum":
             share = label(
                 percent_text(self.shares[key]), font_size=TYPE.note, color=th.muted, theme=th
