@@ -45,7 +45,7 @@ from manim import (
 
 from .components import index_ranges, label, math
 from .diagrams import BlockChain, MatrixGlyph, step_palette
-from .magnitudes import LogStrip, SciMatrix, percent_text
+from .magnitudes import LogStrip, SciMatrix, common_exponent, percent_text
 from .theme import TYPE
 
 __all__ = [
@@ -278,7 +278,28 @@ def play_errors_through_time(
             else f"(partial L^(({s + 1})))/(partial {param_expr})"
         )
 
-    label_w = max(math(share_label(s), font_size=TYPE.math, theme=th).width for s in (0, T - 1))
+    def block(m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        return np.asarray(m)[np.ix_(pick_rows[: size[0]], pick_cols[: size[1]])]
+
+    # A share whose numbers would mostly print as 0.00 is shown times a stated power of ten
+    # (of the block drawn); the layout makes room for the factor wherever a size may need it
+    def factor_for(s: int, size: tuple[int, int]) -> int:
+        return common_exponent(block(data.contributions[s], size))
+
+    def may_need(s: int) -> int:
+        sizes = [
+            (r, c)
+            for r in range(1, min(avail[0], MAX_SHOWN) + 1)
+            for c in range(1, min(avail[1], MAX_SHOWN) + 1)
+        ]
+        return min((factor_for(s, z) for z in sizes), default=0)
+
+    def frame_label(s: int, e: int) -> str:
+        return share_label(s) + (f" quad (times 10^({e}))" if e else "")
+
+    label_w = max(
+        math(frame_label(s, may_need(s)), font_size=TYPE.math, theme=th).width for s in range(T)
+    )
     per_row, shown, gap = _layout(
         T,
         avail,
@@ -311,18 +332,16 @@ def play_errors_through_time(
     if story:
         return _play_story(scene, data, chain, title, param_expr, pick_rows, pick_cols)
 
-    def block(m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-        return np.asarray(m)[np.ix_(pick_rows[: size[0]], pick_cols[: size[1]])]
-
     def note_for(size: tuple[int, int]) -> VGroup | None:
         return _note(shape, pick_rows[: size[0]], pick_cols[: size[1]], th)
 
     def frames_for(size: tuple[int, int]) -> list[MatrixGlyph]:
         frames = []
+        scene.frame_factors = [factor_for(s, size) for s in range(T)]
         for s in range(T):
             frame = MatrixGlyph(
-                block(data.contributions[s], size),
-                label_expr=share_label(s),
+                block(data.contributions[s], size) / 10.0 ** scene.frame_factors[s],
+                label_expr=frame_label(s, scene.frame_factors[s]),
                 color=colours[s],
                 theme=th,
                 label_size=TYPE.math,
@@ -405,9 +424,11 @@ def play_errors_through_time(
         swap = []
     target = grid.copy()  # where everything goes, worked out before anything moves
     target.shift(UP * (top - 0.05 - target.get_top()[1]))
+    scene.total_factor = common_exponent(block(data.total, shown))
     total = MatrixGlyph(
-        block(data.total, shown),
-        label_expr=f"(partial L)/(partial {param_expr})",
+        block(data.total, shown) / 10.0**scene.total_factor,
+        label_expr=f"(partial L)/(partial {param_expr})"
+        + (f" quad (times 10^({scene.total_factor}))" if scene.total_factor else ""),
         quantity="error",
         theme=th,
         label_size=TYPE.math,

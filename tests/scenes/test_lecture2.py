@@ -130,8 +130,9 @@ def test_bptt_frames_sum_to_the_gradient(built_scenes):
     scene = built_scenes(l2.BPTT)
     data = rnn_errors_through_time(SceneConfig())
     for s, frame in enumerate(scene.frames):
-        assert frame.displayed == [_expected(r) for r in data.contributions[s]]
-    assert scene.total.displayed == [_expected(r) for r in data.total]
+        e = scene.frame_factors[s]  # a stated power of ten, where 0.00s would say nothing
+        assert frame.displayed == [_expected(r / 10.0**e) for r in data.contributions[s]]
+    assert scene.total.displayed == [_expected(r / 10.0**scene.total_factor) for r in data.total]
     np.testing.assert_allclose(data.contributions.sum(axis=0), data.total, atol=1e-12)
 
 

@@ -138,6 +138,25 @@ def test_errors_through_time_lights_the_chain_from_the_recall_to_the_store_step(
         assert all(v == pytest.approx(1.0) for v in shown.values())
 
 
+def test_errors_through_time_states_a_factor_where_a_share_would_print_as_zero(tiny_render):
+    """The seeded model's first loss sends a tiny share to W_z: it is drawn times a stated
+    power of ten (the lint's "uninformative values" found its 0.00s), the others as they
+    are."""
+    from scenes.kit.magnitudes import common_exponent
+    from tests.conftest import build_scene
+
+    cfg = SceneConfig(theme="dark").with_model(preset="random")
+    scene = build_scene(l5.ErrorsThroughTime.configured(cfg))
+    data = lstm_errors_through_time(cfg, "W_z")
+    r, c = scene.shown
+    for s, frame in enumerate(scene.frames):
+        e = scene.frame_factors[s]
+        assert e == common_exponent(data.contributions[s][:r, :c])
+        assert frame.displayed == [_expected(x / 10.0**e) for x in data.contributions[s][:r, :c]]
+    assert scene.frame_factors[0] < 0 and scene.frame_factors[-1] == 0
+    assert not [p for step in scene.steps for p in step.layout]
+
+
 def test_errors_through_time_keeps_one_share_per_loss_for_the_random_model():
     data = lstm_errors_through_time(SceneConfig().with_model(preset="random"), "W_z")
     assert data.share_label is None and data.notes is None
