@@ -352,6 +352,7 @@ def play_errors_through_time(
         return frames
 
     scene.frames = frames_for(shown)
+    scene.loss_frame_factors = list(scene.frame_factors)  # the sum may redraw the frames
     frames = _rows(scene.frames, per_row, gap)
     note = note_for(shown)
     below_chain = chain.get_bottom()[1] - 0.3
