@@ -25,8 +25,8 @@ import dataclasses
 
 import numpy as np
 
-from .lstm import LSTMParams, LSTMTrace
-from .rnn import RNNParams, RNNTrace
+from .lstm import LSTMParams, LSTMTrace, lstm_backward
+from .rnn import RNNParams, RNNTrace, _output_errors
 
 __all__ = [
     "rnn_step_jacobians",
@@ -37,6 +37,8 @@ __all__ = [
     "lstm_jacobian_norms",
     "lstm_highway_products",
     "product_norms",
+    "rnn_loss_errors",
+    "lstm_loss_errors",
 ]
 
 
@@ -138,3 +140,45 @@ def lstm_highway_products(trace: LSTMTrace) -> np.ndarray:
             prod = prod * trace.f[t]
             out[t, k] = float(np.max(np.abs(prod)))
     return out
+
+
+def rnn_loss_errors(params: RNNParams, trace: RNNTrace) -> np.ndarray:
+    """(T, T, H): entry [s, k] = d L^s / d h^k, the error the loss of step s alone sends to
+    the state of step k (zero for k > s: a loss reaches no later step). The "coloured"
+    errors of BPTT: summed over s they are the total error ``rnn_backward`` puts on h^k.
+
+    ``d L^s / d h^s = V^T (y_hat^s - onehot^s)``, then back one step at a time through
+    ``d h^j / d h^{j-1} = diag(1 - (h^j)^2) W``.
+    """
+    _unbatched(trace.h, "trace.h")
+    T, n = trace.h.shape
+    dh_local = _output_errors(trace) @ params.V  # (T, H) error each loss puts on its own h
+    out = np.zeros((T, T, n))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for s in range(T):
+            err = dh_local[s]  # (H,)
+            for k in range(s, -1, -1):
+                out[s, k] = err
+                if k:
+                    err = ((1.0 - trace.h[k] ** 2) * err) @ params.W  # back to h^{k-1}
+    return out
+
+
+def lstm_loss_errors(
+    params: LSTMParams, trace: LSTMTrace, dy_ext: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(dc, dy), each (T, T, N): [s, k] is the error the loss of step s alone (its external
+    error ``dy_ext[s]``) sends to c^k and to y^k, zero for k > s. One ``lstm_backward`` per
+    loss step (backprop is linear in the error from above): summed over s they are the
+    deltas of the whole loss."""
+    _unbatched(trace.y, "trace.y")
+    dy_ext = np.asarray(dy_ext, dtype=np.float64)
+    T, n = trace.y.shape
+    dc = np.zeros((T, T, n))
+    dy = np.zeros((T, T, n))
+    for s in range(T):
+        one = np.zeros_like(dy_ext)
+        one[s] = dy_ext[s]
+        _, d = lstm_backward(params, trace, one)
+        dc[s], dy[s] = d.dc, d.dy
+    return dc, dy

@@ -32,11 +32,16 @@ from manim import (
 
 from rnn_core import rnn_backward, rnn_forward
 from scenes.kit.base import LectureSlide
-from scenes.kit.bptt import play_errors_through_time
+from scenes.kit.bptt import (
+    error_flow,
+    flow_chain,
+    flow_lanes,
+    lane_widest,
+    play_errors_through_time,
+)
 from scenes.kit.components import VectorGlyph, Wire, format_value, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
 from scenes.kit.diagrams import (
-    BlockChain,
     BottomStrip,
     MatrixGlyph,
     figure_zone,
@@ -410,6 +415,7 @@ class RNNNeurons(LectureSlide):
                     trace.h[:T].ravel(),
                     trace.y_hat[:T].ravel(),
                     h_prev[:T].ravel(),
+                    trace.a[:T].ravel(),  # the two-layer step shows a^t too
                 ]
             )
         )
@@ -605,6 +611,19 @@ class RNNNeurons(LectureSlide):
             )
             self.wait(0.2)  # the settled state ends the step's video
 
+        self._show_two_layers(
+            net,
+            names,
+            (u_lines, w_lines, v_lines),
+            (delay, delay_note, v_label),  # the hand-over and V's name make room
+            strip,
+            trace,
+            T - 1,
+            k_h,
+            radius,
+            spacing,
+        )
+
         self.step(
             "Drawing every neuron soon gets unreadable, so an RNN is usually drawn as a "
             "black box with a loop: the loop is the recurrent connection through W, the "
@@ -640,9 +659,103 @@ class RNNNeurons(LectureSlide):
         )
         self.wait(0.2)  # the settled state ends the step's video
 
+    # ---------------------------------------------------------------------------------------
+    # Unfolding
 
-# ---------------------------------------------------------------------------------------
-# Unfolding
+    def _show_two_layers(
+        self, net, names, lines, hand_over, strip, trace, t, k_h, radius, spacing
+    ) -> None:
+        """The middle layer as the two layers of neurons it is: a^t, the linear sums of
+        x^t and h^(t-1), and h^t = tanh(a^t), one to one; then merged back. Leaves
+        ``self.split`` (the rows) and ``self.split_shown`` (their values as written)."""
+        th = self.theme
+        u_lines, w_lines, v_lines = lines
+        h_row = net["h"]
+        d = radius + 0.3  # each half moves this far from the middle layer's line
+        a_row = DenseLayer(
+            trace.a[t][:k_h],
+            quantity="y",
+            theme=th,
+            direction=RIGHT,
+            spacing=spacing,
+            radius=radius,
+        ).move_to(h_row.get_center() + DOWN * d)
+        for neuron in a_row.neurons:  # a^t is a linear sum, not yet a state: outlined as sums
+            neuron.circle.set_stroke(color=ManimColor(th.param))
+        h_up = DenseLayer(  # fresh from the trace: a transformed row keeps its old values
+            trace.h[t][:k_h],
+            quantity="y",
+            theme=th,
+            direction=RIGHT,
+            spacing=spacing,
+            radius=radius,
+        ).move_to(h_row.get_center() + UP * d)
+        u2 = Connections(net["x"], a_row, color=th.param, theme=th, stroke_width=2)
+        w2 = Connections(net["prev"], a_row, color=th.y, theme=th, stroke_width=2.5, opacity=0.85)
+        v2 = Connections(h_up, net["y"], color=th.param, theme=th, stroke_width=2)
+        tanh_lines = VGroup(
+            *[
+                Arrow(
+                    a.circle.get_top(),
+                    h.circle.get_bottom(),
+                    buff=0.04,
+                    stroke_width=3,
+                    color=ManimColor(th.y),
+                    tip_length=0.14,
+                    max_tip_length_to_length_ratio=0.4,
+                )
+                for a, h in zip(a_row.neurons, h_up.neurons, strict=True)
+            ]
+        )
+        tanh_name = math("tanh", color=th.y, font_size=TYPE.math, theme=th)
+        tanh_name.next_to(tanh_lines[-1], RIGHT, buff=0.2)
+        a_name = math("bold(a)^t", color=th.param, font_size=TYPE.math, theme=th)
+        a_name.next_to(a_row.neurons[0], LEFT, buff=0.25)
+        self.split = {"a": a_row, "h": h_up}
+        self.split_shown = {"a": a_row.displayed, "h": h_up.displayed}
+        a_text = ", ".join(a_row.displayed)
+        h_text = ", ".join(h_up.displayed)
+        self.step(
+            "Strictly, the middle layer is two layers of neurons: a^t, the linear sums of "
+            "the input and the previous state (b + W h^(t-1) + U x^t), and h^t, each a^t "
+            f"through tanh, one to one. Here at t = {t + 1}: a = ({a_text}) and "
+            f"h = tanh(a) = ({h_text}). Most drawings, like the one before, merge the two "
+            "into one neuron."
+        )
+        self.play(
+            FadeOut(VGroup(u_lines, w_lines, v_lines, *hand_over)),
+            Transform(h_row, h_up),
+            names["h"].animate.shift(UP * d),
+            FadeIn(a_row),
+            FadeIn(a_name),
+            FadeIn(VGroup(u2, w2, v2)),
+            *strip.show(
+                math(
+                    "bold(a)^t = bold(b) + W bold(h)^(t-1) + U bold(x)^t, "
+                    "quad bold(h)^t = tanh(bold(a)^t)",
+                    font_size=TYPE.equation,
+                    theme=th,
+                )
+            ),
+        )
+        self.play(
+            LaggedStart(*[GrowArrow(a) for a in tanh_lines], lag_ratio=0.2), FadeIn(tanh_name)
+        )
+        self.wait(0.2)  # the settled state ends the step's video
+
+        self.step(
+            "Merged back into the usual drawing: one neuron per unit of h^t, which holds "
+            "both the sum and its tanh."
+        )
+        back = h_up.copy().shift(DOWN * d)
+        self.play(
+            FadeOut(VGroup(u2, w2, v2, tanh_lines, tanh_name, a_name)),
+            ReplacementTransform(a_row, back),
+            Transform(h_row, back.copy()),
+            names["h"].animate.shift(DOWN * d),
+        )
+        self.remove(back)
+        self.play(FadeIn(VGroup(u_lines, w_lines, v_lines, *hand_over)))
 
 
 class RNNUnfolding(LectureSlide):
@@ -895,22 +1008,27 @@ class BPTT(LectureSlide):
             f"{'s' if k != 1 else ''}: cheaper, but the gradient is only an approximation."
         )
         colours = step_palette(th, T)
-        chain = BlockChain(
-            T,
-            block_label='"RNN"',
-            output_label="L^(({t}))",
-            theme=th,
-            spacing=min(2.6, 11.0 / max(T, 1)),
-        )
+        left, right, bottom, top = figure_zone(strip=False)
+        chain = flow_chain(T, '"RNN"', th, right - left)  # gaps wide enough for the arrows
         chain.scale(0.85).move_to(UP * 1.5)
+        # each loss's errors go back at most k steps: the same coloured flows, cut short
+        lanes = flow_lanes(chain, T)
+        norms = self.data.error_norms
         arrows = VGroup(
             *[
-                chain.error_arrow(s, t, colours[s])
+                error_flow(
+                    chain,
+                    s,
+                    norms[s],
+                    colours[s],
+                    lane_y=lanes[s],
+                    top=float(np.max(norms)),
+                    widest=lane_widest(lanes),
+                    down_to=max(s - k, 0),
+                )
                 for s in range(T)
-                for t in range(s, max(s - k, 0) - 1, -1)
             ]
         )
-        left, right, bottom, top = figure_zone(strip=False)
         probe = MatrixGlyph(self.data.total, quantity="error", theme=th)
         cols = max(2, int(((right - left - 1.2) / 2) // probe.rows[0].cells[0].width))
         room_h = chain.get_bottom()[1] - 0.45 - bottom - 1.3
@@ -946,7 +1064,9 @@ class BPTT(LectureSlide):
         if getattr(self, "size_note", None) is not None:  # the "rows 1-r ..." note, if any
             leaving.add(self.size_note)
         self.play(FadeOut(leaving))
-        self.play(FadeIn(chain), LaggedStart(*[Create(a) for a in arrows], lag_ratio=0.1))
+        self.play(
+            FadeIn(chain), LaggedStart(*[GrowArrow(a) for f in arrows for a in f], lag_ratio=0.1)
+        )
         self.play(FadeIn(pair), FadeIn(diff))
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 from scenes.lstm_backprop.backward_flow import LSTMBackwardFlow
 from scenes.lstm_backprop.chain_rule import ChainRuleGraphs
 from scenes.lstm_backprop.clipping import GradientClipping
+from scenes.lstm_backprop.delta_c_graph import DeltaCGraph
 from scenes.lstm_backprop.errors_through_time import ErrorsThroughTime
 from scenes.lstm_backprop.vanishing import VanishingExploding
 
 __all__ = [
     "ChainRuleGraphs",
+    "DeltaCGraph",
     "ErrorsThroughTime",
     "LSTMBackwardFlow",
     "VanishingExploding",
@@ -31,6 +33,7 @@ SCENES = [
     ChainRuleGraphs,
     ErrorsThroughTime,
     LSTMBackwardFlow,
+    DeltaCGraph,
     VanishingExploding,
     GradientClipping,
 ]

@@ -27,8 +27,10 @@ from rnn_core.clipping import clip_by_global_norm, clip_by_value
 from rnn_core.jacobians import (
     lstm_highway_products,
     lstm_jacobian_norms,
+    lstm_loss_errors,
     rnn_gradient_bound,
     rnn_jacobian_norms,
+    rnn_loss_errors,
     rnn_with_spectral_norm,
 )
 from rnn_core.landscape import CliffDemo, DescentPath, find_cliff, pascanu_cliff
@@ -40,6 +42,7 @@ __all__ = [
     "chain_examples",
     "LSTMBackward",
     "lstm_backward_example",
+    "delta_terms",
     "ErrorsThroughTime",
     "rnn_errors_through_time",
     "lstm_errors_through_time",
@@ -184,6 +187,36 @@ class LSTMBackward:
         return arr[t]
 
 
+def delta_terms(ex: LSTMBackward) -> dict[str, dict[str, np.ndarray]]:
+    """Each delta at the zoomed step t split into the terms of its equation (Greff et al.),
+    by the term's name in the lecture's equation table: the error each route brings. Every
+    factor is a value ``lstm_forward`` / ``lstm_backward`` computed; the terms of a delta
+    sum to the delta ``lstm_backward`` returned (tested).
+
+    ``dy``: ``ext`` = Delta^t, ``rec_g`` = R_g^T delta g-bar^(t+1); ``dc``: ``via_y`` =
+    delta y ⊙ o ⊙ tanh'(c), ``peep_o`` = p_o ⊙ delta o-bar^t, ``peep_i`` / ``peep_f`` =
+    p_i ⊙ delta i-bar^(t+1) / p_f ⊙ delta f-bar^(t+1), ``highway`` = delta c^(t+1) ⊙
+    f^(t+1); the one-term deltas (``do_bar df_bar di_bar dz_bar``) under ``main``.
+    """
+    p, t = ex.params, ex.t
+    dy, c, o = ex.at("dy"), ex.at("c"), ex.at("o")
+    terms: dict[str, dict[str, np.ndarray]] = {
+        "dy": {"ext": ex.dy_ext[t].copy()},
+        "dc": {
+            "via_y": dy * o * (1.0 - np.tanh(c) ** 2),
+            "peep_o": p.p_o * ex.at("do_bar"),
+            "peep_i": p.p_i * ex.at("di_bar", t + 1),
+            "peep_f": p.p_f * ex.at("df_bar", t + 1),
+            "highway": ex.at("dc", t + 1) * ex.at("f", t + 1),
+        },
+    }
+    for g in "zifo":
+        terms["dy"][f"rec_{g}"] = getattr(p, f"R_{g}").T @ ex.at(f"d{g}_bar", t + 1)
+    for key in ("do_bar", "df_bar", "di_bar", "dz_bar"):
+        terms[key] = {"main": ex.at(key).copy()}
+    return terms
+
+
 def lstm_backward_example(cfg: SceneConfig) -> LSTMBackward:
     params, xs = lstm_setup(cfg)
     trace = lstm_forward(params, xs)
@@ -238,14 +271,40 @@ class ErrorsThroughTime:
     # for the 1-based step, ``notes`` the speaker notes ("intro", 0..T-1, "sum").
     share_label: str | None = None
     notes: dict | None = None
+    # The size of the error each loss sends back: ``error_norms[s, k]`` = ||d L^s / d h^k||
+    # (the simple RNN's h^k; the LSTM's state (c^k, y^k), both deltas together), zero for
+    # k > s. ``rnn_core.jacobians.rnn_loss_errors`` / ``lstm_loss_errors``.
+    error_norms: np.ndarray | None = None  # (T, T)
+    state_expr: str = "bold(h)"  # Typst name of the state the errors reach
+
+    @property
+    def shares(self) -> np.ndarray:
+        """(T,) each contribution's part of the summed magnitudes (sum |entries|): the
+        share of the gradient that comes from each step, in 0..1."""
+        sizes = np.abs(self.contributions).reshape(self.contributions.shape[0], -1).sum(axis=1)
+        return sizes / max(float(sizes.sum()), 1e-300)
 
 
 def rnn_errors_through_time(cfg: SceneConfig) -> ErrorsThroughTime:
-    """Simple RNN: the contributions to dL/dW (``rnn_gradient_contributions``)."""
+    """Simple RNN: the contributions to dL/dW (``rnn_gradient_contributions``) and the
+    size of every loss's error at every earlier state (``rnn_loss_errors``)."""
     params, xs, targets = rnn_setup(cfg)
     trace = rnn_forward(params, xs, targets)
     grads, _ = rnn_backward(params, trace)
-    return ErrorsThroughTime("W", rnn_gradient_contributions(params, trace), grads.W, trace.losses)
+    norms = np.linalg.norm(rnn_loss_errors(params, trace), axis=2)  # (T, T)
+    return ErrorsThroughTime(
+        "W",
+        rnn_gradient_contributions(params, trace),
+        grads.W,
+        trace.losses,
+        error_norms=norms,
+    )
+
+
+def _lstm_error_norms(ex: LSTMBackward) -> np.ndarray:
+    """(T, T) ||(delta c^k, delta y^k)|| of each loss step's error alone."""
+    dc, dy = lstm_loss_errors(ex.params, ex.trace, ex.dy_ext)
+    return np.sqrt(np.sum(dc**2, axis=2) + np.sum(dy**2, axis=2))
 
 
 def lstm_errors_through_time(cfg: SceneConfig, param: str = "R_f") -> ErrorsThroughTime:
@@ -262,7 +321,14 @@ def lstm_errors_through_time(cfg: SceneConfig, param: str = "R_f") -> ErrorsThro
         g, _ = lstm_backward(ex.params, ex.trace, dy)
         parts.append(getattr(g, param))
     losses = 0.5 * np.sum(ex.dy_ext**2, axis=1)
-    return ErrorsThroughTime(param, np.array(parts), getattr(ex.grads, param), losses)
+    return ErrorsThroughTime(
+        param,
+        np.array(parts),
+        getattr(ex.grads, param),
+        losses,
+        error_norms=_lstm_error_norms(ex),
+        state_expr="(bold(c), bold(y))",
+    )
 
 
 def _recall_errors_through_time(ex: LSTMBackward, param: str) -> ErrorsThroughTime:
@@ -318,7 +384,14 @@ def _recall_errors_through_time(ex: LSTMBackward, param: str) -> ErrorsThroughTi
             f"here: largest entry {fmt(sizes[s])}."
         )
     return ErrorsThroughTime(
-        param, parts, getattr(ex.grads, param), losses, share_label=label, notes=notes
+        param,
+        parts,
+        getattr(ex.grads, param),
+        losses,
+        share_label=label,
+        notes=notes,
+        error_norms=_lstm_error_norms(ex),
+        state_expr="(bold(c), bold(y))",
     )
 
 

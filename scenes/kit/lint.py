@@ -20,6 +20,15 @@ Problems (``Problem.kind``):
 - ``wire through text``: a wire or arrow (the kit's :class:`~scenes.kit.components.Wire`,
   manim ``Line``/``Arrow``/``CurvedArrow``; not axes) passes through the inside of a glyph.
 - ``out of frame``: a visible part leaves the frame.
+- ``uninformative values``: a figure of errors or gradients (anything that shows numbers
+  and lists them as ``displayed``, drawn as a :class:`~scenes.kit.diagrams.MatrixGlyph` or
+  in the error colour: :class:`~scenes.kit.components.VectorGlyph` s of deltas, the BPTT
+  frames, the kit's magnitude figures) where three quarters or more of the numbers on
+  screen print as zero (no digit 1-9: "0.00", "-0.00", "0") and some of them are not zero
+  (a true zero, a state that starts empty or a one-hot input, is information). Forward
+  values keep their own bounded scale (a gate that prints 0.00 is shut) and are not
+  checked. A block of zeros says nothing: show the sizes instead (the arrow's width, a log
+  colour scale, a common factor, shares in percent) and keep the exact values a click away.
 
 Invisible parts (fill and stroke opacity under :data:`MIN_OPACITY`) do not count.
 
@@ -86,9 +95,18 @@ __all__ = [
     "check_scene",
     "format_table",
     "out_of_frame",
+    "prints_as_zero",
+    "uninformative_values",
 ]
 
-KINDS = ("overlap", "outside cell", "too small", "wire through text", "out of frame")
+KINDS = (
+    "overlap",
+    "outside cell",
+    "too small",
+    "wire through text",
+    "out of frame",
+    "uninformative values",
+)
 # Below this opacity a part counts as invisible (faded out, or a transform's hidden copy).
 MIN_OPACITY = 0.05
 # A readable element's cap height must be at least this fraction of the frame height.
@@ -96,6 +114,10 @@ MIN_CAP_FRACTION = 0.02
 # Two elements overlap when their glyphs intersect by more than this (scene units) in both
 # directions: about 2.7 px at 1080p, so glyphs that merely touch are not reported.
 OVERLAP_TOL = 0.02
+# A value figure is uninformative when at least this share of its numbers prints as zero
+# (and it shows at least MIN_VALUES numbers: a lone 0.00 may be the point of a slide).
+ZERO_SHARE = 0.75
+MIN_VALUES = 3
 # Content may stick out of its cell by this much (scene units) before it counts.
 CELL_TOL = 0.005
 # A wire must enter a glyph's box by this fraction of the glyph's size (each side) to count,
@@ -614,6 +636,99 @@ def lint_mobjects(
     problems += _wires_through_text(elements, wires)
     if frame:
         problems += _out_of_frame(mobjects, names)
+    theme = getattr(scene, "theme", None)
+    problems += uninformative_values(mobjects, names, getattr(theme, "error", None))
+    return problems
+
+
+def prints_as_zero(text: str) -> bool:
+    """True when a number as written shows no nonzero digit ("0.00", "-0.00", "0")."""
+    return not any(ch in "123456789" for ch in text)
+
+
+def _is_error_figure(fig: Any, error_colour: str) -> bool:
+    """Errors and gradients: a matrix (the deck's matrices are gradients and weights), or a
+    figure drawn in the error colour."""
+    if type(fig).__name__ == "MatrixGlyph":
+        return True
+    colour = getattr(fig, "color_hex", None)
+    return isinstance(colour, str) and colour.lower() == error_colour.lower()
+
+
+def _value_figures(roots: Sequence[Mobject]) -> Iterator[Mobject]:
+    """The outermost visible mobjects that list their numbers as ``displayed`` (a matrix,
+    not also each of its rows)."""
+    seen: set[int] = set()
+    stack = list(reversed(list(roots)))
+    while stack:
+        mob = stack.pop()
+        if id(mob) in seen:
+            continue
+        seen.add(id(mob))
+        if "uninformative values" in getattr(mob, _IGNORE_ATTR, frozenset()):
+            continue
+        if hasattr(type(mob), "displayed") and _leaves(mob):
+            yield mob
+            continue
+        stack.extend(reversed(mob.submobjects))
+
+
+def _flat(displayed: Any) -> list[str]:
+    """The strings of a ``displayed`` (nested lists; None and "" are not numbers)."""
+    if displayed is None or isinstance(displayed, str):
+        return [displayed] if displayed else []
+    return [s for part in displayed for s in _flat(part)]
+
+
+def _shown_numbers(fig: Any) -> list[tuple[str, float | None]]:
+    """The numbers of a value figure as written, with their true values where the figure
+    knows them, those drawn visibly only (a matrix: its rows'; a glyph with ``numbers``
+    matching ``displayed``: the visible ones)."""
+    rows = getattr(fig, "rows", None)
+    if isinstance(rows, Mobject) and all(hasattr(type(r), "displayed") for r in rows):
+        return [pair for r in rows for pair in _shown_numbers(r)]
+    shown = _flat(fig.displayed)
+    values: list[float | None] = [None] * len(shown)
+    indices = getattr(fig, "indices", None)
+    if indices is not None and len(indices) == len(shown):  # a VectorGlyph
+        values = [float(v) for v in np.asarray(fig.values)[list(indices)]]
+    pairs = list(zip(shown, values, strict=True))
+    numbers = getattr(fig, "numbers", None)
+    if isinstance(numbers, Mobject) and len(numbers.submobjects) == len(shown):
+        return [p for p, m in zip(pairs, numbers.submobjects, strict=True) if _leaves(m)]
+    return pairs
+
+
+def uninformative_values(
+    roots: Sequence[Mobject], names: Any | None = None, error_colour: str | None = None
+) -> list[Problem]:
+    """``uninformative values`` problems: figures of errors or gradients (matrices, and
+    figures in ``error_colour``, by default the current theme's) where at least
+    :data:`ZERO_SHARE` of the numbers shown print as zero and some of those are not zero.
+    Forward values are on their own bounded scale (a gate that prints 0.00 is shut, which is
+    what it says); an error or a gradient has no such scale, and its size is the point."""
+    if error_colour is None:
+        from .theme import current_theme
+
+        error_colour = current_theme().error
+    problems = []
+    for fig in _value_figures(roots):
+        if not _is_error_figure(fig, error_colour):
+            continue
+        shown = _shown_numbers(fig)
+        zeros = [v for s, v in shown if prints_as_zero(s)]
+        # a true zero written as 0 is information (a state that starts empty, a one-hot
+        # input); a value that only rounds to zero is not
+        hidden = any(v is None or v != 0.0 for v in zeros)
+        if len(shown) >= MIN_VALUES and hidden and len(zeros) >= ZERO_SHARE * len(shown):
+            name = (names.path(fig) if names is not None else "") or type(fig).__name__
+            problems.append(
+                Problem(
+                    "uninformative values",
+                    (name,),
+                    f"{len(zeros)} of {len(shown)} numbers print as zero: show their sizes",
+                )
+            )
     return problems
 
 

@@ -107,3 +107,68 @@ def test_batched_traces_are_refused_with_a_clear_message():
     trace = lstm_forward(params, rng.normal(size=(4, 2, 2)))
     with pytest.raises(ValueError, match="Jacobians need an unbatched trace"):
         lstm_step_jacobians(params, trace)
+
+
+# Errors of one loss at a time (the coloured errors of BPTT) ---------------------------------
+def test_rnn_loss_errors_match_finite_differences_and_sum_to_the_bptt_errors():
+    from rnn_core import rnn_backward
+    from rnn_core.gradcheck import numeric_gradient
+    from rnn_core.jacobians import rnn_loss_errors
+
+    rng = np.random.default_rng(3)
+    params = rnn_with_spectral_norm(2, 3, 4, 1.1, rng)
+    T = 5
+    trace = rnn_forward(params, rng.normal(size=(T, 2)), rng.integers(0, 4, size=T))
+    E = rnn_loss_errors(params, trace)
+    assert E.shape == (T, T, 3)
+
+    def loss_s(s, k):
+        def f(h):
+            if s == k:  # its own loss: cross-entropy of V h + c
+                o = params.V @ h + params.c
+                return float(np.log(np.exp(o).sum()) - o[trace.targets[s]])
+            rest = rnn_forward(params, trace.xs[k + 1 :], trace.targets[k + 1 :], h0=h)
+            return float(rest.losses[s - k - 1])
+
+        return f
+
+    for s, k in [(0, 0), (2, 2), (3, 1), (4, 0), (4, 3)]:
+        fd = numeric_gradient(loss_s(s, k), trace.h[k])
+        assert relative_error(E[s, k], fd) < 1e-7, (s, k)
+    assert np.all(E[1, 2:] == 0.0)  # a loss reaches no later step
+    _, deltas = rnn_backward(params, trace)
+    assert relative_error(E.sum(axis=0), deltas.dh) < 1e-12
+
+
+def test_lstm_loss_errors_match_finite_differences_and_sum_to_the_deltas():
+    from rnn_core import lstm_backward
+    from rnn_core.gradcheck import numeric_gradient
+    from rnn_core.jacobians import lstm_loss_errors
+
+    rng = np.random.default_rng(4)
+    params = LSTMParams.init(2, 3, rng)
+    params = type(params)(**{**vars(params), "p_o": rng.normal(size=3)})
+    T = 4
+    trace = lstm_forward(params, rng.normal(size=(T, 2)))
+    dy_ext = rng.normal(size=(T, 3))
+    dc, dy = lstm_loss_errors(params, trace, dy_ext)
+
+    def after(s, k, y, c):  # L^s = dy_ext[s] . y^s, from the state (y, c) at step k on
+        if s == k:
+            return float(dy_ext[s] @ y)
+        rest = lstm_forward(params, trace.xs[k + 1 :], y0=y, c0=c)
+        return float(dy_ext[s] @ rest.y[s - k - 1])
+
+    def y_of_c(k, c):  # y^k = o^k tanh(c^k), the output gate seeing c^k through p_o
+        o_bar = trace.o_bar[k] - params.p_o * trace.c[k] + params.p_o * c
+        return 1.0 / (1.0 + np.exp(-o_bar)) * np.tanh(c)
+
+    for s, k in [(1, 1), (3, 0), (3, 2)]:
+        fd_y = numeric_gradient(lambda y, s=s, k=k: after(s, k, y, trace.c[k]), trace.y[k])
+        fd_c = numeric_gradient(lambda c, s=s, k=k: after(s, k, y_of_c(k, c), c), trace.c[k])
+        assert relative_error(dy[s, k], fd_y) < 1e-7, (s, k)
+        assert relative_error(dc[s, k], fd_c) < 1e-7, (s, k)
+    assert np.all(dc[0, 1:] == 0.0) and np.all(dy[0, 1:] == 0.0)
+    _, deltas = lstm_backward(params, trace, dy_ext)
+    assert relative_error(dc.sum(axis=0), deltas.dc) < 1e-12
+    assert relative_error(dy.sum(axis=0), deltas.dy) < 1e-12

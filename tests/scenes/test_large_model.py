@@ -151,9 +151,13 @@ def test_errors_through_time_draws_the_chosen_rows_and_columns_of_w_z(
     assert rows == SHOW_CELLS[: scene.shown[0]] and cols == SHOW_INPUTS[: scene.shown[1]]
     assert len(rows) * len(cols) > 1
     block = np.ix_(rows, cols)
-    for frame, share in zip(scene.frames, data.contributions, strict=True):
-        assert frame.displayed == [[format_value(v) for v in r] for r in share[block]]
-    assert scene.total.displayed == [[format_value(v) for v in r] for r in data.total[block]]
+    # a share that would print as 0.00 is shown times its stated power of ten
+    for frame, share, e in zip(scene.frames, data.contributions, scene.frame_factors, strict=True):
+        assert frame.displayed == [[format_value(v / 10.0**e) for v in r] for r in share[block]]
+    e = scene.total_factor
+    assert scene.total.displayed == [
+        [format_value(v / 10.0**e) for v in r] for r in data.total[block]
+    ]
     expected = f"rows {index_ranges(rows)}, columns {index_ranges(cols)} of {N} \u00d7 {M}"
     assert scene.size_note.text.replace(" ", "") == expected.replace(" ", "")
     assert "columns 2, 10" in expected

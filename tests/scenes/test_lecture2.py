@@ -130,8 +130,9 @@ def test_bptt_frames_sum_to_the_gradient(built_scenes):
     scene = built_scenes(l2.BPTT)
     data = rnn_errors_through_time(SceneConfig())
     for s, frame in enumerate(scene.frames):
-        assert frame.displayed == [_expected(r) for r in data.contributions[s]]
-    assert scene.total.displayed == [_expected(r) for r in data.total]
+        e = scene.frame_factors[s]  # a stated power of ten, where 0.00s would say nothing
+        assert frame.displayed == [_expected(r / 10.0**e) for r in data.contributions[s]]
+    assert scene.total.displayed == [_expected(r / 10.0**scene.total_factor) for r in data.total]
     np.testing.assert_allclose(data.contributions.sum(axis=0), data.total, atol=1e-12)
 
 
@@ -220,3 +221,59 @@ def test_forward_scene_dims_the_last_steps_values_as_context(built_scenes):
     assert opacity("h", 0) == pytest.approx(1.0)
     for key in ("x", "h", "y"):
         assert opacity(key, 1) == pytest.approx(1.0)
+
+
+def test_bptt_errors_flow_back_in_their_colour_as_wide_as_their_size(built_scenes):
+    """Each loss's errors are arrows along the chain in its colour, one per earlier step,
+    each as wide as ||dL^s/dh^k|| from rnn_core; they stay on screen (the earlier losses'
+    dimmed) at the end of every loss's step, and a share that is exactly zero says so."""
+    from rnn_core.jacobians import rnn_loss_errors
+    from scenes.kit.base import CONTEXT_OPACITY
+    from scenes.kit.bptt import flow_lanes, flow_width, lane_widest
+    from scenes.kit.diagrams import step_palette
+    from scenes.kit.theme import get_theme
+
+    scene = built_scenes(l2.BPTT)
+    params, trace = l2.rnn_lesson(SceneConfig())
+    T = trace.T
+    norms = np.linalg.norm(rnn_loss_errors(params, trace), axis=2)  # (T, T)
+    assert sorted(scene.flows) == sorted((s, k) for s in range(T) for k in range(s + 1))
+    s, k = T - 1, 0  # the last loss's error at the first step: the longest way back
+    arrow, norm = scene.flows[(s, k)]
+    assert norm == pytest.approx(norms[s, k], rel=1e-12)
+    widest = lane_widest(flow_lanes(scene.chain, T))
+    assert arrow.get_stroke_width() == pytest.approx(flow_width(norm, norms.max(), widest))
+    colour = step_palette(get_theme("light"), T)[s]
+    assert arrow.get_stroke_color().to_hex().lower() == colour.lower()
+    # the errors shrink on the way back here, and the widths say so
+    widths = [scene.flows[(s, j)][0].get_stroke_width() for j in range(s, -1, -1)]
+    assert widths[0] > widths[-1]
+    # at the end of each loss's step its arrows and every earlier loss's are on screen,
+    # the earlier ones dimmed
+    for s, shown in enumerate(scene.flows_at_end):
+        assert sorted(shown) == sorted((a, b) for a in range(s + 1) for b in range(a + 1))
+        for (a, _), opacity in shown.items():
+            expected = 1.0 if a == s else CONTEXT_OPACITY
+            assert opacity == pytest.approx(expected, abs=1e-6)
+    # W's share of the first loss is exactly zero (it multiplies h^0 = 0): said in words
+    assert not np.any(scene.data.contributions[0])
+    assert scene.frames[0].zero_note.text == "exactly0"
+    assert "exactly zero" in scene.steps[1].notes
+
+
+def test_neurons_split_the_middle_layer_into_a_and_tanh_of_a(built_scenes):
+    """One step draws the middle layer as the two layers of neurons it is: a^t, the linear
+    sums, and h^t = tanh(a^t), with the model's values; the next merges them back."""
+    scene = built_scenes(l2.RNNNeurons)
+    params, trace = l2.rnn_lesson(SceneConfig())
+    t = min(trace.T, 2) - 1
+    a = params.b + params.W @ trace.h_prev[t] + params.U @ trace.xs[t]
+    np.testing.assert_allclose(trace.a[t], a)
+    n = len(scene.split_shown["a"])
+    assert scene.split_shown["a"] == _expected(trace.a[t][:n])
+    assert scene.split_shown["h"] == _expected(np.tanh(trace.a[t])[:n])
+    notes = [s.notes for s in scene.steps]
+    split = next(k for k, s in enumerate(notes) if s.startswith("Strictly, the middle layer"))
+    assert notes[split + 1].startswith("Merged back")
+    # after the merge the a^t row is gone and h^t is back on its line, between x and y-hat
+    assert scene.split["a"] not in scene.mobjects

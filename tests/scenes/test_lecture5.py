@@ -45,6 +45,7 @@ def test_lecture_5_registers_its_scenes_in_order():
         "chain-rule-graphs",
         "errors-through-time",
         "lstm-backward-flow",
+        "delta-c-graph",
         "vanishing-exploding",
         "gradient-clipping",
     ]
@@ -81,28 +82,80 @@ def test_chain_rule_scene_shows_the_derivatives(built_scenes):
 # Errors through time -------------------------------------------------------------------
 
 
-def test_errors_through_time_frames_show_each_losss_share(built_scenes):
+def test_errors_through_time_shows_each_steps_share_as_it_reads(built_scenes):
+    """The trained story: one loss at the recall; its shares by step are tiny except at the
+    store step, so they are written in percent on a log colour scale, and the exact values
+    of the sum step in scientific notation (no block of 0.00)."""
+    from scenes.kit.magnitudes import percent_text, sci_text
+
     scene = built_scenes(l5.ErrorsThroughTime)
     data = lstm_errors_through_time(SceneConfig(), "W_z")
     T = data.contributions.shape[0]
-    assert len(scene.frames) == T
-    assert len(scene.steps) == T + 2  # the chain, one step per loss, the sum
-    r, c = scene.shown  # the drawn block: the whole matrix when it fits
-    for s in range(T):
-        assert scene.frames[s].displayed == [_expected(x) for x in data.contributions[s][:r, :c]]
-    assert scene.total.displayed == [_expected(x) for x in data.total[:r, :c]]
-    if (r, c) != data.total.shape:
-        assert scene.size_note.text.startswith(f"rows1-{r},columns1-{c}of")
+    assert len(scene.steps) == T + 2  # the chain, one step per block reached, the sum
+    assert scene.strip.displayed == [percent_text(v) for v in data.shares]
+    assert scene.strip.displayed[1] == "99.0 %"  # the store step, t = 2
+    r, c = min(3, data.total.shape[0]), min(3, data.total.shape[1])
+    store = scene.store_step
+    assert scene.exact.displayed == [
+        [sci_text(v) for v in row] for row in data.contributions[store][:r, :c]
+    ]
+    assert scene.total.displayed == [[sci_text(v) for v in row] for row in data.total[:r, :c]]
     # the shares add up to the gradient of the whole loss, which is what the scene sums to
     np.testing.assert_allclose(data.contributions.sum(axis=0), data.total, atol=1e-12)
+    assert data.shares.sum() == pytest.approx(1.0)
     # the trained model has one loss, at the recall step: split by the step the error
     # reaches, the store step (the zoomed step of the block view) takes the largest share
     ex = lstm_backward_example(SceneConfig())
     assert ex.recall_only and data.share_label is not None
     assert np.count_nonzero(data.losses) == 1 and data.losses[-1] > 0
-    sizes = np.abs(data.contributions).reshape(T, -1).max(axis=1)
-    assert int(np.argmax(sizes)) == ex.t == 1
-    assert sizes[ex.t] > 0.1 > np.delete(sizes, ex.t).max()
+    assert int(np.argmax(data.shares)) == ex.t == store == 1
+    assert data.shares[ex.t] > 0.9
+
+
+def test_errors_through_time_lights_the_chain_from_the_recall_to_the_store_step(built_scenes):
+    """Every block from the recall back to step 1 gets its arrow, in the error colour, as
+    wide as ||(delta c^k, delta y^k)|| of the recall's loss (rnn_core), and the arrows stay
+    on screen until the sum."""
+    from rnn_core.jacobians import lstm_loss_errors
+    from scenes.kit.bptt import flow_width
+
+    scene = built_scenes(l5.ErrorsThroughTime)
+    ex = lstm_backward_example(SceneConfig())
+    T = ex.trace.T
+    dc, dy = lstm_loss_errors(ex.params, ex.trace, ex.dy_ext)
+    norms = np.sqrt((dc[T - 1] ** 2).sum(axis=1) + (dy[T - 1] ** 2).sum(axis=1))
+    assert sorted(scene.flows) == [(T - 1, k) for k in range(T)]
+    arrow, norm = scene.flows[(T - 1, ex.t)]  # the arrow into the store step
+    assert norm == pytest.approx(norms[ex.t], rel=1e-12)
+    assert arrow.get_stroke_width() == pytest.approx(flow_width(norms[ex.t], norms.max()))
+    assert arrow.get_stroke_color().to_hex().lower() == get_theme("light").error.lower()
+    # the highway keeps the error alive: no arrow on the way back is a hairline
+    assert norms.min() > 0.5 * norms.max()
+    # the chain stays lit: at the end of the step that reaches block k, every arrow from
+    # the recall back to k is on screen, at full strength
+    for n, shown in enumerate(scene.flows_at_end):
+        assert sorted(shown) == [(T - 1, k) for k in range(T - 1 - n, T)]
+        assert all(v == pytest.approx(1.0) for v in shown.values())
+
+
+def test_errors_through_time_states_a_factor_where_a_share_would_print_as_zero(tiny_render):
+    """The seeded model's first loss sends a tiny share to W_z: it is drawn times a stated
+    power of ten (the lint's "uninformative values" found its 0.00s), the others as they
+    are."""
+    from scenes.kit.magnitudes import common_exponent
+    from tests.conftest import build_scene
+
+    cfg = SceneConfig(theme="dark").with_model(preset="random")
+    scene = build_scene(l5.ErrorsThroughTime.configured(cfg))
+    data = lstm_errors_through_time(cfg, "W_z")
+    r, c = scene.shown
+    for s, frame in enumerate(scene.frames):
+        e = scene.frame_factors[s]
+        assert e == common_exponent(data.contributions[s][:r, :c])
+        assert frame.displayed == [_expected(x / 10.0**e) for x in data.contributions[s][:r, :c]]
+    # while the losses come in (3 x 2 blocks), the first share is 5 of 6 zeros at 2 places
+    assert scene.loss_frame_factors[0] == -3 and scene.loss_frame_factors[-1] == 0
+    assert not [p for step in scene.steps for p in step.layout]
 
 
 def test_errors_through_time_keeps_one_share_per_loss_for_the_random_model():
@@ -137,12 +190,106 @@ def test_backward_flow_glyphs_are_the_deltas_at_t(built_scenes):
     t = ex.t
     assert 0 <= t < ex.trace.T - 1, "the zoomed step must have a next step to receive from"
     for key in ("dy", "do_bar", "dc", "df_bar", "di_bar", "dz_bar"):
-        assert scene.glyphs[key].displayed == _expected(getattr(ex.deltas, key)[t]), key
+        # values that would print as 0.00 are shown times a stated power of ten
+        e = scene.factors[key]
+        assert scene.glyphs[key].displayed == _expected(getattr(ex.deltas, key)[t] / 10.0**e)
+        if e:
+            assert scene.glyphs[key].factor.text == f"×10{_sup(e)}"
+    # the trained model's tiny deltas (delta o-bar ~ 1e-4) read, with their factor
+    assert scene.factors["do_bar"] == -4 and scene.factors["dc"] == 0
     highway = ex.deltas.dc[t + 1] * ex.trace.f[t + 1]
     np.testing.assert_allclose(scene.highway_value, highway)
     assert np.abs(highway).max() > 1e-3, "the highway term should be visible, not zero"
     for gate, glyph in scene.bias_glyphs.items():
-        assert glyph.displayed == _expected(getattr(ex.grads, f"b_{gate}")), gate
+        e = scene.bias_factors[gate]
+        assert glyph.displayed == _expected(getattr(ex.grads, f"b_{gate}") / 10.0**e), gate
+
+
+def _sup(e: int) -> str:
+    return str(e).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def test_delta_terms_sum_to_the_deltas_of_lstm_backward():
+    """The terms the routes carry are the terms of the equations, and they add up to the
+    deltas lstm_backward computed (every config's model: peepholes or not)."""
+    from scenes.lesson_data import delta_terms
+
+    for cfg in (
+        SceneConfig(),
+        SceneConfig().with_model(preset="random", peepholes=False),
+        SceneConfig().with_model(n_in=6, n_hidden=6, steps=8),
+    ):
+        ex = lstm_backward_example(cfg)
+        for key, terms in delta_terms(ex).items():
+            np.testing.assert_allclose(sum(terms.values()), ex.at(key), atol=1e-12)
+            assert set(terms) == {r.term for r in l5_flow.DELTA_ROUTES[key]}
+
+
+def test_routes_table_matches_the_equations_and_the_block():
+    """ONE table says which wires each delta's equation reads: every labelled term of every
+    equation has its route and every route its term; every wire it names exists on the
+    block (or the faded block of t+1)."""
+    from scenes.kit.lstm_cell import LSTMCell
+
+    cell = LSTMCell(layout="circuit", peepholes=True)
+    for key, routes in l5_flow.DELTA_ROUTES.items():
+        for peep in (True, False):
+            expr = l5_flow.DELTA_EQUATIONS[l5_flow.equation_key(key, peep)]
+            drawn = [r.term for r in l5_flow.routes_for(key, peep)]
+            assert drawn == l5_flow.equation_terms(expr), (key, peep)
+        assert len({r.term for r in routes}) == len(routes)
+        for r in routes:
+            for wire in r.wires:
+                ok = (
+                    wire in cell.wires
+                    or (wire.startswith("peep_") and wire[5:] in cell.peepholes)
+                    or wire in ("loss", "link_y", "link_c")
+                    or wire in {f"next.{g}" for g in "zifo"}
+                    or wire in ("next.peep_i", "next.peep_f", "next.highway")
+                )
+                assert ok, (key, r.term, wire)
+    # the terms of step t+1 are the ones that come from the faded block
+    for key, routes in l5_flow.DELTA_ROUTES.items():
+        for r in routes:
+            from_next = any(w.startswith("next.") for w in r.wires)
+            assert from_next == ("t+1" in _term_expr(key, r.term)), (key, r.term)
+
+
+def _term_expr(key: str, term: str) -> str:
+    import re
+
+    expr = l5_flow.DELTA_EQUATIONS[key]
+    return re.search(r"\{\{([^{}]*):\s*" + term + r"\s*\}\}", expr).group(1)
+
+
+def test_backward_flow_draws_the_routes_of_the_table_as_wide_as_their_terms(built_scenes):
+    """The scene draws exactly the table's routes, one arrow per wire, purple, each as wide
+    as its term's size (computed from rnn_core's deltas), lights the same terms in the
+    strip, and the arrows stay on screen (dimmed) to the last delta's step."""
+    from scenes.kit.bptt import flow_width
+    from scenes.lesson_data import delta_terms
+
+    scene = built_scenes(l5.LSTMBackwardFlow)
+    ex = lstm_backward_example(SceneConfig())
+    terms = delta_terms(ex)
+    top = max(np.linalg.norm(v) for d in terms.values() for v in d.values())
+    for key, drawn in scene.routes_drawn.items():
+        assert drawn == [(r.term, r.wires) for r in l5_flow.routes_for(key, True)]
+        for term, wires in drawn:
+            flow = scene.flows[(key, term)]
+            assert len(flow) == len(wires)
+            width = flow_width(np.linalg.norm(terms[key][term]), top)
+            assert all(a.path.get_stroke_width() == pytest.approx(width) for a in flow)
+            assert flow[0].color_hex == get_theme("light").error
+    # one arrow checked against lstm_backward itself: the highway into c^t
+    t = ex.t
+    highway = ex.deltas.dc[t + 1] * ex.trace.f[t + 1]
+    assert scene.flows[("dc", "highway")].norm == pytest.approx(np.linalg.norm(highway))
+    # every route is still on screen at the end of the last delta's step: its own at full
+    # strength, the earlier ones dimmed
+    assert set(scene.flows_at_end) == set(scene.flows)
+    for (key, _), opacity in scene.flows_at_end.items():
+        assert opacity == pytest.approx(1.0 if key == "dz_bar" else 0.4, abs=1e-6)
 
 
 def test_displayed_bias_gradient_is_the_numeric_one():
@@ -391,16 +538,57 @@ def test_backward_flow_keeps_the_deltas_a_delta_is_made_of_bright(tiny_render) -
 
 
 def test_loss_shares_row_stays_inside_the_figure_zone(tiny_render) -> None:
-    """Eight shares on one row (the trained story): a frame is as wide as its label when the
-    label is wider, and the row narrows its gaps to stay in the figure zone (the first
-    label used to touch the frame's edge)."""
+    """Eight shares on one row (the trained story) and their scale bar stay in the figure
+    zone."""
     from scenes.kit.theme import TYPE
     from tests.conftest import build_scene
 
     T = lstm_errors_through_time(SceneConfig(), "W_z").contributions.shape[0]
     scene = build_scene(l5.ErrorsThroughTime.configured(SceneConfig(), capture_step=T + 1))
     left, right, _, _ = TYPE.figure_zone()
-    row = [f for f in scene.frames if f in scene.mobjects]
-    assert len(row) == T
-    assert min(f.get_left()[0] for f in row) >= left - 1e-6
-    assert max(f.get_right()[0] for f in row) <= right + 1e-6
+    assert all(
+        cell in scene.mobjects or cell in scene.strip.get_family() for cell in scene.strip.cells
+    )
+    for part in (scene.strip.cells, scene.strip.bar):
+        assert part.get_left()[0] >= left - 1e-6
+        assert part.get_right()[0] <= right + 1e-6
+
+
+# delta c as a graph --------------------------------------------------------------------
+
+
+def test_delta_c_graph_branches_are_the_routes_and_sum_to_delta_c(built_scenes):
+    """The branches lit are delta c's routes in the one table, each with its real term
+    (shown times its stated factor), as wide as the term; they add up to lstm_backward's
+    delta c, which the last row shows."""
+    from scenes.kit.bptt import flow_width
+    from scenes.lstm_backprop import delta_c_graph as dcg
+
+    scene = built_scenes(l5.DeltaCGraph)
+    ex = lstm_backward_example(SceneConfig())
+    t = ex.t
+    assert scene.branches == [r.term for r in l5_flow.routes_for("dc", True)]
+    assert set(scene.branches) == set(dcg.BRANCHES)
+    np.testing.assert_allclose(sum(scene.terms.values()), ex.deltas.dc[t], atol=1e-12)
+    for b, values in scene.terms.items():
+        e = scene.factors[b]
+        assert scene.glyphs[b].displayed == _expected(values / 10.0**e), b
+    assert scene.glyphs["sum"].displayed == _expected(ex.deltas.dc[t])
+    # the highway branch, from lstm_backward's own deltas: 99 % of delta c at the store step
+    highway = ex.deltas.dc[t + 1] * ex.trace.f[t + 1]
+    np.testing.assert_allclose(scene.terms["highway"], highway)
+    assert scene.shares["highway"] > 0.9
+    top = max(np.linalg.norm(v) for v in scene.terms.values())
+    for arrow in scene.branch_edges["highway"]:
+        assert arrow.get_stroke_width() == pytest.approx(flow_width(np.linalg.norm(highway), top))
+    assert len(scene.steps) == 1 + 2 + len(scene.branches) + 1
+
+
+def test_delta_c_graph_without_peepholes_has_two_branches(tiny_render):
+    from tests.conftest import build_scene
+
+    cfg = SceneConfig().with_model(preset="random", peepholes=False)
+    scene = build_scene(l5.DeltaCGraph.configured(cfg))
+    assert scene.branches == ["via_y", "highway"]
+    ex = lstm_backward_example(cfg)
+    np.testing.assert_allclose(sum(scene.terms.values()), ex.at("dc"), atol=1e-12)
