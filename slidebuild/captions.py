@@ -231,3 +231,18 @@ def subtitle_packets(stream, cues: Sequence[Cue]) -> Iterator:
         packet.pts = packet.dts = start
         packet.duration = end - start
         yield packet
+
+
+def read_slide_captions(folder: Path, names: Sequence[str]) -> list[str] | None:
+    """The captions of every slide of the scenes ``names`` (manim-slides' class names), in
+    deck order, from ``folder`` (``OUT/slides``); None when a scene has none recorded."""
+    texts: list[str] = []
+    for name in names:
+        try:
+            data = json.loads((folder / f"{name}.captions.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
+            return None
+        texts += data
+    return texts

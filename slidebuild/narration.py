@@ -28,6 +28,9 @@ import hashlib
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -91,7 +94,9 @@ class SceneNarration:
     def digest(self) -> str:
         """What the narration adds to a scene's content hash."""
         data = {
-            "steps": {str(k): [a.sha256, round(a.seconds, 4), a.caption] for k, a in self.steps.items()},
+            "steps": {
+                str(k): [a.sha256, round(a.seconds, 4), a.caption] for k, a in self.steps.items()
+            },
             "captions": {str(k): v for k, v in self.captions.items()},
             "draft": self.draft,
             "pause": PAUSE,
@@ -143,12 +148,16 @@ def decode_audio(path: Path, rate: int = RATE) -> np.ndarray:
     import av
 
     if path.stat().st_size == 0:
-        raise NarrationError(f"{path} is empty; record it again or delete it (the step is then silent)")
+        raise NarrationError(
+            f"{path} is empty; record it again or delete it (the step is then silent)"
+        )
     chunks: list[np.ndarray] = []
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
-                raise NarrationError(f"{path} has no audio stream; export it as wav, mp3, m4a or ogg")
+                raise NarrationError(
+                    f"{path} has no audio stream; export it as wav, mp3, m4a or ogg"
+                )
             stream = container.streams.audio[0]
             resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
             for frame in container.decode(stream):
@@ -267,7 +276,9 @@ def _scene_folder(folder: Path, count: Callable[[], int]) -> SceneNarration:
             text = path.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or "not UTF-8 text"
-            raise NarrationError(f"{path} cannot be read ({reason}); save it as UTF-8 text") from None
+            raise NarrationError(
+                f"{path} cannot be read ({reason}); save it as UTF-8 text"
+            ) from None
         if not text:
             raise NarrationError(f"{path} is empty; write the step's caption or delete the file")
         captions[number] = text
@@ -284,16 +295,86 @@ def _scene_folder(folder: Path, count: Callable[[], int]) -> SceneNarration:
 
 
 # Text to speech ---------------------------------------------------------------------------
+#
+# Linux: the eSpeak NG program (`make tts` installs it with apt). pyttsx3 drives eSpeak NG
+# through its library too, but returns before a long, many-sentence text is written; the
+# program writes the file before it exits. macOS and Windows: pyttsx3, with the system's
+# own voices (NSSpeechSynthesizer, SAPI5).
+
+WORDS_PER_MINUTE = 165  # a lecturer's pace, not a newsreader's
 
 
-def tts_problem() -> str | None:
-    """Why ``--narration tts`` cannot speak here (one line with the fix), or None."""
-    try:
-        engine = _tts_engine()
-    except NarrationError as exc:
-        return str(exc)
-    del engine
-    return None
+class _Espeak:
+    """The ``espeak-ng`` (or ``espeak``) program."""
+
+    def __init__(self, program: str):
+        self.program = program
+        version = subprocess.run(
+            [program, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
+        self.tag = " ".join(version.split()[:5])
+
+    def voices(self) -> list[tuple[str, str]]:
+        listing = subprocess.run(
+            [self.program, "--voices"], capture_output=True, text=True, timeout=30
+        ).stdout.splitlines()[1:]
+        found = []
+        for line in listing:
+            cols = line.split()
+            # Pty Language Age/Gender VoiceName File [Other languages]; mbrola voices need
+            # a program and data this project does not install
+            if len(cols) >= 5 and not cols[4].startswith("mb/"):
+                found.append((cols[4], cols[3].replace("_", " ")))
+        return found
+
+    def default_voice(self) -> str:
+        return "gmw/en-US"
+
+    def speak(self, text: str, voice: str, path: Path) -> None:
+        subprocess.run(
+            [self.program, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(path)],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+
+
+class _Pyttsx3:
+    """pyttsx3 and the system's voices (macOS, Windows)."""
+
+    def __init__(self):
+        try:
+            import pyttsx3
+        except ImportError:
+            raise NarrationError(
+                "--narration tts needs pyttsx3: run `make setup` (or pip install pyttsx3)"
+            ) from None
+        try:
+            with _quiet():
+                self.engine = pyttsx3.init()
+        except Exception as exc:  # noqa: BLE001 - a missing system engine shows up as anything
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise NarrationError(
+                f"--narration tts found no speech engine ({reason}); on Linux run `make tts` "
+                "(apt-get install espeak-ng)"
+            ) from None
+        driver = type(self.engine.proxy._driver).__module__
+        self.tag = f"pyttsx3 {getattr(pyttsx3, '__version__', '')} {driver}"
+
+    def voices(self) -> list[tuple[str, str]]:
+        return [(str(v.id), str(v.name)) for v in self.engine.getProperty("voices")]
+
+    def default_voice(self) -> str:
+        return str(self.engine.getProperty("voice") or "")
+
+    def speak(self, text: str, voice: str, path: Path) -> None:
+        if voice:
+            self.engine.setProperty("voice", voice)
+        self.engine.setProperty("rate", WORDS_PER_MINUTE)
+        with _quiet():
+            self.engine.save_to_file(text, str(path))
+            self.engine.runAndWait()
 
 
 @contextlib.contextmanager
@@ -303,46 +384,47 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def _tts_engine() -> Any:
+def _speaker() -> _Espeak | _Pyttsx3:
+    if sys.platform.startswith("linux"):
+        program = shutil.which("espeak-ng") or shutil.which("espeak")
+        if program is None:
+            raise NarrationError(
+                "--narration tts needs eSpeak NG on Linux: run `make tts` "
+                "(or apt-get install espeak-ng)"
+            )
+        return _Espeak(program)
+    return _Pyttsx3()
+
+
+def tts_problem() -> str | None:
+    """Why ``--narration tts`` cannot speak here (one line with the fix), or None."""
     try:
-        import pyttsx3
-    except ImportError:
-        raise NarrationError(
-            "--narration tts needs pyttsx3: run `make setup` (or pip install pyttsx3)"
-        ) from None
-    try:
-        with _quiet():
-            return pyttsx3.init()
-    except Exception as exc:  # noqa: BLE001 - a missing system engine shows up as anything
-        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise NarrationError(
-            f"--narration tts found no speech engine ({reason}); on Linux run `make tts` "
-            "(apt-get install espeak-ng)"
-        ) from None
+        _speaker()
+    except NarrationError as exc:
+        return str(exc)
+    return None
 
 
 def tts_voices() -> list[tuple[str, str]]:
     """(id, name) of every voice the system's engine offers."""
-    engine = _tts_engine()
-    return [(v.id, v.name) for v in engine.getProperty("voices")]
+    return _speaker().voices()
 
 
-def _pick_voice(engine: Any, voice: str | None) -> str:
-    voices = engine.getProperty("voices")
+def _pick_voice(speaker: Any, voice: str | None) -> str:
+    voices = speaker.voices()
     if voice is None:
-        current = engine.getProperty("voice")
-        return str(current or (voices[0].id if voices else "default"))
+        return speaker.default_voice()
     wanted = voice.lower()
-    for v in voices:
-        if wanted in (str(v.id).lower(), str(v.name).lower()):
-            return str(v.id)
-    partial = [v for v in voices if wanted in str(v.name).lower() or wanted in str(v.id).lower()]
+    for vid, name in voices:
+        if wanted in (vid.lower(), name.lower()):
+            return vid
+    partial = [(vid, name) for vid, name in voices if wanted in f"{vid} {name}".lower()]
     if len(partial) == 1:
-        return str(partial[0].id)
-    sample = ", ".join(str(v.name) for v in (partial or voices)[:6])
+        return partial[0][0]
+    sample = ", ".join(name for _, name in (partial or voices)[:5])
     raise NarrationError(
-        f"--voice {voice!r} matches {len(partial) or 'no'} voices of this system's speech "
-        f"engine (e.g. {sample}); give a name or id from `rnn-slides voices`"
+        f"--voice {voice!r} matches {len(partial) or 'no'} voices of this system "
+        f"(e.g. {sample}); pick one from `rnn-slides voices`"
     )
 
 
@@ -351,14 +433,9 @@ def from_tts(
 ) -> dict[str, SceneNarration]:
     """Speak every step's notes (scene id -> the notes of steps 1..N) with the system's
     offline voice; files are cached in ``cache`` by engine, voice and text."""
-    engine = _tts_engine()
-    voice_id = _pick_voice(engine, voice)
-    engine.setProperty("voice", voice_id)
-    engine.setProperty("rate", 165)  # words per minute: a lecturer's pace, not a newsreader's
+    speaker = _speaker()
+    voice_id = _pick_voice(speaker, voice)
     cache.mkdir(parents=True, exist_ok=True)
-    import pyttsx3
-
-    tag = f"pyttsx3-{getattr(pyttsx3, '__version__', '')}-{engine.proxy._driver.__module__}"
     result: dict[str, SceneNarration] = {}
     for scene_id, texts in notes.items():
         steps: dict[int, StepAudio] = {}
@@ -366,17 +443,19 @@ def from_tts(
             spoken = " ".join(text.split())
             if not spoken:
                 continue
-            key = hashlib.sha256(json.dumps([tag, voice_id, 165, spoken]).encode()).hexdigest()
-            path = cache / f"{key[:24]}.wav"
+            key = hashlib.sha256(
+                json.dumps([speaker.tag, voice_id, WORDS_PER_MINUTE, spoken]).encode()
+            ).hexdigest()[:24]
+            path = cache / f"{key}.wav"
             if not path.is_file() or path.stat().st_size == 0:
-                part = cache / f".{key[:24]}.{os.getpid()}.wav"
-                with _quiet():
-                    engine.save_to_file(spoken, str(part))
-                    engine.runAndWait()
-                if not part.is_file() or part.stat().st_size == 0:
+                part = cache / f".{key}.{os.getpid()}.wav"
+                speaker.speak(spoken, voice_id, part)
+                if not part.is_file() or part.stat().st_size <= 44:  # a bare wav header
+                    with contextlib.suppress(OSError):
+                        part.unlink()
                     raise NarrationError(
-                        f"the speech engine wrote nothing for step {number} of {scene_id!r}; "
-                        "try another --voice"
+                        f"the speech engine ({speaker.tag}) wrote nothing for step {number} "
+                        f"of {scene_id!r}; try another --voice (see `rnn-slides voices`)"
                     )
                 os.replace(part, path)
             steps[number] = StepAudio(
@@ -491,9 +570,7 @@ def write_video(
                         yield packet
                     offset = end
 
-            merged = _interleave(
-                [(video_packets(), video), (audio_iter, None), (sub_iter, None)]
-            )
+            merged = _interleave([(video_packets(), video), (audio_iter, None), (sub_iter, None)])
             for packet, stream in merged:
                 if stream is not None:
                     packet.stream = stream
@@ -635,3 +712,73 @@ def join_videos(videos: Sequence[Path], dest: Path) -> tuple[float, list[Cue]]:
                 staged.unlink()
     captions_mod.write_files(dest, cues)
     return float(starts[-1]), cues
+
+
+def step_notes(info: Any, scene_config: Any, out: Path) -> list[str]:
+    """The speaker notes of a scene's steps, cached by content hash in
+    ``OUT/.cache/notes.json`` (building a scene for them takes seconds)."""
+    from slidebuild import engine
+
+    digest = engine.content_hash(info, scene_config, "notes", "-", False)
+    path = out / ".cache" / "notes.json"
+    try:
+        cache = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    notes = cache.get(digest) if isinstance(cache, dict) else None
+    if isinstance(notes, list) and all(isinstance(n, str) for n in notes):
+        return notes
+    notes = [r.notes for r in engine.construct(info, scene_config, "tiny").steps]
+    with contextlib.suppress(OSError):
+        out.mkdir(parents=True, exist_ok=True)
+        with engine.locked(out):
+            try:
+                cache = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                cache = {}
+            cache = cache if isinstance(cache, dict) else {}
+            cache[digest] = notes
+            engine.atomic_write_bytes(path, json.dumps(cache).encode())
+    return notes
+
+
+def join_lecture(
+    out: Path, infos: Sequence[Any], lecture: int, fmt: str, quality: str
+) -> tuple[Path, float, bool]:
+    """``OUT/lecture<N>.<fmt>`` (other qualities: ``lecture<N>-<height>p<fps>.<fmt>``): the
+    lecture's rendered scenes in order, with sound and captions. Returns the path, its
+    length in seconds, and whether it was written (False: the recorded one is current)."""
+    from slidebuild import engine
+
+    suffix = "" if quality == engine.DEFAULT_QUALITY else f"-{engine.quality_tag(quality)}"
+    dest = out / f"lecture{lecture}{suffix}.{fmt}"
+    keys = [engine.output_key(info, fmt, quality) for info in infos]
+    outputs = engine.read_manifest(out)["outputs"]
+    parts = [[k, outputs.get(k, {}).get("sha256"), outputs.get(k, {}).get("files")] for k in keys]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    key = dest.name
+    entry = outputs.get(key)
+    if entry and entry.get("hash") == digest:
+        files = engine._entry_files(entry, dest, out)
+        if files is not None and engine._intact(files):
+            return dest, float(entry.get("duration", 0.0)), False
+    seconds, _cues = join_videos([out / k for k in keys], dest)
+    files = {
+        p.name: engine.file_record(p) for p in (dest.with_suffix(".vtt"), dest.with_suffix(".srt"))
+    }
+    engine.update_manifest(
+        out,
+        {
+            key: {
+                "hash": digest,
+                "lecture": lecture,
+                "scenes": [info.id for info in infos],
+                "format": fmt,
+                "quality": quality,
+                "duration": round(seconds, 3),
+                **engine.file_record(dest),
+                "files": files,
+            }
+        },
+    )
+    return dest, seconds, True
