@@ -220,8 +220,12 @@ def subtitle_packets(stream, cues: Sequence[Cue]) -> Iterator:
 
     for c in _shown(cues):
         start, end = round(c.start * 1000), round(c.end * 1000)
-        # An ASS event line: ReadOrder, Layer, Style, Name, MarginL/R/V, Effect, Text
-        text = c.text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+        # The encoders read an ASS event line (ReadOrder, Layer, Style, Name, MarginL/R/V,
+        # Effect, Text) in which a backslash starts markup: a caption's own backslashes
+        # become U+2216, which looks the same. WebVTT's encoder passes &, <, > as they are.
+        text = c.text.replace("\\", "\u2216")
+        if stream.codec_context.name == "webvtt":
+            text = _vtt_escape(text)
         line = "0,0,Default,,0,0,0,," + text.replace("\n", "\\N")
         packet = stream.codec_context.encode_subtitle(
             SubtitleSet.create(line.encode("utf-8"), 0, end - start, pts=start * 1000)

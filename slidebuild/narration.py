@@ -267,7 +267,7 @@ def _scene_folder(folder: Path, count: Callable[[], int]) -> SceneNarration:
         bucket = texts if ext == "txt" else audio
         if number in bucket:
             raise NarrationError(
-                f"{path}: step {number} already has {bucket[number].name}; keep one of them"
+                f"{path}: step {number} already has {bucket[number]}; keep one of them"
             )
         bucket[number] = path
     captions: dict[int, str] = {}
@@ -700,7 +700,10 @@ def join_videos(videos: Sequence[Path], dest: Path) -> tuple[float, list[Cue]]:
             segments.append((round(start * RATE), decode_audio(video)))
         vtt = video.with_suffix(".vtt")
         if vtt.exists():
-            cues += captions_mod.shift(captions_mod.read_vtt(vtt), float(start), video.stem)
+            label = video.stem
+            while any(c.scene == label for c in cues):  # WebVTT identifiers are unique
+                label += "+"
+            cues += captions_mod.shift(captions_mod.read_vtt(vtt), float(start), label)
     track = AudioTrack(round(float(starts[-1]) * RATE), segments) if has_audio else None
     with atomic_target(dest) as tmp:
         staged = tmp.with_suffix(dest.suffix)
