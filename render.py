@@ -816,6 +816,15 @@ def doctor(out: Path) -> None:
     )
     check("typst (math)", _typst_probe, "pip install typst")
     check("PyAV (video encoding)", lambda: importlib.metadata.version("av"), "pip install av")
+    from slidebuild.narration import tts_problem
+
+    checks.append(
+        (
+            "speech engine (optional)",
+            True,
+            tts_problem() or "offline draft voice for --narration tts",
+        )
+    )
     checks.append(
         (
             "LaTeX (optional)",

@@ -28,7 +28,7 @@ from slidebuild import captions, engine, narration
 from slidebuild.deck_html import polish_html
 from slidebuild.engine import RenderSettings
 from slidebuild.narration import PAUSE, RATE, NarrationError
-from slidebuild.registry import scan_module
+from slidebuild.registry import get_scene, scan_module
 
 MODULE = "rnn_slides_narrated_scene"
 SOURCE = '''
@@ -348,6 +348,11 @@ def test_cli_refuses_bad_narration_before_rendering(tmp_path: Path) -> None:
     rec.mkdir(parents=True)
     tone(rec / "99.wav", 0.2)
     out = tmp_path / "out"
+    # the scene's step count as `rnn-slides list` caches it (counting builds the scene)
+    info = get_scene("history-timeline")
+    digest = engine.content_hash(info, SceneConfig(), "steps", "-", False)
+    (out / ".cache").mkdir(parents=True)
+    (out / ".cache" / "steps.json").write_text(json.dumps({digest: 6}))
     result = runner.invoke(
         cli, ["render", "history-timeline", "--narration", str(rec.parent), "-o", str(out)]
     )
@@ -421,6 +426,7 @@ def test_join_puts_scenes_one_after_another_with_sound_and_captions(narrated, tm
     assert len(captions.read_srt(dest.with_suffix(".srt"))) == 4
 
 
+@pytest.mark.slow
 def test_webm_carries_opus_sound_and_webvtt_captions(scene, tones, tmp_path) -> None:
     found = narration.from_folder(tones, [scene], lambda _info: 2)
     out = tmp_path / "out"
@@ -478,3 +484,18 @@ def test_html_deck_plays_sound_and_shows_captions_on_a_key() -> None:
     assert "video.muted = false" in spoken
     # a deck whose slides do not pair with the captions gets none rather than wrong ones
     assert "data-rnn-caption" not in polish_html(page, title="T", captions=["one"])
+
+
+def test_an_output_from_before_captions_is_rendered_again(scene, narrated, tmp_path) -> None:
+    out, found = narrated
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    path = copy / "manifest.json"
+    data = json.loads(path.read_text())
+    entry = data["outputs"]["lecture9/narrated.mp4"]
+    for rel in ("lecture9/narrated.vtt", "lecture9/narrated.srt"):
+        del entry["files"][rel]
+    path.write_text(json.dumps(data))
+    settings = RenderSettings(quality="l", narration=found)
+    todo, _ = engine.plan([scene], lambda _l: SceneConfig(), copy, settings)
+    assert [job.info.id for job in todo] == ["narrated"]
