@@ -79,13 +79,14 @@ def polish_html(
 
 CAPTIONS_KEY = "C"  # shows and hides the captions
 CAPTIONS_CSS = (
-    "#rnn-captions { position: fixed; left: 50%; bottom: 56px; transform: translateX(-50%);"
-    " max-width: 80vw; z-index: 30; padding: 8px 18px; border-radius: 6px;"
-    " background-color: rgba(0, 0, 0, 0.75); color: #fff; font-size: 30px; line-height: 1.3;"
+    "#rnn-captions { position: fixed; left: 50%; bottom: 8px; transform: translateX(-50%);"
+    " width: max-content; max-width: 72vw; z-index: 30; padding: 6px 16px; border-radius: 6px;"
+    " background-color: rgba(0, 0, 0, 0.8); color: #fff; font-size: 26px; line-height: 1.3;"
     " text-align: center; font-family: sans-serif; pointer-events: none; }"
     " #rnn-captions[hidden] { display: none; }"
 )
-# The caption of the current slide (its data-rnn-caption) under it; C shows and hides it.
+# The caption of the current slide (its data-rnn-caption) under it: while it shows, the
+# slide's video is drawn in the space above it (never under it); C shows and hides it.
 _CAPTIONS_HTML = f"""<div id="rnn-captions" role="status" aria-live="polite" hidden></div>
 <script id="{_MARK}-captions">
   (function () {{
@@ -96,6 +97,10 @@ _CAPTIONS_HTML = f"""<div id="rnn-captions" role="status" aria-live="polite" hid
       var text = slide ? slide.getAttribute("data-rnn-caption") || "" : "";
       box.textContent = text;
       box.hidden = !on || !text;
+      var room = box.hidden ? "" : "calc(100% - " + (box.offsetHeight + 16) + "px)";
+      document.querySelectorAll(".reveal .backgrounds").forEach(function (b) {{
+        b.style.height = room;
+      }});
     }}
     Reveal.addKeyBinding({{ keyCode: 67, key: "{CAPTIONS_KEY}", description: "Captions on/off" }},
       function () {{ on = !on; show(); }});
