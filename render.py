@@ -159,8 +159,10 @@ def _narration(spec: str | None, voice: str | None, infos: list, resolve, out: P
     from slidebuild import narration
 
     if spec == "tts":
+        from slidebuild.lecture_video import step_notes
+
         notes = {
-            info.id: narration.step_notes(info, resolve(info.lecture), out) for info in infos
+            info.id: step_notes(info, resolve(info.lecture), out) for info in infos
         }
         found = narration.from_tts(notes, out / ".cache" / "tts", voice)
         click.echo(
@@ -325,7 +327,7 @@ def render(
     )
     engine.build(infos, resolve, out=out, settings=settings, echo=click.echo)
     if join:
-        from slidebuild.narration import join_lecture
+        from slidebuild.lecture_video import join_lecture
 
         dest, seconds, wrote = join_lecture(out, infos, lecture, fmt, quality)
         state = "wrote" if wrote else "up to date:"

@@ -22,9 +22,12 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
+import os
+import tempfile
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -166,14 +169,29 @@ def shift(cues: Sequence[Cue], seconds: float, scene: str | None = None) -> list
 
 def write_files(video: Path, cues: Sequence[Cue]) -> list[Path]:
     """``<video stem>.vtt`` and ``.srt`` beside ``video``, each replaced atomically."""
-    from slidebuild.engine import atomic_write_bytes
-
     paths = []
     for suffix, text in ((".vtt", to_vtt(cues)), (".srt", to_srt(cues))):
         path = video.with_suffix(suffix)
-        atomic_write_bytes(path, text.encode("utf-8"))
+        _atomic_write(path, text.encode("utf-8"))
         paths.append(path)
     return paths
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def install(video: Path, result: dict, sidecar: Path | None) -> list[Path]:
@@ -190,9 +208,7 @@ def install(video: Path, result: dict, sidecar: Path | None) -> list[Path]:
 
 def write_slide_captions(path: Path, texts: Sequence[str]) -> None:
     """The caption of each slide of a scene, in slide order, for the HTML deck."""
-    from slidebuild.engine import atomic_write_bytes
-
-    atomic_write_bytes(path, json.dumps(list(texts), ensure_ascii=False, indent=1).encode())
+    _atomic_write(path, json.dumps(list(texts), ensure_ascii=False, indent=1).encode())
 
 
 def subtitle_codec(fmt: str) -> str | None:

@@ -57,6 +57,7 @@ __all__ = [
     "decode_audio",
     "finish_render",
     "join_videos",
+    "write_video",
 ]
 
 AUDIO_EXTS = ("wav", "mp3", "m4a", "ogg")
@@ -620,7 +621,21 @@ def finish_render(
     }
     # Steps that drew frames are the slides manim-slides wrote, in order.
     shown = [k for k, (a, b) in enumerate(frames, 1) if b > a]
-    slide_captions = [cues[k - 1].text.replace("\n", " ") for k in shown]
+    slides: list[dict] = []
+    lead = 0  # a slide of animations played before the first step (silent, no caption)
+    if slides_json is not None and slides_json.exists():
+        slides = json.loads(slides_json.read_text(encoding="utf-8"))["slides"]
+        lead = len(slides) - len(shown)
+        if lead not in (0, 1):
+            if narration is not None:
+                raise RuntimeError(
+                    f"{slides_json.name}: {len(slides)} slides for {len(shown)} steps with frames"
+                )
+            slides, lead = [], -1  # slides that pair with no steps: the deck shows no captions
+        slides = slides[max(lead, 0) :]
+    slide_captions = [""] * lead + [cues[k - 1].text.replace("\n", " ") for k in shown]
+    if lead < 0:
+        slide_captions = []
     if fmt == "gif":
         return {"cues": [vars(c) for c in cues], "slide_captions": slide_captions}
     total = frames[-1][1] if frames else 0
@@ -632,12 +647,7 @@ def finish_render(
         )
     draft = bool(narration and narration.draft)
     _rewrite(movie, lambda tmp: write_video([movie], tmp, audio=track, cues=cues, draft=draft))
-    if narration is not None and slides_json is not None and slides_json.exists():
-        slides = json.loads(slides_json.read_text(encoding="utf-8"))["slides"]
-        if len(slides) != len(shown):
-            raise RuntimeError(
-                f"{slides_json.name}: {len(slides)} slides for {len(shown)} steps with frames"
-            )
+    if narration is not None:
         for k, slide in zip(shown, slides, strict=True):
             a, b = frames[k - 1]
             samples = decoded.get(k)
@@ -654,7 +664,9 @@ def finish_render(
 
 
 def _rewrite(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.stem}.muxing{path.suffix}")
+    """``write`` a temporary file beside ``path`` (same suffix: the container is chosen by
+    it), then rename it into place; ``path`` is untouched when writing fails."""
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.muxing{path.suffix}")
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -683,8 +695,6 @@ def join_videos(videos: Sequence[Path], dest: Path) -> tuple[float, list[Cue]]:
     length in seconds and the cues."""
     import av
 
-    from slidebuild.engine import atomic_target
-
     lengths = [video_seconds(v) for v in videos]
     starts = np.concatenate([[0.0], np.cumsum(lengths)])
     segments = []
@@ -705,83 +715,7 @@ def join_videos(videos: Sequence[Path], dest: Path) -> tuple[float, list[Cue]]:
                 label += "+"
             cues += captions_mod.shift(captions_mod.read_vtt(vtt), float(start), label)
     track = AudioTrack(round(float(starts[-1]) * RATE), segments) if has_audio else None
-    with atomic_target(dest) as tmp:
-        staged = tmp.with_suffix(dest.suffix)
-        try:
-            write_video(videos, staged, audio=track, cues=cues, draft=draft)
-            os.replace(staged, tmp)
-        finally:
-            with contextlib.suppress(OSError):
-                staged.unlink()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _rewrite(dest, lambda tmp: write_video(videos, tmp, audio=track, cues=cues, draft=draft))
     captions_mod.write_files(dest, cues)
     return float(starts[-1]), cues
-
-
-def step_notes(info: Any, scene_config: Any, out: Path) -> list[str]:
-    """The speaker notes of a scene's steps, cached by content hash in
-    ``OUT/.cache/notes.json`` (building a scene for them takes seconds)."""
-    from slidebuild import engine
-
-    digest = engine.content_hash(info, scene_config, "notes", "-", False)
-    path = out / ".cache" / "notes.json"
-    try:
-        cache = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cache = {}
-    notes = cache.get(digest) if isinstance(cache, dict) else None
-    if isinstance(notes, list) and all(isinstance(n, str) for n in notes):
-        return notes
-    notes = [r.notes for r in engine.construct(info, scene_config, "tiny").steps]
-    with contextlib.suppress(OSError):
-        out.mkdir(parents=True, exist_ok=True)
-        with engine.locked(out):
-            try:
-                cache = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                cache = {}
-            cache = cache if isinstance(cache, dict) else {}
-            cache[digest] = notes
-            engine.atomic_write_bytes(path, json.dumps(cache).encode())
-    return notes
-
-
-def join_lecture(
-    out: Path, infos: Sequence[Any], lecture: int, fmt: str, quality: str
-) -> tuple[Path, float, bool]:
-    """``OUT/lecture<N>.<fmt>`` (other qualities: ``lecture<N>-<height>p<fps>.<fmt>``): the
-    lecture's rendered scenes in order, with sound and captions. Returns the path, its
-    length in seconds, and whether it was written (False: the recorded one is current)."""
-    from slidebuild import engine
-
-    suffix = "" if quality == engine.DEFAULT_QUALITY else f"-{engine.quality_tag(quality)}"
-    dest = out / f"lecture{lecture}{suffix}.{fmt}"
-    keys = [engine.output_key(info, fmt, quality) for info in infos]
-    outputs = engine.read_manifest(out)["outputs"]
-    parts = [[k, outputs.get(k, {}).get("sha256"), outputs.get(k, {}).get("files")] for k in keys]
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-    key = dest.name
-    entry = outputs.get(key)
-    if entry and entry.get("hash") == digest:
-        files = engine._entry_files(entry, dest, out)
-        if files is not None and engine._intact(files):
-            return dest, float(entry.get("duration", 0.0)), False
-    seconds, _cues = join_videos([out / k for k in keys], dest)
-    files = {
-        p.name: engine.file_record(p) for p in (dest.with_suffix(".vtt"), dest.with_suffix(".srt"))
-    }
-    engine.update_manifest(
-        out,
-        {
-            key: {
-                "hash": digest,
-                "lecture": lecture,
-                "scenes": [info.id for info in infos],
-                "format": fmt,
-                "quality": quality,
-                "duration": round(seconds, 3),
-                **engine.file_record(dest),
-                "files": files,
-            }
-        },
-    )
-    return dest, seconds, True
