@@ -541,7 +541,6 @@ def write_video(
         template = inputs[0].streams.video[0]
         with av.open(str(dest), "w", format=fmt, options=options) as out:
             video = out.add_stream_from_template(template)
-            streams: list[tuple[float, Any]] = []  # (time, packet) heads to interleave
             audio_iter: Iterator = iter(())
             if audio is not None:
                 audio_stream, audio_iter = _audio_packets(out, audio, fmt)
@@ -549,9 +548,9 @@ def write_video(
                     audio_stream.metadata["title"] = DRAFT_TITLE
             subs = captions_mod.add_subtitle_stream(out, fmt) if cues else None
             sub_iter = captions_mod.subtitle_packets(subs, cues) if subs is not None else iter(())
-            if draft:
-                out.metadata["comment"] = DRAFT_TITLE
-            del streams
+            comment = inputs[0].metadata.get("comment")  # "Rendered with Manim Community ..."
+            if draft or comment:
+                out.metadata["comment"] = DRAFT_TITLE if draft else comment
 
             def video_packets() -> Iterator:
                 offset = 0  # in the template's time base
