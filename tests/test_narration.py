@@ -9,8 +9,10 @@ video; the decks carry the sound (PPTX: checked inside the file) and the caption
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+import re
 import shutil
 import sys
 import wave
@@ -499,3 +501,26 @@ def test_an_output_from_before_captions_is_rendered_again(scene, narrated, tmp_p
     settings = RenderSettings(quality="l", narration=found)
     todo, _ = engine.plan([scene], lambda _l: SceneConfig(), copy, settings)
     assert [job.info.id for job in todo] == ["narrated"]
+
+
+def test_html_deck_from_a_narrated_render_pairs_each_step_with_its_caption(
+    narrated, tmp_path
+) -> None:
+    """manim-slides' own HTML of the narrated scene, finished as `deck --to html` does:
+    every step's video unmuted, with its caption (the deck loads reveal.js from a CDN, which
+    this test never opens)."""
+    from render import _polish_html_deck
+
+    out, _found = narrated
+    dest = tmp_path / "deck.html"
+    texts = captions.read_slide_captions(out / "slides", ["NarratedScene"])
+    assert texts == NOTES
+    finish = functools.partial(_polish_html_deck, title="T", captions=texts, narrated=True)
+    assert engine.build_deck(out, ["NarratedScene"], dest, "html", [], finish=finish)
+    page = dest.read_text(encoding="utf-8")
+    sections = re.findall(r"<section\b[^>]*data-background-video[^>]*>", page)
+    assert len(sections) == 2
+    assert not any("data-background-video-muted" in s for s in sections)
+    assert [
+        html.unescape(re.search(r'data-rnn-caption="([^"]*)"', s)[1]) for s in sections
+    ] == NOTES
