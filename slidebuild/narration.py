@@ -646,7 +646,7 @@ def finish_render(
         )
     draft = bool(narration and narration.draft)
     _rewrite(movie, lambda tmp: write_video([movie], tmp, audio=track, cues=cues, draft=draft))
-    if narration is not None:
+    if narration is not None and slides:  # the step videos decks play (mp4 renders)
         for k, slide in zip(shown, slides, strict=True):
             a, b = frames[k - 1]
             samples = decoded.get(k)

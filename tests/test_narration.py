@@ -428,7 +428,6 @@ def test_join_puts_scenes_one_after_another_with_sound_and_captions(narrated, tm
     assert len(captions.read_srt(dest.with_suffix(".srt"))) == 4
 
 
-@pytest.mark.slow
 def test_webm_carries_opus_sound_and_webvtt_captions(scene, tones, tmp_path) -> None:
     found = narration.from_folder(tones, [scene], lambda _info: 2)
     out = tmp_path / "out"
