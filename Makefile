@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core
 
-.PHONY: setup system-deps slides revealjs test test-slow test-all bench figures lint lock clean
+.PHONY: setup system-deps tts slides revealjs test test-slow test-all bench figures lint lock clean
 
 setup: $(STAMP)
 
@@ -33,7 +33,29 @@ system-deps:
 	  exit 1; \
 	fi
 
-$(STAMP): pyproject.toml constraints.txt | system-deps
+# The offline draft voice of `--narration tts` on Linux: the eSpeak NG program (macOS and
+# Windows speak with their own voices through pyttsx3). Installed by `make setup` when apt
+# can; a machine without it renders everything else and says how to add it.
+TTS_PACKAGES := espeak-ng
+tts:
+	@if command -v espeak-ng >/dev/null 2>&1 || command -v espeak >/dev/null 2>&1 || [ "$$(uname -s)" != Linux ]; then \
+	  exit 0; \
+	fi; \
+	echo "rnn-slides: installing $(TTS_PACKAGES) (the offline draft voice of --narration tts)"; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TTS_PACKAGES) >/dev/null || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TTS_PACKAGES) >/dev/null; } || \
+	  echo "rnn-slides: apt-get failed; --narration tts needs: apt-get install -y $(TTS_PACKAGES)"; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TTS_PACKAGES) >/dev/null || \
+	  echo "rnn-slides: apt-get failed; --narration tts needs: sudo apt-get install -y $(TTS_PACKAGES)"; \
+	else \
+	  echo "rnn-slides: --narration tts needs eSpeak NG: sudo apt-get install -y $(TTS_PACKAGES)" \
+	    "(Fedora: sudo dnf install -y espeak-ng); everything else works without it"; \
+	fi
+
+$(STAMP): pyproject.toml constraints.txt | system-deps tts
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
 	  { echo "rnn-slides: Python >= 3.11 is needed; set PYTHON=/path/to/python3.11 and rerun"; exit 1; }
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) || \

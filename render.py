@@ -170,6 +170,52 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+narration_option = click.option(
+    "--narration",
+    "narration_spec",
+    metavar="DIR|tts",
+    help="Narrate every click step: recordings DIR/<scene-id>/<step>.wav (mp3, m4a, ogg), "
+    "or 'tts' for a draft voice reading the speaker notes (offline).",
+)
+voice_option = click.option(
+    "--voice", help="With --narration tts: the system voice (see `rnn-slides voices`)."
+)
+
+
+def _narration(spec: str | None, voice: str | None, infos: list, resolve, out: Path):
+    """scene id -> SceneNarration for ``--narration`` (None without it); bad input stops
+    here, before anything renders, with one line naming the file."""
+    if spec is None:
+        if voice is not None:
+            raise UserError("--voice applies to --narration tts")
+        return None
+    from slidebuild import narration
+
+    if spec == "tts":
+        from slidebuild.lecture_video import step_notes
+
+        notes = {
+            info.id: step_notes(info, resolve(info.lecture), out) for info in infos
+        }
+        found = narration.from_tts(notes, out / ".cache" / "tts", voice)
+        click.echo(
+            "narration: draft voice (text-to-speech) reading the speaker notes; "
+            "record your own for publishing (--narration DIR)"
+        )
+        return found
+    if voice is not None:
+        raise UserError("--voice applies to --narration tts, not to recordings")
+    found = narration.from_folder(
+        Path(spec),
+        infos,
+        lambda info: engine.count_steps(info, resolve(info.lecture), out),
+        known_ids=[s.id for s in _registry().all_scenes()],
+    )
+    steps = sum(len(n.steps) for n in found.values())
+    click.echo(f"narration: {steps} recordings for {len(found)} of {len(infos)} scenes")
+    return found
+
+
 lecture_option = click.option(
     "--lecture", type=click.IntRange(1, 5), help="Only this lecture (1-5)."
 )
@@ -249,9 +295,31 @@ def list_command(lecture: int | None, steps: bool, out: Path) -> None:
     help="Output FOLDER: videos go to OUT/lecture<N>/.",
 )
 @click.option("--force", is_flag=True, help="Re-render even when the cache says nothing changed.")
+@narration_option
+@voice_option
+@click.option(
+    "--join",
+    is_flag=True,
+    help="With --lecture N: also write OUT/lecture<N>.<format>, its scenes in order in one "
+    "video with their sound and captions.",
+)
 @friendly
 def render(
-    ids, lecture, all_, quality, fmt, transparent, theme, config_path, seed, jobs, out, force
+    ids,
+    lecture,
+    all_,
+    quality,
+    fmt,
+    transparent,
+    theme,
+    config_path,
+    seed,
+    jobs,
+    out,
+    force,
+    narration_spec,
+    voice,
+    join,
 ) -> None:
     """Render scenes to videos in OUT/lecture<N>/<scene-id>.<format> (other qualities
     than 480p as <scene-id>-<height>p<fps>.<format>, beside it).
@@ -264,17 +332,39 @@ def render(
       rnn-slides render --lecture 4 -q h -j 2      # lecture 4 at 1080p, two at a time
       rnn-slides render --all --theme dark --format webm --transparent
       rnn-slides render why-not-dcl --format gif   # for a web page
+      rnn-slides render --lecture 4 --narration recordings/ --join   # out/lecture4.mp4
+
+    Every video gets captions beside it (<scene-id>.vtt, .srt), one cue per click step.
     """
     if transparent and fmt not in ("webm", "mov"):
         raise UserError(
             "--transparent needs --format webm or --format mov (mp4 and gif have no alpha)"
         )
+    if fmt == "gif" and (narration_spec or join):
+        raise UserError(
+            f"{'--narration' if narration_spec else '--join'} needs a video with sound: "
+            "--format mp4, webm or mov (a gif has none)"
+        )
+    if join and lecture is None:
+        raise UserError("--join makes one video of a lecture: pass --lecture N")
     infos = _select(ids, lecture, all_)
     resolve = _load_config(config_path, theme, seed)
+    found = _narration(narration_spec, voice, infos, resolve, out)
     settings = RenderSettings(
-        quality=quality, fmt=fmt, transparent=transparent, jobs=jobs, force=force
+        quality=quality,
+        fmt=fmt,
+        transparent=transparent,
+        jobs=jobs,
+        force=force,
+        narration=found,
     )
     engine.build(infos, resolve, out=out, settings=settings, echo=click.echo)
+    if join:
+        from slidebuild.lecture_video import join_lecture
+
+        dest, seconds, wrote = join_lecture(out, infos, lecture, fmt, quality)
+        state = "wrote" if wrote else "up to date:"
+        click.echo(f"{state} {dest} ({len(infos)} scenes, {seconds:.1f} s) with captions")
 
 
 
@@ -470,9 +560,23 @@ def figures(out, fmt, theme, lecture) -> None:
     show_default=True,
     help="A local reveal.js (npm install reveal.js@6.0.1) for --offline.",
 )
+@narration_option
+@voice_option
 @friendly
 def deck(
-    lecture, all_, to, output, quality, theme, config_path, jobs, out, offline, revealjs
+    lecture,
+    all_,
+    to,
+    output,
+    quality,
+    theme,
+    config_path,
+    jobs,
+    out,
+    offline,
+    revealjs,
+    narration_spec,
+    voice,
 ) -> None:
     """Build a slide deck (HTML, PPTX or PDF) from the rendered scenes, in lecture order,
     or a handout: a vector PDF with one page per click step and its speaker notes.
@@ -485,6 +589,9 @@ def deck(
       rnn-slides deck --all --to html --offline     # after: make revealjs
       rnn-slides deck --lecture 4 --to pptx -o lstm.pptx
       rnn-slides deck --lecture 4 --to handout -o lecture4.pdf
+      rnn-slides deck --lecture 4 --to pptx --narration recordings/   # every step speaks
+
+    The HTML deck shows the current step's caption under the slide: press C.
     """
     if lecture is None and not all_:
         raise UserError("pass --lecture N or --all")
@@ -498,6 +605,8 @@ def deck(
     label = f"lecture{lecture}" if lecture is not None else "all"
     inputs = _config_inputs(config_path, resolve, [info.lecture for info in infos])
     if to == "handout":
+        if narration_spec is not None:
+            raise UserError("a handout is paper: --narration applies to html, pptx and pdf decks")
         if source("jobs") == click.core.ParameterSource.COMMANDLINE:
             click.echo("warning: -j has no effect on a handout (drawn in this process)", err=True)
         default = out / f"handout-{label}.pdf"
@@ -526,11 +635,12 @@ def deck(
         inputs=inputs + videos,
         instead=default,
     )
+    found = _narration(narration_spec, voice, infos, resolve, out)
     engine.build(
         infos,
         resolve,
         out=out,
-        settings=RenderSettings(quality=quality, jobs=jobs),
+        settings=RenderSettings(quality=quality, jobs=jobs, narration=found),
         echo=click.echo,
     )
     names = [info.class_name for info in infos]  # manim-slides keys its data by class name
@@ -547,9 +657,15 @@ def deck(
     prepare = functools.partial(_prime_revealjs_cache, revealjs) if offline else None
     finish, finish_tag = None, ""
     if to == "html":
+        from slidebuild.captions import read_slide_captions
+
         title = _deck_title(lecture)
-        finish = functools.partial(_polish_html_deck, title=title)
-        finish_tag = f"polish_html:{POLISH_VERSION}:{title}"
+        captions = read_slide_captions(out / engine.slides_dir(quality), names)
+        narrated = found is not None
+        finish = functools.partial(
+            _polish_html_deck, title=title, captions=captions, narrated=narrated
+        )
+        finish_tag = f"polish_html:{POLISH_VERSION}:{title}:{narrated}:{captions}"
     if engine.build_deck(
         out,
         names,
@@ -688,7 +804,7 @@ def weights_import(src: Path, framework: str, output: Path, layer: str | None) -
     )
 
 
-POLISH_VERSION = "1"  # bump when slidebuild.deck_html changes what it writes
+POLISH_VERSION = "2"  # bump when slidebuild.deck_html changes what it writes
 
 
 def _deck_title(lecture: int | None) -> str:
@@ -698,11 +814,17 @@ def _deck_title(lecture: int | None) -> str:
     return "Recurrent networks, lectures " + ", ".join(str(n) for n in sorted(titles))
 
 
-def _polish_html_deck(path: Path, *, title: str) -> None:
-    """Classroom fixes on manim-slides' HTML (muted videos, title, hash, Space, slide number)."""
+def _polish_html_deck(
+    path: Path, *, title: str, captions: list[str] | None = None, narrated: bool = False
+) -> None:
+    """Classroom fixes on manim-slides' HTML (muted videos, or sound for a narrated deck;
+    title, hash, Space, slide number, captions on C)."""
     from slidebuild.deck_html import polish_html
 
-    path.write_text(polish_html(path.read_text(encoding="utf-8"), title=title), encoding="utf-8")
+    text = polish_html(
+        path.read_text(encoding="utf-8"), title=title, captions=captions, narrated=narrated
+    )
+    path.write_text(text, encoding="utf-8")
 
 
 def _prime_revealjs_cache(revealjs: Path) -> None:
@@ -730,6 +852,22 @@ def _prime_revealjs_cache(revealjs: Path) -> None:
     for name, path in by_name.items():
         if not (cache / name).exists():
             shutil.copyfile(path, cache / name)
+
+
+@cli.command()
+@friendly
+def voices() -> None:
+    """List the system voices `--narration tts --voice NAME` can use (offline).
+
+    \b
+    Examples:
+      rnn-slides voices
+      rnn-slides render lstm-circuit --narration tts --voice "English (Great Britain)"
+    """
+    from slidebuild.narration import tts_voices
+
+    for voice_id, name in tts_voices():
+        click.echo(f"{name}\t{voice_id}")
 
 
 @cli.command()
@@ -778,6 +916,15 @@ def doctor(out: Path) -> None:
     )
     check("typst (math)", _typst_probe, "pip install typst")
     check("PyAV (video encoding)", lambda: importlib.metadata.version("av"), "pip install av")
+    from slidebuild.narration import tts_problem
+
+    checks.append(
+        (
+            "speech engine (optional)",
+            True,
+            tts_problem() or "offline draft voice for --narration tts",
+        )
+    )
     checks.append(
         (
             "LaTeX (optional)",

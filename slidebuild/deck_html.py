@@ -20,7 +20,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-__all__ = ["polish_html", "external_assets", "SLIDE_NUMBER_CSS"]
+__all__ = ["polish_html", "external_assets", "SLIDE_NUMBER_CSS", "CAPTIONS_KEY"]
 
 # Readable from the back of the room: about 3% of a 1080p frame, on a translucent box.
 SLIDE_NUMBER_CSS = (
@@ -45,21 +45,86 @@ _KEYS_SCRIPT = f"""<script id="{_MARK}">
 </script>"""
 
 
-def polish_html(text: str, *, title: str) -> str:
-    """The deck ``text`` with every background video muted, ``title`` as the page title,
-    URL hash navigation, Space advancing, and a readable slide number.
+def polish_html(
+    text: str,
+    *,
+    title: str,
+    captions: list[str] | None = None,
+    narrated: bool = False,
+) -> str:
+    """The deck ``text`` with every background video muted (or, for a ``narrated`` deck,
+    every one playing its sound), ``title`` as the page title, URL hash navigation, Space
+    advancing, a readable slide number, and, given one caption per slide, the current
+    slide's caption under it, shown and hidden with the C key (hidden at first).
 
     Applying it twice gives the same text as applying it once.
     """
     if _MARK in text:
         return text
     text = _set_title(text, title)
-    text = _mute_all_videos(text)
+    text = _unmute_all_videos(text) if narrated else _mute_all_videos(text)
+    if narrated:
+        text = _insert_before(text, "</body>", _SOUND_SCRIPT)
+    captioned = _attach_captions(text, captions) if captions is not None else None
+    if captioned is not None:
+        style = f'<style id="{_MARK}-captions-css">{CAPTIONS_CSS}</style>'
+        text = _insert_before(captioned, "</head>", style)
+        text = _insert_before(text, "</body>", _CAPTIONS_HTML)
     for key, value in _SETTINGS.items():
         text = _set_reveal_setting(text, key, value)
     text = _insert_before(text, "</head>", f'<style id="{_MARK}-css">{SLIDE_NUMBER_CSS}</style>')
     text = _insert_before(text, "</body>", _KEYS_SCRIPT)
     return text
+
+
+CAPTIONS_KEY = "C"  # shows and hides the captions
+CAPTIONS_CSS = (
+    "#rnn-captions { position: fixed; left: 50%; bottom: 8px; transform: translateX(-50%);"
+    " width: max-content; max-width: 72vw; z-index: 30; padding: 6px 16px; border-radius: 6px;"
+    " background-color: rgba(0, 0, 0, 0.8); color: #fff; font-size: 26px; line-height: 1.3;"
+    " text-align: center; font-family: sans-serif; pointer-events: none; }"
+    " #rnn-captions[hidden] { display: none; }"
+)
+# The caption of the current slide (its data-rnn-caption) under it: while it shows, the
+# slide's video is drawn in the space above it (never under it); C shows and hides it.
+_CAPTIONS_HTML = f"""<div id="rnn-captions" role="status" aria-live="polite" hidden></div>
+<script id="{_MARK}-captions">
+  (function () {{
+    var box = document.getElementById("rnn-captions");
+    var on = false;
+    function show() {{
+      var slide = Reveal.getCurrentSlide();
+      var text = slide ? slide.getAttribute("data-rnn-caption") || "" : "";
+      box.textContent = text;
+      box.hidden = !on || !text;
+      var room = box.hidden ? "" : "calc(100% - " + (box.offsetHeight + 16) + "px)";
+      document.querySelectorAll(".reveal .backgrounds").forEach(function (b) {{
+        b.style.height = room;
+      }});
+    }}
+    Reveal.addKeyBinding({{ keyCode: 67, key: "{CAPTIONS_KEY}", description: "Captions on/off" }},
+      function () {{ on = !on; show(); }});
+    Reveal.on("ready", show);
+    Reveal.on("slidechanged", show);
+    if (Reveal.isReady()) show();
+  }})();
+</script>"""
+# A narrated deck: browsers start a video with sound only after the viewer has pressed a
+# key or clicked once; then the current slide's video starts again, with its sound.
+_SOUND_SCRIPT = f"""<script id="{_MARK}-sound">
+  (function () {{
+    function play() {{
+      var slide = Reveal.getCurrentSlide();
+      var background = slide && Reveal.getSlideBackground(slide);
+      var video = background && background.querySelector("video");
+      if (video) {{ video.muted = false; if (video.paused) video.play().catch(function () {{}}); }}
+    }}
+    ["keydown", "pointerdown"].forEach(function (name) {{
+      document.addEventListener(name, function () {{ setTimeout(play, 0); }}, {{ once: true }});
+    }});
+    Reveal.on("slidechanged", function () {{ setTimeout(play, 0); }});
+  }})();
+</script>"""
 
 
 def external_assets(text: str) -> list[str]:
@@ -96,6 +161,30 @@ def _mute_all_videos(text: str) -> str:
         return tag[:-1].rstrip() + " data-background-video-muted>"
 
     return re.sub(r"<section\b[^>]*>", mute, text)
+
+
+def _unmute_all_videos(text: str) -> str:
+    def unmute(match: re.Match[str]) -> str:
+        return re.sub(r"\s+data-background-video-muted\b", "", match.group(0))
+
+    return re.sub(r"<section\b[^>]*>", unmute, text)
+
+
+def _attach_captions(text: str, captions: list[str]) -> str | None:
+    """Each video slide's caption as its ``data-rnn-caption``, in order; None when the
+    deck's slides and the captions do not pair up."""
+    tags = re.finditer(r"<section\b[^>]*>", text)
+    slides = [m for m in tags if "data-background-video" in m.group(0)]
+    if len(slides) != len(captions):
+        return None
+    parts, last = [], 0
+    for match, caption in zip(slides, captions, strict=True):
+        tag = match.group(0)
+        value = html_lib.escape(" ".join(caption.split()), quote=True)
+        parts += [text[last : match.start()], tag[:-1].rstrip(), f' data-rnn-caption="{value}">']
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _set_reveal_setting(text: str, key: str, value: str) -> str:

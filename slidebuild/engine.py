@@ -128,6 +128,8 @@ class RenderSettings:
     transparent: bool = False
     jobs: int = 1
     force: bool = False
+    # scene id -> slidebuild.narration.SceneNarration, for narrated renders (--narration)
+    narration: Any = None
 
 
 def _warn(message: str) -> None:
@@ -305,9 +307,15 @@ def scene_config_from_dict(data: dict) -> Any:
 
 
 def content_hash(
-    info: SceneInfo, scene_config: Any, quality: str, fmt: str, transparent: bool
+    info: SceneInfo,
+    scene_config: Any,
+    quality: str,
+    fmt: str,
+    transparent: bool,
+    narration: str | None = None,
 ) -> str:
-    """Everything that changes the pixels of a scene's video, as one hex digest."""
+    """Everything that changes the pixels of a scene's video, as one hex digest
+    (``narration``: the digest of its narration, when it has one)."""
     payload = {
         "source": source_hash(info),
         "config": config_dict(scene_config),
@@ -317,6 +325,8 @@ def content_hash(
         "manim": _version("manim"),
         "manim_slides": _version("manim-slides"),
     }
+    if narration is not None:
+        payload["narration"] = narration
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -668,8 +678,15 @@ def _render_worker(job: dict) -> dict:
         "disable_caching": True,
         "write_to_movie": True,
     }
+    narration = None
+    if job.get("narration"):
+        from slidebuild.narration import SceneNarration
+
+        narration = SceneNarration.from_json(job["narration"])
     with manim_config(settings):
-        configured = cls.configured(scene_config)
+        configured = cls.configured(
+            scene_config, narration_hold=narration.hold() if narration is not None else None
+        )
         if job.get("progress") is not None:
             configured = _reporting_steps(configured, job["progress"], job["id"])
         scene = configured(output_folder=tmp / SLIDES_DIR)
@@ -677,6 +694,18 @@ def _render_worker(job: dict) -> dict:
         writer = scene.renderer.file_writer
         # manim writes a gif beside the movie path, under its own name
         movie = Path(writer.gif_file_path if job["format"] == "gif" else writer.movie_file_path)
+    from slidebuild.narration import finish_render
+
+    captions = finish_render(
+        movie=movie,
+        fmt=job["format"],
+        fps=fps,
+        steps=[(r.start, r.end, r.notes) for r in scene.steps],
+        narration=narration,
+        slides_json=tmp / SLIDES_DIR / f"{type(scene).__name__}.json"
+        if job["format"] == "mp4"
+        else None,
+    )
     return {
         "id": job["id"],
         "movie": str(movie),
@@ -684,6 +713,7 @@ def _render_worker(job: dict) -> dict:
         "steps": len(scene.steps),
         "seconds": time.perf_counter() - started,
         "slides_name": type(scene).__name__,
+        "captions": captions,
     }
 
 
@@ -791,8 +821,14 @@ def plan(
         if info.lecture not in configs:
             configs[info.lecture] = resolve(info.lecture)
         scene_config = configs[info.lecture]
+        narration = (settings.narration or {}).get(info.id)
         digest = content_hash(
-            info, scene_config, settings.quality, settings.fmt, settings.transparent
+            info,
+            scene_config,
+            settings.quality,
+            settings.fmt,
+            settings.transparent,
+            narration.digest() if narration is not None else None,
         )
         key = output_key(info, settings.fmt, settings.quality)
         target = out / key
@@ -801,7 +837,9 @@ def plan(
             files = _entry_files(entry, target, out)
             slides_json = f"{slides_dir(settings.quality)}/{info.class_name}.json"
             needs_slides = settings.fmt == "mp4" and slides_json not in entry.get("files", {})
-            if files is not None and not needs_slides and _intact(files):
+            # outputs from before captions existed are rendered again, with them
+            needs_captions = Path(key).with_suffix(".vtt").as_posix() not in entry.get("files", {})
+            if files is not None and not needs_slides and not needs_captions and _intact(files):
                 fresh[info.id] = entry
                 continue
         todo.append(_Job(info, scene_config, digest, target, key))
@@ -851,6 +889,9 @@ def build(
                 "format": settings.fmt,
                 "transparent": settings.transparent,
                 "tmp": str(tmp.resolve()),
+                "narration": narration.to_json()
+                if (narration := (settings.narration or {}).get(job.info.id)) is not None
+                else None,
             }
             jobs.append((job, payload))
         totals = {  # steps seen in earlier renders (any quality), to show "step 3/10"
@@ -893,6 +934,13 @@ def _install(out: Path, job: _Job, payload: dict, result: dict, settings: Render
             job.digest,
             settings.quality,
         )
+    from slidebuild import captions
+
+    sidecar = None
+    if settings.fmt == "mp4":
+        sidecar = out / slides_dir(settings.quality) / f"{result['slides_name']}.captions.json"
+    for path in captions.install(job.target, result["captions"], sidecar):
+        files[path.relative_to(out).as_posix()] = file_record(path)
     return {
         "hash": job.digest,
         "config_hash": hashlib.sha256(

@@ -196,7 +196,8 @@ def test_rebuild_of_an_intact_render_does_nothing(tiny, out: Path) -> None:
     assert video(out).stat().st_mtime_ns == before
     entry = manifest(out)["outputs"]["lecture9/tiny.mp4"]
     assert entry == {**entry, **engine.file_record(video(out))}
-    assert set(entry["files"]) == {"slides/TinyScene.json"} | {
+    captions = {"lecture9/tiny.vtt", "lecture9/tiny.srt", "slides/TinyScene.captions.json"}
+    assert set(entry["files"]) == {"slides/TinyScene.json"} | captions | {
         p.relative_to(out).as_posix() for p in step_videos(out)
     }
     assert len(step_videos(out)) == 2

@@ -20,6 +20,7 @@ Example
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -56,6 +57,10 @@ class StepRecord:
     # (what the step's video shows last).
     frame: np.ndarray | None = field(default=None, repr=False)
     video_frame: np.ndarray | None = field(default=None, repr=False)
+    # Seconds into the scene's video where the step starts and ends (the renderer's clock,
+    # which counts the frames written): captions and narration are placed by them.
+    start: float = 0.0
+    end: float = 0.0
 
 
 class LectureSlide(Slide):
@@ -87,6 +92,9 @@ class LectureSlide(Slide):
     # Reversed clips are only for stepping backwards in manim-slides' own player; decks
     # (HTML, PPTX, PDF) never use them, and they double the render time.
     skip_reversing: ClassVar[bool] = True
+    # Seconds each step lasts at least, by step (from 1): its narration and a pause
+    # (slidebuild.narration). A step that ends sooner holds its last frame until then.
+    narration_hold: ClassVar[tuple[float, ...]] = ()
 
     theme: Theme
 
@@ -100,11 +108,13 @@ class LectureSlide(Slide):
         record_frames: bool | None = None,
         last_frame_fps: float | None = None,
         write_slides: bool | None = None,
+        narration_hold: tuple[float, ...] | None = None,
     ) -> type[LectureSlide]:
         """A subclass of this scene bound to ``scene_config`` (the class itself is untouched);
         ``lint`` turns the layout lint at the end of each step on or off, ``record_frames``
         keeps each step's last frame, ``last_frame_fps`` draws only each animation's last
-        video frame, ``write_slides`` writes manim-slides' files (see the class attributes).
+        video frame, ``write_slides`` writes manim-slides' files, ``narration_hold`` the
+        least length of each step (see the class attributes).
 
         To build with animations skipped, pass ``skip_animations=True`` to the constructor
         (setting ``renderer.skip_animations`` afterwards is undone by the first ``play``)
@@ -119,6 +129,9 @@ class LectureSlide(Slide):
                 "record_frames": cls.record_frames if record_frames is None else record_frames,
                 "last_frame_fps": last_frame_fps or cls.last_frame_fps,
                 "write_slides": cls.write_slides if write_slides is None else write_slides,
+                "narration_hold": cls.narration_hold
+                if narration_hold is None
+                else tuple(narration_hold),
                 "__module__": cls.__module__,
                 "__qualname__": cls.__qualname__,
             },
@@ -234,17 +247,33 @@ class LectureSlide(Slide):
     def step(self, notes: str) -> None:
         """Start a new click step; ``notes`` are its speaker notes."""
         if self.steps:
+            self._hold_for_narration()
             self._finish_step()
         self.steps.append(StepRecord(index=len(self.steps) + 1, notes=notes.strip()))
         self.next_slide(notes=notes)
+        self.steps[-1].start = self.renderer.time
 
     def tear_down(self) -> None:
         if self.steps:
+            self._hold_for_narration()
             self._finish_step(stop_early=False)
         super().tear_down()
 
+    def _hold_for_narration(self) -> None:
+        """Hold the step's last frame until its narration (and a pause) has finished."""
+        record = self.steps[-1]
+        hold = self.narration_hold
+        need = hold[record.index - 1] if record.index <= len(hold) else 0.0
+        if need <= 0 or self.renderer.skip_animations:
+            return
+        fps = self.camera.frame_rate
+        frames = math.ceil((need - (self.renderer.time - record.start)) * fps - 1e-6)
+        if frames > 0:
+            self.wait((frames + 0.5) / fps)  # manim writes int(duration * fps) frames
+
     def _finish_step(self, *, stop_early: bool = True) -> None:
         record = self.steps[-1]
+        record.end = self.renderer.time
         record.out_of_frame = [
             f"{type(m).__name__} at {np.round(m.get_center(), 2).tolist()}"
             for m in out_of_frame(self.mobjects)
