@@ -192,6 +192,23 @@ def map_data() -> MapData:
     )
 
 
+def _pc1_split_note(data: MapData) -> str:
+    """What PC 1 separates, from the data: pictures of one shape from pictures of two."""
+    one = np.array([len(c.split()) == 2 for c in data.captions])
+    x = data.coords[:, 0]
+    if x[one].max() < x[~one].min():
+        side, other = "left", "right"
+    elif x[one].min() > x[~one].max():
+        side, other = "right", "left"
+    else:
+        return "Pictures that mean similar things gather together."
+    return (
+        f"PC 1 splits the map by meaning: all {int(one.sum())} pictures of one shape sit "
+        f"{side}, all {int((~one).sum())} pictures of two shapes sit {other}, whatever "
+        "their colours and places."
+    )
+
+
 class PixelPicture(VGroup):
     """A picture (H, W, 3) in 0..1 drawn as its pixels, ``height`` scene units tall: one
     flat square per pixel, the pixels of one colour joined in one shape. Colours are
@@ -610,9 +627,9 @@ class SemanticMap(LectureSlide):
         pc = data.explained
         self.step(
             "Now each picture sits at the first two principal components of its semantic "
-            f"vector (PC 1 holds {pc[0]:.0%} of the variance, PC 2 {pc[1]:.0%}). The map "
-            "sorts by meaning: pictures with one shape, pictures with one shape above "
-            "another, pictures with one left of another gather in their own regions."
+            f"vector (PC 1 holds {pc[0]:.0%} of the variance, PC 2 {pc[1]:.0%}). "
+            + _pc1_split_note(data)
+            + " Nobody told the encoder to do this: it learnt it from captions alone."
         )
         thumb = 0.5
         map_right = -0.4

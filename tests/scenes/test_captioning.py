@@ -68,6 +68,9 @@ def test_map_places_pictures_by_their_semantic_vectors(model):
     assert data.semantic_distance(i, j) * 5 < data.semantic_distance(a, b)
     med_p, med_v = data.medians()
     assert data.semantic_distance(i, j) * 5 < med_v
+    # PC 1 parts pictures of one shape from pictures of two, as the notes say
+    one = np.array([len(c.split()) == 2 for c in data.captions])
+    assert data.coords[one, 0].max() < data.coords[~one, 0].min()
     # distances are of the encoder's own inputs and outputs
     np.testing.assert_allclose(
         data.pixel_distance(i, j),
