@@ -27,6 +27,7 @@ from manim import (
     RIGHT,
     UP,
     Create,
+    DashedVMobject,
     Dot,
     FadeIn,
     FadeOut,
@@ -492,7 +493,6 @@ class ImageCaptioning(LectureSlide):
         )
         self.play(FadeIn(inputs[0]), Create(feeds[0]))
         self.shown["inputs"].append(ex.inputs[0])
-        context = [v_wire, bus, joints, ups, states, bus_name]
 
         # One word per click, fed back as the next input
         written: list = []
@@ -563,7 +563,6 @@ class ImageCaptioning(LectureSlide):
                 )
                 written[-1].add(feedback)
                 self.shown["inputs"].append(ex.inputs[k + 1])
-        del context
 
         # The caption
         self.step(
@@ -652,7 +651,7 @@ class SemanticMap(LectureSlide):
             color=ManimColor(th.grid),
         ).move_to(
             [
-                spots[:, 0].mean() * 0 + (spots[:, 0].max() + spots[:, 0].min()) / 2,
+                (spots[:, 0].max() + spots[:, 0].min()) / 2,
                 (spots[:, 1].max() + spots[:, 1].min()) / 2,
                 0,
             ]
@@ -767,16 +766,13 @@ class SemanticMap(LectureSlide):
         panel.texts = [heading, *[t for t, _ in texts]]
         marks = []
         for k in (i, j):
-            x, y = self.spots[k]
             copy = self.thumbs[k]
             box = (
                 Rectangle(width=copy.height + 0.08, height=copy.height + 0.08, stroke_width=4)
                 .set_stroke(ManimColor(colour))
                 .move_to(copy)
             )
-            if dashed:
-                from manim import DashedVMobject
-
+            if dashed:  # the second pair's marks differ by dash, not only by hue
                 box = DashedVMobject(box, num_dashes=12)
             marks.append(box)
         return panel, marks
