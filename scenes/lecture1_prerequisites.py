@@ -39,6 +39,7 @@ from scenes.kit.diagrams import figure_zone, fit_to_zone
 from scenes.kit.lint import declare_contains
 from scenes.kit.network import TaskDiagram, arrow
 from scenes.kit.theme import TYPE
+from scenes.lecture1_tasks.captioning import ImageCaptioning, SemanticMap
 
 __all__ = [
     "TaskType",
@@ -726,4 +727,11 @@ class WhyNotDCL(LectureSlide):
         )
 
 
-SCENES = [NetworksAsMappings, WhyNotDCL, SequenceData, RNNTaskTypes]
+SCENES = [
+    NetworksAsMappings,
+    WhyNotDCL,
+    SequenceData,
+    RNNTaskTypes,
+    ImageCaptioning,
+    SemanticMap,
+]
