@@ -34,13 +34,15 @@ from manim import (
 from rnn_core import rnn_forward
 from rnn_core.tasks import WEATHER_FIELDS, weather_task
 from scenes.kit.base import LectureSlide
+from scenes.kit.bichain import BiChain
 from scenes.kit.components import VectorGlyph, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
 from scenes.kit.diagrams import figure_zone, fit_to_zone
 from scenes.kit.lint import declare_contains
-from scenes.kit.bichain import BiChain
 from scenes.kit.network import TaskDiagram, arrow
 from scenes.kit.theme import TYPE
+from scenes.lecture1_tasks.ner import BidirectionalNER
+from scenes.lecture1_tasks.speech import SpeechCTCScene
 
 __all__ = [
     "TaskType",
@@ -198,8 +200,18 @@ def _task_chart(kind: str, th) -> VGroup:
     output, with input and output dots and the rows named."""
     if kind != "bidirectional":
         return TaskDiagram(kind, steps=3 if kind == "seq2seq" else 4, theme=th)
-    chain = BiChain(4, theme=th, size=0.42, spacing=1.25, offset=0.33, row_gap=0.75,
-                    input_gap=0.5, output_gap=0.5, stroke_width=2.5, tip_length=0.1)
+    chain = BiChain(
+        4,
+        theme=th,
+        size=0.42,
+        spacing=1.25,
+        offset=0.33,
+        row_gap=0.75,
+        input_gap=0.5,
+        output_gap=0.5,
+        stroke_width=2.5,
+        tip_length=0.1,
+    )
     dots = VGroup()
     for points, colour in ((chain.input_points, th.x), (chain.output_points, th.o)):
         for p in points:
@@ -759,4 +771,11 @@ class WhyNotDCL(LectureSlide):
         )
 
 
-SCENES = [NetworksAsMappings, WhyNotDCL, SequenceData, RNNTaskTypes]
+SCENES = [
+    NetworksAsMappings,
+    WhyNotDCL,
+    SequenceData,
+    RNNTaskTypes,
+    SpeechCTCScene,
+    BidirectionalNER,
+]

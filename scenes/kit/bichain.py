@@ -128,7 +128,11 @@ class BiChain(VGroup):
     def step_parts(self, k: int) -> VGroup:
         """Everything of step k: its two blocks and four wires."""
         return VGroup(
-            self.fwd[k], self.bwd[k], self.in_fwd[k], self.in_bwd[k], self.out_fwd[k],
+            self.fwd[k],
+            self.bwd[k],
+            self.in_fwd[k],
+            self.in_bwd[k],
+            self.out_fwd[k],
             self.out_bwd[k],
         )
 
@@ -138,8 +142,10 @@ class BiChain(VGroup):
             mob = Circle(radius=size / 2, stroke_width=3, color=ManimColor(th.y))
         else:
             mob = RoundedRectangle(
-                width=size, height=size, corner_radius=size * 0.18, stroke_width=3,
+                width=size,
+                height=size,
+                corner_radius=size * 0.18,
+                stroke_width=3,
                 color=ManimColor(th.y),
             )
         return mob.set_fill(ManimColor(th.panel), opacity=1.0).move_to([x, y, 0])
-
