@@ -145,6 +145,7 @@ def _text_block(lines: tuple[str, ...], theme, size: float = TYPE.note) -> VGrou
 
 # The charts come two per click step, side by side, so each is drawn large.
 TASKS_PER_STEP = 2
+ROW_NAME_ROOM = 1.5  # left of the bidirectional chart: "forward", "backward"
 
 
 class RNNTaskTypes(LectureSlide):
@@ -168,9 +169,13 @@ class RNNTaskTypes(LectureSlide):
             diagram = _task_chart(task.kind, th)
             # The chart takes what the heading and the examples leave of its half.
             room_h = (top - bottom) - head.height - text.height - 2 * 0.4
-            diagram.scale(min((col_w - 0.6) / diagram.width, room_h / diagram.height, 2.6))
+            # The bidirectional chart keeps room on its left for its rows' names.
+            room_w = col_w - 0.6 - (ROW_NAME_ROOM if task.kind == "bidirectional" else 0.0)
+            diagram.scale(min(room_w / diagram.width, room_h / diagram.height, 2.6))
             if task.kind == "seq2seq":
                 _label_encoder_decoder(diagram, th)
+            if task.kind == "bidirectional":
+                _name_rows(diagram, th)
             cell = VGroup(head, diagram, text).arrange(DOWN, buff=0.4)
             cell.move_to([left + col_w * (k % TASKS_PER_STEP + 0.5), (top + bottom) / 2, 0])
             self.diagrams[task.kind] = diagram
@@ -221,6 +226,19 @@ def _task_chart(kind: str, th) -> VGroup:
     chart.chain = chain
     chart.dots = dots
     return chart
+
+
+def _name_rows(chart: VGroup, th) -> None:
+    """Name the bidirectional chart's two rows at their left, at the label size (added
+    after the chart is scaled, so the names stay on the type scale)."""
+    chain = chart.chain
+    names = VGroup()
+    for row, text in ((chain.fwd, "forward"), (chain.bwd, "backward")):
+        name = label(text, font_size=TYPE.label, color=th.y, theme=th)
+        names.add(name.next_to(row, LEFT, buff=0.25).set_y(row.get_y()))
+    names.align_to(chain, LEFT).shift(LEFT * (names.width + 0.25))
+    chart.row_names = names
+    chart.add(names)
 
 
 def _label_encoder_decoder(diagram: TaskDiagram, th) -> None:

@@ -37,6 +37,7 @@ from scenes.kit.theme import TYPE, Theme
 __all__ = ["SpeechSlideData", "speech_slide_data", "SpeechCTCScene", "HALF", "BLANK_NAME"]
 
 WORD = "tee"  # the lecture's doubled-letter case: only a blank keeps the two e's apart
+LATTICE_SIDE = 2.6  # left of the lattice: its key and row names
 HALF = 10  # frames per row of a map: 20 frames do not fit one row at the number size
 BLANK_NAME = "blank"  # the blank's row label ("-" inside spelled paths, as the core spells it)
 
@@ -441,12 +442,13 @@ class SpeechCTCScene(LectureSlide):
         )
         left, right, bottom, top = figure_zone()
         finite = d.alpha[np.isfinite(d.alpha)]
-        width, _ = heat_cell_size(np.round(finite), 0)
+        # Cells as wide as the zone allows (past the widest number): the lattice fills it.
+        width = max(heat_cell_size(np.round(finite), 0)[0], (right - left - LATTICE_SIDE) / HALF)
         names = [_row_name(s) for s in d.ext]
         blocks = []
         for half in range(2):
             cols = range(half * HALF, min(d.T, (half + 1) * HALF))
-            grid = _LogLattice(d.alpha, cols, th, width, 0.3)
+            grid = _LogLattice(d.alpha, cols, th, width, 0.33)
             row_names = VGroup(
                 *[
                     label(n, font_size=TYPE.note, color=th.muted, theme=th).next_to(
@@ -467,7 +469,12 @@ class SpeechCTCScene(LectureSlide):
             block.grid, block.cols = grid, cols
             blocks.append(block)
         stack = VGroup(*blocks).arrange(DOWN, buff=0.2, aligned_edge=RIGHT)
-        key = math("ln alpha^t (s)", color=th.pos, theme=th)
+        key = VGroup(
+            label("numbers", font_size=TYPE.note, color=th.muted, theme=th),
+            math("ln alpha^t (s)", color=th.pos, theme=th),
+            label("shade", font_size=TYPE.note, color=th.muted, theme=th),
+            math("alpha^t (s)", color=th.pos, theme=th),
+        ).arrange(DOWN, buff=0.12)
         key.next_to(stack, LEFT, buff=0.3)
         figure = VGroup(stack, key)
         figure.move_to([(left + right) / 2, (top + bottom) / 2, 0])
@@ -483,7 +490,7 @@ class SpeechCTCScene(LectureSlide):
                     theme=th,
                 ),
                 label(
-                    "(last term: only between different letters)",
+                    "(s − 2: only between different letters)",
                     font_size=TYPE.note,
                     color=th.muted,
                     theme=th,
