@@ -18,6 +18,7 @@ from manim import (
     RIGHT,
     UP,
     Axes,
+    Circle,
     Create,
     FadeIn,
     FadeOut,
@@ -33,6 +34,7 @@ from manim import (
 from rnn_core import rnn_forward
 from rnn_core.tasks import WEATHER_FIELDS, weather_task
 from scenes.kit.base import LectureSlide
+from scenes.kit.bichain import BiChain
 from scenes.kit.components import VectorGlyph, label, math
 from scenes.kit.config import SceneConfig, rnn_setup
 from scenes.kit.diagrams import figure_zone, fit_to_zone
@@ -40,6 +42,8 @@ from scenes.kit.lint import declare_contains
 from scenes.kit.network import TaskDiagram, arrow
 from scenes.kit.theme import TYPE
 from scenes.lecture1_tasks.captioning import ImageCaptioning, SemanticMap
+from scenes.lecture1_tasks.ner import BidirectionalNER
+from scenes.lecture1_tasks.speech import SpeechCTCScene
 
 __all__ = [
     "TaskType",
@@ -140,8 +144,13 @@ def _text_block(lines: tuple[str, ...], theme, size: float = TYPE.note) -> VGrou
     ).arrange(DOWN, buff=0.06)
 
 
+# The charts come two per click step, side by side, so each is drawn large.
+TASKS_PER_STEP = 2
+ROW_NAME_ROOM = 1.5  # left of the bidirectional chart: "forward", "backward"
+
+
 class RNNTaskTypes(LectureSlide):
-    """The six charts of RNN task types, each with the lecture's examples."""
+    """The six charts of RNN task types, two per step, each with the lecture's examples."""
 
     scene_id = "rnn-task-types"
     title = "Types of RNN tasks"
@@ -152,48 +161,102 @@ class RNNTaskTypes(LectureSlide):
         title = label("Types of RNN tasks", font_size=TYPE.title, theme=th)
         title.to_edge(UP, buff=TYPE.title_buff)
         left, right, bottom, top = figure_zone(strip=False)
-        col_w, row_h = (right - left) / 3, (top - bottom) / 2
-        self.diagrams: dict[str, TaskDiagram] = {}
+        col_w = (right - left) / TASKS_PER_STEP
+        self.diagrams: dict[str, VGroup] = {}
         cells = VGroup()
         for k, task in enumerate(TASK_TYPES):
-            steps = 3 if task.kind == "seq2seq" else 4
-            diagram = TaskDiagram(task.kind, steps=steps, theme=th)
-            head = label(task.heading, font_size=TYPE.label, theme=th, weight="BOLD")
-            text = _text_block(task.examples, th)
-            # The diagram takes what the heading and the examples leave of its cell.
-            room_h = row_h - head.height - text.height - 0.4 - 0.35
-            grow = min((col_w - 0.3) / diagram.width, room_h / diagram.height, 1.4)
-            # Only seq2seq holds text (encoder, decoder), which must not shrink.
-            diagram.scale(max(grow, 1.0) if diagram.part_labels else grow)
-            cell = VGroup(head, diagram, text).arrange(DOWN, buff=0.2)
-            row, col = divmod(k, 3)
-            cell.move_to([left + col_w * (col + 0.5), 0, 0])
-            cell.align_to([0, top - row * row_h, 0], UP)
+            head = label(task.heading, font_size=TYPE.heading, theme=th, weight="BOLD")
+            text = _text_block(task.examples, th, size=TYPE.label)
+            diagram = _task_chart(task.kind, th)
+            # The chart takes what the heading and the examples leave of its half.
+            room_h = (top - bottom) - head.height - text.height - 2 * 0.4
+            # The bidirectional chart keeps room on its left for its rows' names.
+            room_w = col_w - 0.6 - (ROW_NAME_ROOM if task.kind == "bidirectional" else 0.0)
+            diagram.scale(min(room_w / diagram.width, room_h / diagram.height, 2.6))
+            if task.kind == "seq2seq":
+                _label_encoder_decoder(diagram, th)
+            if task.kind == "bidirectional":
+                _name_rows(diagram, th)
+            cell = VGroup(head, diagram, text).arrange(DOWN, buff=0.4)
+            cell.move_to([left + col_w * (k % TASKS_PER_STEP + 0.5), (top + bottom) / 2, 0])
             self.diagrams[task.kind] = diagram
             cells.add(cell)
         self.cells = cells
-        for k, task in enumerate(TASK_TYPES):
-            self.step(task.notes)
-            if k == 0:
+        for first in range(0, len(TASK_TYPES), TASKS_PER_STEP):
+            pair = range(first, first + TASKS_PER_STEP)
+            self.step(" ".join(TASK_TYPES[k].notes for k in pair))
+            if first == 0:
                 self.play(FadeIn(title))
-            head, diagram, text = cells[k]
-            self.play(
-                *self.dim(*cells[:k]),  # the types already told are context now
-                FadeIn(head),
-                LaggedStart(
-                    FadeIn(diagram.blocks),
-                    FadeIn(diagram.back_blocks),
-                    FadeIn(diagram.inputs),
-                    Create(diagram.arrows),
-                    Create(diagram.recurrent),
-                    Create(diagram.back_recurrent),
-                    Create(diagram.feedback),
-                    FadeIn(diagram.outputs),
-                    FadeIn(diagram.part_labels),
-                    lag_ratio=0.15,
-                ),
-                FadeIn(text, shift=UP * 0.1),
-            )
+            else:
+                self.play(*[FadeOut(cells[k]) for k in range(first - TASKS_PER_STEP, first)])
+            for k in pair:
+                head, diagram, text = cells[k]
+                self.play(
+                    *self.dim(*[cells[j] for j in pair if j < k]),  # the chart just told
+                    FadeIn(head),
+                    FadeIn(diagram, lag_ratio=0.05),
+                    FadeIn(text, shift=UP * 0.1),
+                )
+            self.play(*self.undim(*[cells[k] for k in pair]))  # the pair, side by side
+
+
+def _task_chart(kind: str, th) -> VGroup:
+    """The chart of one task type at its natural size: the kit's TaskDiagram, and for the
+    bidirectional RNN two clean rows (forward below, backward above) meeting at each
+    output, with input and output dots and the rows named."""
+    if kind != "bidirectional":
+        return TaskDiagram(kind, steps=3 if kind == "seq2seq" else 4, theme=th)
+    chain = BiChain(
+        4,
+        theme=th,
+        size=0.42,
+        spacing=1.25,
+        offset=0.33,
+        row_gap=0.75,
+        input_gap=0.5,
+        output_gap=0.5,
+        stroke_width=2.5,
+        tip_length=0.1,
+    )
+    dots = VGroup()
+    for points, colour in ((chain.input_points, th.x), (chain.output_points, th.o)):
+        for p in points:
+            dot = Circle(radius=0.09, stroke_width=0).set_fill(ManimColor(colour), 1.0)
+            dots.add(dot.move_to(p + (DOWN if colour == th.x else UP) * 0.09))
+    chart = VGroup(chain, dots)
+    chart.chain = chain
+    chart.dots = dots
+    return chart
+
+
+def _name_rows(chart: VGroup, th) -> None:
+    """Name the bidirectional chart's two rows at their left, at the label size (added
+    after the chart is scaled, so the names stay on the type scale)."""
+    chain = chart.chain
+    names = VGroup()
+    for row, text in ((chain.fwd, "forward"), (chain.bwd, "backward")):
+        name = label(text, font_size=TYPE.label, color=th.y, theme=th)
+        names.add(name.next_to(row, LEFT, buff=0.25).set_y(row.get_y()))
+    names.align_to(chain, LEFT).shift(LEFT * (names.width + 0.25))
+    chart.row_names = names
+    chart.add(names)
+
+
+def _label_encoder_decoder(diagram: TaskDiagram, th) -> None:
+    """Name the seq2seq chart's two halves below it, apart: "encoder" under the steps that
+    read, "decoder" under the steps that write (the kit's labels are dropped: scaled with
+    the chart they would shrink or grow off the type scale and run into each other)."""
+    diagram.remove(diagram.part_labels)
+    n_read = diagram.n_in
+    enc = VGroup(*diagram.blocks[: n_read - 1])
+    dec = VGroup(*diagram.blocks[n_read:])
+    low = diagram.get_bottom()[1] - 0.15
+    names = VGroup()
+    for part, text in ((enc, "encoder"), (dec, "decoder")):
+        name = label(text, font_size=TYPE.label, color=th.muted, theme=th)
+        names.add(name.move_to([part.get_x(), low - name.height / 2, 0]))
+    diagram.part_labels = names
+    diagram.add(names)
 
 
 # ---------------------------------------------------------------------------------------
@@ -732,6 +795,8 @@ SCENES = [
     WhyNotDCL,
     SequenceData,
     RNNTaskTypes,
+    SpeechCTCScene,
+    BidirectionalNER,
     ImageCaptioning,
     SemanticMap,
 ]

@@ -12,7 +12,36 @@ from scenes.kit.network import TASK_KINDS, TaskDiagram
 def test_one_chart_per_task_type_in_the_lectures_order(built_scenes):
     scene = built_scenes(l1.RNNTaskTypes)
     assert tuple(scene.diagrams) == TASK_KINDS
-    assert len(scene.steps) == len(l1.TASK_TYPES)
+    assert len(scene.steps) == len(l1.TASK_TYPES) // l1.TASKS_PER_STEP
+
+
+def test_each_task_chart_is_at_least_a_sixth_of_the_frame_high(built_scenes):
+    from manim import config
+
+    scene = built_scenes(l1.RNNTaskTypes)
+    for kind, chart in scene.diagrams.items():
+        assert chart.height >= config.frame_height / 6, kind
+
+
+def test_bidirectional_chart_is_two_rows_meeting_at_each_output(built_scenes):
+    scene = built_scenes(l1.RNNTaskTypes)
+    chain = scene.diagrams["bidirectional"].chain
+    fwd_y = {round(float(b.get_y()), 6) for b in chain.fwd}
+    bwd_y = {round(float(b.get_y()), 6) for b in chain.bwd}
+    assert len(fwd_y) == 1 and len(bwd_y) == 1 and fwd_y != bwd_y  # two straight rows
+    for a in chain.fwd_arrows:
+        assert a.end[0] > a.start[0]
+    for a in chain.bwd_arrows:
+        assert a.end[0] < a.start[0]
+    for k, out in enumerate(chain.output_points):  # both rows end at step k's output
+        np.testing.assert_allclose(chain.out_fwd[k].end, out, atol=1e-6)
+        np.testing.assert_allclose(chain.out_bwd[k].end, out, atol=1e-6)
+
+
+def test_encoder_and_decoder_labels_stand_apart(built_scenes):
+    scene = built_scenes(l1.RNNTaskTypes)
+    enc, dec = scene.diagrams["seq2seq"].part_labels
+    assert enc.get_right()[0] + 0.3 < dec.get_left()[0]
 
 
 @pytest.mark.parametrize(
