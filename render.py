@@ -140,6 +140,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 lecture_option = click.option(
     "--lecture", type=click.IntRange(1, 5), help="Only this lecture (1-5)."
 )
+fps_option = click.option(
+    "--fps",
+    type=click.IntRange(1, 120),
+    help="Frames per second instead of the quality's own (-q h --fps 30: 1080p30, "
+    "what `make slides` renders).",
+)
 
 
 @cli.command("list")
@@ -192,6 +198,7 @@ def list_command(lecture: int | None, steps: bool, out: Path) -> None:
     show_default=True,
     help="l=480p15, m=720p30, h=1080p60, k=2160p60.",
 )
+@fps_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
 @click.option(
     "--transparent", is_flag=True, help="Transparent background (webm or mov) for overlays."
@@ -218,7 +225,7 @@ def list_command(lecture: int | None, steps: bool, out: Path) -> None:
 @click.option("--force", is_flag=True, help="Re-render even when the cache says nothing changed.")
 @friendly
 def render(
-    ids, lecture, all_, quality, fmt, transparent, theme, config_path, seed, jobs, out, force
+    ids, lecture, all_, quality, fps, fmt, transparent, theme, config_path, seed, jobs, out, force
 ) -> None:
     """Render scenes to videos in OUT/lecture<N>/<scene-id>.<format> (other qualities
     than 480p as <scene-id>-<height>p<fps>.<format>, beside it).
@@ -229,6 +236,7 @@ def render(
     Examples:
       rnn-slides render lstm-circuit               # one scene, 480p mp4 into out/
       rnn-slides render --lecture 4 -q h -j 2      # lecture 4 at 1080p, two at a time
+      rnn-slides render --all -q h --fps 30        # 1080p30, as the default deck
       rnn-slides render --all --theme dark --format webm --transparent
       rnn-slides render why-not-dcl --format gif   # for a web page
     """
@@ -239,7 +247,7 @@ def render(
     infos = _select(ids, lecture, all_)
     resolve = _load_config(config_path, theme, seed)
     settings = RenderSettings(
-        quality=quality, fmt=fmt, transparent=transparent, jobs=jobs, force=force
+        quality=quality, fmt=fmt, transparent=transparent, jobs=jobs, force=force, fps=fps
     )
     engine.build(infos, resolve, out=out, settings=settings, echo=click.echo)
 
@@ -404,6 +412,7 @@ def figures(out, fmt, theme, lecture) -> None:
     help="Deck FILE to write; default OUT/deck-<lectures>.<format> (handout: .pdf).",
 )
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="l", show_default=True)
+@fps_option
 @click.option("--theme", type=click.Choice(["light", "dark"]))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False))
 @click.option(
@@ -431,7 +440,7 @@ def figures(out, fmt, theme, lecture) -> None:
 )
 @friendly
 def deck(
-    lecture, all_, to, output, quality, theme, config_path, jobs, out, offline, revealjs
+    lecture, all_, to, output, quality, fps, theme, config_path, jobs, out, offline, revealjs
 ) -> None:
     """Build a slide deck (HTML, PPTX or PDF) from the rendered scenes, in lecture order,
     or a handout: a vector PDF with one page per click step and its speaker notes.
@@ -442,6 +451,7 @@ def deck(
     \b
     Examples:
       rnn-slides deck --all --to html --offline     # after: make revealjs
+      rnn-slides deck --all --to html -q h --fps 30 # 1080p30, crisp on a projector
       rnn-slides deck --lecture 4 --to pptx -o lstm.pptx
       rnn-slides deck --lecture 4 --to handout -o lecture4.pdf
     """
@@ -458,13 +468,9 @@ def deck(
             raise UserError(f"a handout is a PDF; name the output *.pdf, not {dest.name!r}")
         _write_handout(infos, resolve, dest, quality, _deck_title(lecture))
         return
-    engine.build(
-        infos,
-        resolve,
-        out=out,
-        settings=RenderSettings(quality=quality, jobs=jobs),
-        echo=click.echo,
-    )
+    settings = RenderSettings(quality=quality, jobs=jobs, fps=fps)
+    quality = settings.spec  # decks and their slide data are keyed by quality and frame rate
+    engine.build(infos, resolve, out=out, settings=settings, echo=click.echo)
     names = [info.class_name for info in infos]  # manim-slides keys its data by class name
     if len(set(names)) != len(names):
         raise UserError("two scenes share a class name; manim-slides needs unique names")

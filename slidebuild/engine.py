@@ -73,6 +73,8 @@ __all__ = [
     "output_key",
     "slides_dir",
     "quality_tag",
+    "quality_spec",
+    "frame_size",
     "EngineError",
     "RenderSettings",
     "build",
@@ -119,13 +121,20 @@ class EngineError(Exception):
 
 @dataclass(frozen=True)
 class RenderSettings:
-    """How to render: quality flag, container format, alpha, parallel jobs, cache bypass."""
+    """How to render: quality flag, frame rate (None: the quality's), container format,
+    alpha, parallel jobs, cache bypass."""
 
     quality: str = "l"
     fmt: str = "mp4"
     transparent: bool = False
     jobs: int = 1
     force: bool = False
+    fps: int | None = None
+
+    @property
+    def spec(self) -> str:
+        """The quality with its frame rate, as outputs are keyed: ``h``, ``h@30``."""
+        return quality_spec(self.quality, self.fps)
 
 
 def _warn(message: str) -> None:
@@ -524,9 +533,24 @@ def update_manifest(out: Path, entries: dict[str, dict]) -> None:
 DEFAULT_QUALITY = "l"
 
 
+def quality_spec(quality: str, fps: int | None = None) -> str:
+    """A quality flag with another frame rate than its own, as ``h@30`` (manim's ``-q h``
+    stays 1080p60); the flag alone when ``fps`` is None or the flag's own rate."""
+    if fps is None or fps == QUALITIES[quality][2]:
+        return quality
+    return f"{quality}@{fps}"
+
+
+def frame_size(quality: str) -> tuple[int, int, int]:
+    """Pixel width, height and frame rate of a quality flag or of a :func:`quality_spec`."""
+    flag, _, fps = quality.partition("@")
+    width, height, rate = QUALITIES[flag]
+    return width, height, int(fps) if fps else rate
+
+
 def quality_tag(quality: str) -> str:
-    """``480p15``, ``720p30``, ... for a quality flag."""
-    _width, height, fps = QUALITIES[quality]
+    """``480p15``, ``720p30``, ``1080p30``, ... for a quality flag or spec."""
+    _width, height, fps = frame_size(quality)
     return f"{height}p{fps}"
 
 
@@ -650,7 +674,7 @@ def _render_worker(job: dict) -> dict:
     _import_manim()
     cls = _scene_class(job["module"], job["class_name"], job["lecture"])
     scene_config = scene_config_from_dict(job["config"])
-    width, height, fps = QUALITIES[job["quality"]]
+    width, height, fps = frame_size(job["quality"])
     tmp = Path(job["tmp"])
     started = time.perf_counter()
     settings = {
@@ -790,14 +814,14 @@ def plan(
             configs[info.lecture] = resolve(info.lecture)
         scene_config = configs[info.lecture]
         digest = content_hash(
-            info, scene_config, settings.quality, settings.fmt, settings.transparent
+            info, scene_config, settings.spec, settings.fmt, settings.transparent
         )
-        key = output_key(info, settings.fmt, settings.quality)
+        key = output_key(info, settings.fmt, settings.spec)
         target = out / key
         entry = manifest.get(key)
         if not settings.force and entry and entry.get("hash") == digest:
             files = _entry_files(entry, target, out)
-            slides_json = f"{slides_dir(settings.quality)}/{info.class_name}.json"
+            slides_json = f"{slides_dir(settings.spec)}/{info.class_name}.json"
             needs_slides = settings.fmt == "mp4" and slides_json not in entry.get("files", {})
             if files is not None and not needs_slides and _intact(files):
                 fresh[info.id] = entry
@@ -836,7 +860,7 @@ def build(
                 "class_name": job.info.class_name,
                 "lecture": job.info.lecture,
                 "config": config_dict(job.scene_config),
-                "quality": settings.quality,
+                "quality": settings.spec,
                 "format": settings.fmt,
                 "transparent": settings.transparent,
                 "tmp": str(tmp.resolve()),
@@ -880,7 +904,7 @@ def _install(out: Path, job: _Job, payload: dict, result: dict, settings: Render
             result["slides_name"],
             job.info.id,
             job.digest,
-            settings.quality,
+            settings.spec,
         )
     return {
         "hash": job.digest,
@@ -889,7 +913,7 @@ def _install(out: Path, job: _Job, payload: dict, result: dict, settings: Render
         ).hexdigest(),
         "scene": job.info.id,
         "lecture": job.info.lecture,
-        "quality": settings.quality,
+        "quality": settings.spec,
         "format": settings.fmt,
         "transparent": settings.transparent,
         "theme": payload["config"]["theme"],
@@ -932,7 +956,7 @@ def construct(
     """Build a scene in this process with animations skipped; returns the finished scene
     (``steps``, ``captured_frame`` for ``capture_step``, ``renderer.get_frame()``).
     ``wrap`` may subclass the configured scene class (e.g. to act at every step's end)."""
-    width, height, fps = {**QUALITIES, "tiny": (256, 144, 5)}[quality]
+    width, height, fps = (256, 144, 5) if quality == "tiny" else frame_size(quality)
     _import_manim()
     cls = info.cls
     with tempfile.TemporaryDirectory(prefix="rnn-slides-") as media:
