@@ -19,7 +19,8 @@ shared machine the CPU ratios are the steadier ones.
 
 ``BENCH_DECK_COMMIT`` picks another reference commit; ``BENCH_LECTURES=4`` limits the
 scenes to one lecture (for a quick look; the README's figures are for the whole deck);
-``BENCH_DECK_KEEP=DIR`` keeps the default deck (``deck.html`` and its assets) there.
+``BENCH_DECK_KEEP=DIR`` keeps the default deck (``deck.html`` and its assets) and its
+output folder (``DIR/out``) there.
 """
 
 from __future__ import annotations
@@ -142,6 +143,7 @@ def main() -> int:
             shutil.copy2(work / "deck.html", keep / "deck.html")
             if (work / "deck_assets").is_dir():
                 shutil.copytree(work / "deck_assets", keep / "deck_assets", dirs_exist_ok=True)
+            shutil.copytree(work / "new-1080", keep / "out", dirs_exist_ok=True)
         floor_480 = _timed(_floor, durations, "l", tuned=False)
         floor_1080 = _timed(_floor, durations, "h@30", tuned=False)
         floor_1080_tuned = _timed(_floor, durations, "h@30", tuned=True)
