@@ -699,7 +699,7 @@ def _render_worker(job: dict) -> dict:
     _import_manim()
     _tune_encoder()
     if job.get("glyphs"):  # typeset glyphs shared with the other renders into this folder
-        from scenes.kit import glyphcache
+        from slidebuild import glyphcache
 
         glyphcache.enable(job["glyphs"])
     cls = _scene_class(job["module"], job["class_name"], job["lecture"])

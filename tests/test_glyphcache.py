@@ -1,4 +1,4 @@
-"""The glyph cache shared by renders into one output folder (scenes/kit/glyphcache.py):
+"""The glyph cache shared by renders into one output folder (slidebuild/glyphcache.py):
 a hit gives the same glyphs as typesetting, the key changes with what changes the glyphs,
 and a damaged or truncated file is never used."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenes.kit import glyphcache
+from slidebuild import glyphcache
 from scenes.kit.components import label, math
 
 
