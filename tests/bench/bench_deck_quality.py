@@ -9,8 +9,8 @@ Built from scratch, each into an empty output folder, with ``-j 2``:
 3. the default deck, as ``make slides`` builds it (``deck --all --to html -q h --fps 30``,
    the HTML conversion included), then rebuilt with nothing changed;
 4. the floors: for each quality, empty scenes (a scene that only waits) of the deck's scene
-   lengths, two processes at a time, through manim's own encoder settings; at 1080p30 also
-   through this engine's (x264 "veryfast", see ``slidebuild.engine.ENCODER_OPTIONS``).
+   lengths in two processes, through manim's own encoder settings; at 1080p30 also through
+   this engine's (x264 "veryfast", see ``slidebuild.engine.ENCODER_OPTIONS``).
 
 Targets: the default deck <= 1.1x the old 480p deck; the default deck <= 1.5x its floor;
 the 480p time beyond the floor at most a third of the old deck's; the no-op rebuild < 1 s.
@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 REFERENCE = os.environ.get("BENCH_DECK_COMMIT", "37a54ca")
 
-# One empty scene per process (as the engine renders each scene in its own process).
+# One process per lane, rendering its empty scenes one after another (as the engine's two
+# workers render their scenes: manim is imported once per process, not once per scene).
 EMPTY = r"""
 import json, sys, tempfile
 sys.path.insert(0, sys.argv[2])
@@ -50,15 +51,16 @@ if spec["tuned"]:
     engine._tune_encoder()
 from manim import Scene
 w, h, fps = engine.frame_size(spec["quality"])
-with tempfile.TemporaryDirectory() as media:
-    settings = dict(pixel_width=w, pixel_height=h, frame_rate=fps, media_dir=media,
-                    progress_bar="none", verbosity="ERROR", disable_caching=True,
-                    write_to_movie=True)
-    with engine.manim_config(settings):
-        class Empty(Scene):
-            def construct(self):
-                self.wait(spec["seconds"])
-        Empty().render()
+for seconds in spec["seconds"]:
+    with tempfile.TemporaryDirectory() as media:
+        settings = dict(pixel_width=w, pixel_height=h, frame_rate=fps, media_dir=media,
+                        progress_bar="none", verbosity="ERROR", disable_caching=True,
+                        write_to_movie=True)
+        with engine.manim_config(settings):
+            class Empty(Scene):
+                def construct(self):
+                    self.wait(seconds)
+            Empty().render()
 """
 
 
@@ -99,15 +101,19 @@ def _select() -> list[str]:
 
 
 def _floor(durations: list[float], quality: str, tuned: bool) -> float:
-    """Empty scenes of ``durations`` at ``quality``, two processes at a time."""
+    """Empty scenes of ``durations`` at ``quality`` in two processes (the longest first, each
+    to the process with less to do)."""
+    lanes: list[list[float]] = [[], []]
+    for seconds in sorted(durations, reverse=True):
+        min(lanes, key=sum).append(seconds)
 
-    def one(seconds: float) -> None:
+    def lane(seconds: list[float]) -> None:
         spec = {"quality": quality, "seconds": seconds, "tuned": tuned}
         _run([PY, "-c", EMPTY, json.dumps(spec), str(ROOT)], cwd=ROOT)
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(one, sorted(durations, reverse=True)))
+        list(pool.map(lane, lanes))
     return time.perf_counter() - t0
 
 
