@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from slidebuild import glyphcache
 from scenes.kit.components import label, math
+from slidebuild import glyphcache
 
 
 @pytest.fixture
