@@ -9,6 +9,7 @@ nor the scenes, and nothing POSIX-only: ``import render`` works on Windows too.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import os
@@ -219,6 +220,12 @@ def _narration(spec: str | None, voice: str | None, infos: list, resolve, out: P
 lecture_option = click.option(
     "--lecture", type=click.IntRange(1, 5), help="Only this lecture (1-5)."
 )
+fps_option = click.option(
+    "--fps",
+    type=click.IntRange(1, 120),
+    help="Frames per second instead of the quality's own (-q h --fps 30: 1080p30, "
+    "what `make slides` renders).",
+)
 
 
 @cli.command("list")
@@ -271,6 +278,7 @@ def list_command(lecture: int | None, steps: bool, out: Path) -> None:
     show_default=True,
     help="l=480p15, m=720p30, h=1080p60, k=2160p60.",
 )
+@fps_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
 @click.option(
     "--transparent", is_flag=True, help="Transparent background (webm or mov) for overlays."
@@ -309,6 +317,7 @@ def render(
     lecture,
     all_,
     quality,
+    fps,
     fmt,
     transparent,
     theme,
@@ -330,6 +339,7 @@ def render(
     Examples:
       rnn-slides render lstm-circuit               # one scene, 480p mp4 into out/
       rnn-slides render --lecture 4 -q h -j 2      # lecture 4 at 1080p, two at a time
+      rnn-slides render --all -q h --fps 30        # 1080p30, as the default deck
       rnn-slides render --all --theme dark --format webm --transparent
       rnn-slides render why-not-dcl --format gif   # for a web page
       rnn-slides render --lecture 4 --narration recordings/ --join   # out/lecture4.mp4
@@ -356,13 +366,14 @@ def render(
         transparent=transparent,
         jobs=jobs,
         force=force,
+        fps=fps,
         narration=found,
     )
     engine.build(infos, resolve, out=out, settings=settings, echo=click.echo)
     if join:
         from slidebuild.lecture_video import join_lecture
 
-        dest, seconds, wrote = join_lecture(out, infos, lecture, fmt, quality)
+        dest, seconds, wrote = join_lecture(out, infos, lecture, fmt, settings.spec)
         state = "wrote" if wrote else "up to date:"
         click.echo(f"{state} {dest} ({len(infos)} scenes, {seconds:.1f} s) with captions")
 
@@ -535,6 +546,7 @@ def figures(out, fmt, theme, lecture) -> None:
     help="Deck FILE to write; default OUT/deck-<lectures>.<format> (handout: .pdf).",
 )
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="l", show_default=True)
+@fps_option
 @click.option("--theme", type=click.Choice(["light", "dark"]))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False))
 @click.option(
@@ -569,6 +581,7 @@ def deck(
     to,
     output,
     quality,
+    fps,
     theme,
     config_path,
     jobs,
@@ -587,6 +600,7 @@ def deck(
     \b
     Examples:
       rnn-slides deck --all --to html --offline     # after: make revealjs
+      rnn-slides deck --all --to html -q h --fps 30 # 1080p30, crisp on a projector
       rnn-slides deck --lecture 4 --to pptx -o lstm.pptx
       rnn-slides deck --lecture 4 --to handout -o lecture4.pdf
       rnn-slides deck --lecture 4 --to pptx --narration recordings/   # every step speaks
@@ -621,6 +635,8 @@ def deck(
         )
         _write_handout(infos, resolve, dest, quality, _deck_title(lecture))
         return
+    settings = RenderSettings(quality=quality, jobs=jobs, fps=fps)
+    quality = settings.spec  # decks and their slide data are keyed by quality and frame rate
     if quality != engine.DEFAULT_QUALITY:  # decks of other qualities sit beside it
         label += f"-{engine.quality_tag(quality)}"
     default = out / f"deck-{label}.{to}"
@@ -640,7 +656,7 @@ def deck(
         infos,
         resolve,
         out=out,
-        settings=RenderSettings(quality=quality, jobs=jobs, narration=found),
+        settings=dataclasses.replace(settings, narration=found),
         echo=click.echo,
     )
     names = [info.class_name for info in infos]  # manim-slides keys its data by class name

@@ -407,3 +407,46 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [target.name, live.name, other.name]
     )
+
+
+def test_a_frame_rate_of_its_own_names_and_keys_the_outputs_apart() -> None:
+    """``-q h --fps 30`` is 1080p30: its own file names, slide folder and content hash; the
+    quality's own rate is the quality itself (no second copy of the same video)."""
+    from slidebuild.registry import get_scene
+
+    info = get_scene("nn-as-mappings")
+    assert engine.quality_spec("h", 30) == "h@30"
+    assert engine.quality_spec("h", 60) == engine.quality_spec("h", None) == "h"
+    assert engine.frame_size("h@30") == (1920, 1080, 30)
+    assert engine.frame_size("h") == engine.QUALITIES["h"]
+    assert RenderSettings(quality="h", fps=30).spec == "h@30"
+    assert engine.quality_tag("h@30") == "1080p30"
+    assert engine.output_key(info, "mp4", "h@30") == "lecture1/nn-as-mappings-1080p30.mp4"
+    assert engine.output_key(info, "mp4", "l@30") == "lecture1/nn-as-mappings-480p30.mp4"
+    assert engine.output_key(info, "mp4", "l") == "lecture1/nn-as-mappings.mp4"
+    assert engine.slides_dir("h@30") == "slides-1080p30"
+    config = SceneConfig()
+    hashes = {engine.content_hash(info, config, q, "mp4", False) for q in ("h", "h@30", "l")}
+    assert len(hashes) == 3
+
+
+def test_a_render_at_another_frame_rate_has_that_many_frames(tmp_path: Path) -> None:
+    """A real scene (the shortest) at 480p and 5 frames per second: a few seconds."""
+    import av
+
+    from slidebuild.registry import get_scene
+
+    info = get_scene("nn-as-mappings")
+
+    out = tmp_path / "out"
+    lines: list[str] = []
+    settings = RenderSettings(quality="l", fps=5, jobs=1)
+    engine.build([info], resolve, out=out, settings=settings, echo=lines.append)
+    path = out / "lecture1" / "nn-as-mappings-480p5.mp4"
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.average_rate == 5
+        assert (stream.width, stream.height) == (854, 480)
+    assert manifest(out)["outputs"]["lecture1/nn-as-mappings-480p5.mp4"]["quality"] == "l@5"
+    assert (out / "slides-480p5" / f"{info.class_name}.json").exists()
+    assert list((out / ".cache" / "glyphs").rglob("*.glyphs")), "no glyphs were shared"

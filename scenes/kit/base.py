@@ -31,7 +31,10 @@ from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 from tqdm import tqdm
 
-from . import fastcopy  # noqa: F401  (cheaper copies of typeset mobjects)
+from . import (
+    fastcopy,  # noqa: F401  (cheaper copies of typeset mobjects)
+    fastdraw,  # noqa: F401  (unchanged outlines reuse their cairo path)
+)
 from .config import SceneConfig
 from .lint import Problem, lint_mobjects, out_of_frame, tag_parts
 from .theme import Theme, get_theme, set_theme

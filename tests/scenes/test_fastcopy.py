@@ -43,3 +43,48 @@ def test_a_deepcopy_in_a_larger_structure_shares_the_path_too() -> None:
         a.path_obj is b.path_obj for a, b in zip(_glyphs(formula), _glyphs(copied), strict=True)
     )
     np.testing.assert_array_equal(copied.get_center(), formula.get_center())
+
+
+def test_a_copy_equals_manims_deepcopy_and_shares_nothing_mutable() -> None:
+    """The quick attribute copy gives what manim's own __deepcopy__ gives: same state, new
+    arrays and colours, references shared inside the original shared in the copy."""
+    from manim import ManimColor, Mobject, VGroup
+
+    from scenes.kit import fastcopy
+    from scenes.kit.components import VectorGlyph
+
+    glyph = VectorGlyph([0.12, -0.5, 0.98], label="bold(f)^t", quantity="f")
+    glyph.shared_list = [glyph.cells[0]]  # a reference inside the family
+    twin = glyph.copy()
+    assert twin.shared_list[0] is twin.cells[0]
+    pairs = list(zip(glyph.get_family(), twin.get_family(), strict=True))
+    for a, b in pairs:
+        assert a is not b and type(a) is type(b)
+        assert a.__dict__.keys() | {"original_id"} == b.__dict__.keys() | {"original_id"}
+        for name, value in a.__dict__.items():
+            other = b.__dict__[name]
+            if isinstance(value, np.ndarray):
+                assert other is not value
+                np.testing.assert_array_equal(other, value)
+            elif isinstance(value, ManimColor):
+                assert other is not value and other.to_hex() == value.to_hex()
+    # manim's own deepcopy, for the same picture
+    try:
+        Mobject.__deepcopy__ = lambda self, memo: _manims_deepcopy(self, memo)
+        reference = glyph.copy()
+    finally:
+        fastcopy.install()
+    for a, b in zip(reference.get_family(), twin.get_family(), strict=True):
+        np.testing.assert_array_equal(a.points, b.points)
+        np.testing.assert_array_equal(a.get_fill_rgbas(), b.get_fill_rgbas())
+        np.testing.assert_array_equal(a.get_stroke_rgbas(), b.get_stroke_rgbas())
+    assert isinstance(VGroup(twin).copy()[0], VectorGlyph)
+
+
+def _manims_deepcopy(self, memo):
+    result = self.__class__.__new__(self.__class__)
+    memo[id(self)] = result
+    for k, v in self.__dict__.items():
+        setattr(result, k, copy.deepcopy(v, memo))
+    result.original_id = str(id(self))
+    return result
