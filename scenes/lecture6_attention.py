@@ -7,10 +7,13 @@ contents.
 
 from __future__ import annotations
 
+from scenes.attention.alignment import AttentionAlignment, AttentionStep
 from scenes.attention.seq2seq import Seq2SeqBottleneck
 
 __all__ = [
     "Seq2SeqBottleneck",
+    "AttentionStep",
+    "AttentionAlignment",
     "SCENES",
 ]
 
@@ -19,4 +22,6 @@ LECTURE_TITLE = "From seq2seq to attention to the Transformer"
 
 SCENES = [
     Seq2SeqBottleneck,
+    AttentionStep,
+    AttentionAlignment,
 ]

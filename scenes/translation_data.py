@@ -25,9 +25,13 @@ import numpy as np
 from rnn_core.pretrained import load
 from rnn_core.pretrained_translation import LENGTHS, Seq2SeqTranslation, exact_match_by_length
 from rnn_core.tasks import translation_example
+from scenes.kit.theme import Theme
 
 __all__ = [
     "CURVE_MODELS",
+    "CURVE_NAMES",
+    "CURVE_STYLE",
+    "curve_style",
     "LengthCurves",
     "length_curves",
     "BottleneckExample",
@@ -41,6 +45,25 @@ __all__ = [
 
 # The models the by-length slide compares, in the order they are drawn.
 CURVE_MODELS = ("seq2seq-lstm", "seq2seq-attention", "tiny-transformer")
+
+# How each model's curve is drawn (colour quantity, dashed, stroke width): a colour-blind-safe
+# vermillion / blue pair for without / with attention, the Transformer dashed on top.
+CURVE_STYLE = {
+    "seq2seq-lstm": ("c", False, 5.0),
+    "seq2seq-attention": ("peephole", False, 9.0),
+    "tiny-transformer": ("z", True, 4.0),
+}
+CURVE_NAMES = {
+    "seq2seq-lstm": "LSTMs, no attention",
+    "seq2seq-attention": "LSTMs with attention",
+    "tiny-transformer": "Transformer",
+}
+
+
+def curve_style(th: Theme, name: str) -> tuple[str, bool, float]:
+    quantity, dashed, width = CURVE_STYLE[name]
+    """(colour, dashed, stroke width) of a model's curve in theme ``th``."""
+    return th.quantity(quantity), dashed, width
 
 
 @dataclass(frozen=True)

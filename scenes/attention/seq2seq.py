@@ -31,12 +31,18 @@ from manim import (
 )
 
 from scenes.kit.base import LectureSlide
-from scenes.kit.components import VectorGlyph, Wire, format_value, label, math, route
+from scenes.kit.components import VectorGlyph, Wire, format_value, label, math
 from scenes.kit.diagrams import BottomStrip
 from scenes.kit.theme import TYPE, Theme
-from scenes.translation_data import CURVE_MODELS, bottleneck_example, length_curves
+from scenes.translation_data import (
+    CURVE_MODELS,
+    CURVE_NAMES,
+    bottleneck_example,
+    curve_style,
+    length_curves,
+)
 
-__all__ = ["Seq2SeqBottleneck", "Lecture6Slide", "slide_title", "word_box", "curve_style"]
+__all__ = ["Seq2SeqBottleneck", "Lecture6Slide", "slide_title", "word_box"]
 
 
 def v(x: float) -> str:
@@ -68,25 +74,6 @@ def word_box(th: Theme, width: float = 0.8, height: float = 0.5) -> RoundedRecta
     box = RoundedRectangle(width=width, height=height, corner_radius=0.08, stroke_width=2.5)
     box.set_stroke(ManimColor(th.muted)).set_fill(ManimColor(th.panel), opacity=1.0)
     return box
-
-
-# How each model's curve is drawn (colour quantity, dashed, stroke width): a colour-blind-safe
-# vermillion / blue pair for without / with attention, the Transformer dashed on top.
-CURVE_STYLE = {
-    "seq2seq-lstm": ("c", False, 5.0),
-    "seq2seq-attention": ("peephole", False, 9.0),
-    "tiny-transformer": ("z", True, 4.0),
-}
-CURVE_NAMES = {
-    "seq2seq-lstm": "LSTMs, no attention",
-    "seq2seq-attention": "LSTMs with attention",
-    "tiny-transformer": "Transformer",
-}
-
-
-def curve_style(th: Theme, name: str) -> tuple[str, bool, float]:
-    quantity, dashed, width = CURVE_STYLE[name]
-    return th.quantity(quantity), dashed, width
 
 
 PITCH = 1.32  # horizontal distance between two steps (fits the widest word at TYPE.note)
@@ -129,12 +116,20 @@ class Seq2SeqBottleneck(Lecture6Slide):
         h_last, c_last = ex.trace.bottleneck
         n_src = len(ex.source)
         h_glyph = VectorGlyph(
-            h_last, label=f"bold(h)^{n_src}", quantity="y", direction="row",
-            label_side=LEFT, max_cells=5,
+            h_last,
+            label=f"bold(h)^{n_src}",
+            quantity="y",
+            direction="row",
+            label_side=LEFT,
+            max_cells=5,
         )
         c_glyph = VectorGlyph(
-            c_last, label=f"bold(c)^{n_src}", quantity="c", direction="row",
-            label_side=LEFT, max_cells=5,
+            c_last,
+            label=f"bold(c)^{n_src}",
+            quantity="c",
+            direction="row",
+            label_side=LEFT,
+            max_cells=5,
         )
         glyphs = VGroup(h_glyph, c_glyph).arrange(DOWN, buff=0.12, aligned_edge=RIGHT)
         note = label(h_glyph.note + " each", font_size=TYPE.note, color=th.muted, theme=th)
@@ -278,17 +273,13 @@ class Seq2SeqBottleneck(Lecture6Slide):
         )
         outputs = VGroup(
             *[
-                label(w, font_size=TYPE.note, color=th.text, theme=th).move_to(
-                    [x, DEC_Y + 0.8, 0]
-                )
+                label(w, font_size=TYPE.note, color=th.text, theme=th).move_to([x, DEC_Y + 0.8, 0])
                 for w, x in zip(written, xs, strict=True)
             ]
         )
         probs = VGroup(
             *[
-                label(v(p), font_size=TYPE.note, color=th.muted, theme=th).next_to(
-                    o, UP, buff=0.1
-                )
+                label(v(p), font_size=TYPE.note, color=th.muted, theme=th).next_to(o, UP, buff=0.1)
                 for p, o in zip(ex.chosen_probs, outputs, strict=True)
             ]
         )
@@ -362,7 +353,7 @@ class Seq2SeqBottleneck(Lecture6Slide):
         x_title = label("source sentence length (words)", font_size=TYPE.label, theme=th)
         x_title.next_to(ticks[0], DOWN, buff=0.15).set_x(axes.get_x())
         y_title = label("exact match", font_size=TYPE.label, theme=th).rotate(np.pi / 2)
-        y_title.next_to(ticks[len(lengths):], LEFT, buff=0.15)
+        y_title.next_to(ticks[len(lengths) :], LEFT, buff=0.15)
         frame = VGroup(grid, axes, ticks, x_title, y_title)
         new_title = slide_title(self, "Without attention, long sentences fail")
 
@@ -449,8 +440,7 @@ class Seq2SeqBottleneck(Lecture6Slide):
             "With attention the decoder looks back at every encoder state at every step, "
             "and the length no longer matters: "
             + "; ".join(
-                f"{CURVE_NAMES[name]}: at least {v(lows[name])} at every length"
-                for name in others
+                f"{CURVE_NAMES[name]}: at least {v(lows[name])} at every length" for name in others
             )
             + ". The lines lie on top of each other at 1.00; the Transformer's is dashed. "
             "Next: how one decoder step looks back."
