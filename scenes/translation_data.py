@@ -103,6 +103,9 @@ class BottleneckExample:
     reference: tuple[str, ...]
     attention_output: tuple[str, ...]
     n_hidden: int
+    short_source: tuple[str, ...]  # the seed example, which this model gets right
+    short_reference: tuple[str, ...]
+    short_output: tuple[str, ...]
 
     @property
     def source(self) -> tuple[str, ...]:
@@ -135,12 +138,16 @@ class BottleneckExample:
 @functools.cache
 def bottleneck_example() -> BottleneckExample:
     source, reference, _ = translation_example(long=True)
+    short_source, short_reference, _ = translation_example(long=False)
     model = load("seq2seq-lstm")
     return BottleneckExample(
         trace=model.trace(source),
         reference=reference,
         attention_output=load("seq2seq-attention").translate(source),
         n_hidden=int(model.meta["sizes"]["n_hidden"]),
+        short_source=short_source,
+        short_reference=short_reference,
+        short_output=model.translate(short_source),
     )
 
 

@@ -189,7 +189,7 @@ class AttentionStep(Lecture6Slide):
         self.shown["scores"] = [c.number.text.replace(MINUS, "-") for c in scores]
         self.step(
             "The score of each source word is the dot product of the decoder's state with "
-            "that word's encoder state, all eleven products summed: "
+            f"that word's encoder state, all {d.state.size} products summed: "
             + ", ".join(f"{w} {v(e)}" for w, e in zip(d.source, d.scores, strict=True))
             + f". The highest is '{d.source[best]}' with {v(d.scores[best])}."
         )
@@ -386,7 +386,8 @@ class AttentionAlignment(Lecture6Slide):
         # The empty map: the source words across the top
         self.step(
             f"The model with attention translates '{' '.join(d.source)}'. Each row of this map "
-            "will hold the weights of one decoder step over the eight source words (each row "
+            f"will hold the weights of one decoder step over the {len(d.source)} source words "
+            "(each row "
             "sums to one); the rows fill in as the words are written."
         )
         self.play(FadeIn(title), FadeIn(grid))

@@ -207,13 +207,16 @@ class Seq2SeqBottleneck(Lecture6Slide):
         self.shown["reference"] = list(ex.reference)
         self.shown["invented"] = invented
         verdict = "right" if ex.exact else "wrong"
+        short_verdict = "right" if ex.short_output == ex.short_reference else "wrong"
+        attention_verdict = "right" if ex.attention_output == ex.reference else "wrong too"
         self.step(
-            f"Fluent, and {verdict}. The reference is '{' '.join(ex.reference)}'. The decoder "
-            f"kept the sentence's shape (topic, 'wa', object, 'o', verb at the end), but "
-            f"{', '.join(repr(w) for w in invented)} are words of other sentences: the one "
-            "state could not carry eight words. On the short seed sentence, 'I am a student', "
-            "this model is right; the model with attention gets this one right too: "
-            f"'{' '.join(ex.attention_output)}'."
+            f"Fluent-looking, and {verdict}. The reference is '{' '.join(ex.reference)}'. The "
+            "decoder writes words of the right kinds in roughly the right places (particles, "
+            f"a verb at the end), but {', '.join(repr(w) for w in invented)} come from other "
+            f"sentences: one state could not carry {len(ex.source)} words. On the short seed "
+            f"sentence, '{' '.join(ex.short_source)}', this model writes "
+            f"'{' '.join(ex.short_output)}' ({short_verdict}); the model with attention gets "
+            f"the long one {attention_verdict}: '{' '.join(ex.attention_output)}'."
         )
         ref = label(
             "reference:  " + " ".join(ex.reference), font_size=TYPE.label, color=th.text, theme=th
@@ -436,14 +439,23 @@ class Seq2SeqBottleneck(Lecture6Slide):
         for name in others:
             self.shown["curve"][name] = [v(y) for y in curves.curves[name]]
         lows = {name: float(curves.curves[name].min()) for name in others}
+        highs = {name: float(curves.curves[name].max()) for name in others}
+
+        def span(name: str) -> str:
+            low, high = v(lows[name]), v(highs[name])
+            return f"{low} at every length" if low == high else f"{low} to {high}"
+
+        same = len({tuple(v(y) for y in curves.curves[name]) for name in others}) == 1
         self.step(
             "With attention the decoder looks back at every encoder state at every step, "
             "and the length no longer matters: "
-            + "; ".join(
-                f"{CURVE_NAMES[name]}: at least {v(lows[name])} at every length" for name in others
+            + "; ".join(f"{CURVE_NAMES[name]}: {span(name)}" for name in others)
+            + (
+                ". Their lines lie on top of each other; the Transformer's is dashed. "
+                if same
+                else ". The Transformer's line is dashed. "
             )
-            + ". The lines lie on top of each other at 1.00; the Transformer's is dashed. "
-            "Next: how one decoder step looks back."
+            + "Next: how one decoder step looks back."
         )
         final_title = slide_title(self, "Longer sentences: without and with attention")
         self.play(
