@@ -154,6 +154,7 @@ def _config_inputs(path: str | None, resolve, lectures) -> list[Path]:
 # ---------------------------------------------------------------------------------------
 # The CLI
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="rnn-slides")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
@@ -218,7 +219,9 @@ def _narration(spec: str | None, voice: str | None, infos: list, resolve, out: P
 
 
 lecture_option = click.option(
-    "--lecture", type=click.IntRange(1, 5), help="Only this lecture (1-5)."
+    "--lecture",
+    type=click.IntRange(min=1),
+    help="Only this lecture (its number; `rnn-slides list` shows them all).",
 )
 fps_option = click.option(
     "--fps",
@@ -257,6 +260,9 @@ def list_command(lecture: int | None, steps: bool, out: Path) -> None:
 
     registry = _registry()
     infos = [s for s in registry.all_scenes() if lecture is None or s.lecture == lecture]
+    if not infos:
+        known = sorted({s.lecture for s in registry.all_scenes()})
+        raise UserError(f"no scenes in lecture {lecture}; lectures with scenes: {known}")
     table = Table(show_edge=False, header_style="bold")
     for column in ("id", "lecture", "title", "steps"):
         table.add_column(column, justify="right" if column in ("lecture", "steps") else "left")
@@ -376,7 +382,6 @@ def render(
         dest, seconds, wrote = join_lecture(out, infos, lecture, fmt, settings.spec)
         state = "wrote" if wrote else "up to date:"
         click.echo(f"{state} {dest} ({len(infos)} scenes, {seconds:.1f} s) with captions")
-
 
 
 @cli.command()

@@ -1,5 +1,6 @@
 """Static figures for handouts and papers (PNG, SVG, PDF), drawn with matplotlib from the
-same ``scenes.lesson_data`` numbers the animated scenes show, in the theme's colours.
+same ``scenes.lesson_data`` and ``scenes.translation_data`` numbers the animated scenes
+show, in the theme's colours.
 
 ``rnn-slides figures`` writes them as ``out/lecture<N>/<id>.<ext>``.
 
@@ -24,6 +25,7 @@ matplotlib.use("Agg")  # figures are files: never open a window (CI has no scree
 import numpy as np  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 from rnn_core.landscape import pascanu_cliff  # noqa: E402
 from scenes.kit.config import SceneConfig  # noqa: E402
@@ -35,6 +37,13 @@ from scenes.lstm_backprop.clipping import (  # noqa: E402
     cliff_surface_mesh,
 )
 from scenes.lstm_backprop.vanishing import norm_decades  # noqa: E402
+from scenes.translation_data import (  # noqa: E402
+    CURVE_MODELS,
+    CURVE_NAMES,
+    alignment_data,
+    curve_style,
+    length_curves,
+)
 
 __all__ = ["FigureSpec", "FIGURES", "get_figure"]
 
@@ -305,6 +314,60 @@ def clipping_training_history(th: Theme) -> Figure:
     return fig
 
 
+def exact_match_by_length(th: Theme) -> Figure:
+    """Exact match by source length of the three translation models (lecture 6): the
+    model without attention falls as sentences grow; with attention it does not."""
+    curves = length_curves()
+    fig, ax = _figure(th)
+    for name in CURVE_MODELS:
+        colour, dashed, width = curve_style(th, name)
+        ax.plot(
+            curves.lengths,
+            curves.curves[name],
+            color=colour,
+            lw=width * 0.5,
+            ls="--" if dashed else "-",
+            marker="o",
+            ms=4,
+            label=CURVE_NAMES[name],
+            zorder=3 if dashed else 2,
+        )
+    ax.set_ylim(0.0, 1.05)
+    ax.set_xticks(curves.lengths)
+    ax.set_xlabel("source sentence length (words)")
+    ax.set_ylabel("exact match (100 fresh sentences per length)")
+    ax.set_title("Translations exactly right, by sentence length")
+    ax.grid(True, color=th.grid, lw=0.6)
+    _legend(ax, th, loc="lower left")
+    return fig
+
+
+def attention_alignment_map(th: Theme) -> Figure:
+    """The attention weights of ``seq2seq-attention`` on the lecture's long example:
+    written words (rows) x source words (columns), the reference alignment outlined."""
+    d = alignment_data()
+    fig, ax = _figure(th, size=(7.0, 5.2))
+    bg = np.array(to_rgb(th.background))
+    cmap = LinearSegmentedColormap.from_list(
+        "attention", [bg, 0.35 * np.array(to_rgb(th.pos)) + 0.65 * bg, to_rgb(th.pos)]
+    )
+    image = ax.imshow(d.weights, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
+    for (r, c), w in np.ndenumerate(d.weights):
+        ax.text(c, r, f"{w:.2f}", ha="center", va="center", fontsize=8, color=th.text)
+    for r, c in enumerate(d.alignment):
+        if c is not None:
+            ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=th.text, lw=1.6))
+    ax.set_xticks(range(len(d.source)), d.source)
+    ax.set_yticks(range(len(d.output)), d.output)
+    ax.set_xlabel("source word (English)")
+    ax.set_ylabel("written word (Japanese-like)")
+    ax.set_title("Attention weights, one row per written word")
+    bar = fig.colorbar(image, ax=ax)
+    bar.set_label("attention weight", color=th.text)
+    bar.ax.tick_params(colors=th.text)
+    return fig
+
+
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("gradient-norm-decay", 5, "Jacobian norms over distance", gradient_norm_decay),
     FigureSpec("cliff-landscape-3d", 5, "The cliff loss surface in 3-D", cliff_landscape_3d),
@@ -314,6 +377,18 @@ FIGURES: tuple[FigureSpec, ...] = (
         5,
         "Training with and without clipping",
         clipping_training_history,
+    ),
+    FigureSpec(
+        "translation-exact-match-by-length",
+        6,
+        "Exact match by sentence length, without and with attention",
+        exact_match_by_length,
+    ),
+    FigureSpec(
+        "attention-alignment-map",
+        6,
+        "The attention map of one sentence",
+        attention_alignment_map,
     ),
 )
 
