@@ -1,0 +1,28 @@
+"""Lecture 6: from seq2seq to attention to the Transformer, drawn from real trained models.
+
+The encoder-decoder's bottleneck, one attention step, the alignment map, self-attention
+matrix by matrix, word order and positional encodings, multi-head attention and the
+Transformer's encoder block. Each topic has its module in ``scenes/attention/``; this module
+is the lecture's table of contents.
+"""
+
+from __future__ import annotations
+
+from scenes.attention.self_attention import MultiHead, PositionalEncoding, SelfAttention
+
+
+__all__ = [
+    "SelfAttention",
+    "PositionalEncoding",
+    "MultiHead",
+    "SCENES",
+]
+
+LECTURE = 6
+LECTURE_TITLE = "From seq2seq to attention to the Transformer"
+
+SCENES = [
+    SelfAttention,
+    PositionalEncoding,
+    MultiHead,
+]
