@@ -9,12 +9,14 @@ is the lecture's table of contents.
 from __future__ import annotations
 
 from scenes.attention.self_attention import MultiHead, PositionalEncoding, SelfAttention
+from scenes.attention.transformer import TransformerBlock
 
 
 __all__ = [
     "SelfAttention",
     "PositionalEncoding",
     "MultiHead",
+    "TransformerBlock",
     "SCENES",
 ]
 
@@ -25,4 +27,5 @@ SCENES = [
     SelfAttention,
     PositionalEncoding,
     MultiHead,
+    TransformerBlock,
 ]
