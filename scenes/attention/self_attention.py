@@ -55,6 +55,7 @@ MODEL = "tiny-transformer"
 # to itself, "am" spreads over its neighbours); multi-head shows the other three.
 HEAD = 2
 SHOWN_COLUMNS = 3  # columns of a wide matrix on screen; a note says which
+ORDER_COLUMNS = 4  # the word-order slide has room for one more
 ORDERS = (("cat", "cat", "dog"), ("dog", "cat", "cat"))  # why-not-dcl's two orders
 PE_POSITIONS = 10  # the task's longest source sentence
 # Fast, middle and slower sinusoids (0-based). Over 10 positions the slowest pairs would
@@ -394,17 +395,21 @@ class PositionalEncoding(AttentionSlide):
     title = "Word order and positional encodings"
     description = "Self-attention is blind to order until sinusoids are added: real outputs."
 
-    def _pair(self, outs: Sequence[np.ndarray], name: str) -> tuple[VGroup, list[ValueMatrix]]:
+    def _pair(
+        self, outs: Sequence[np.ndarray], name: str, verdict: str
+    ) -> tuple[VGroup, list[ValueMatrix]]:
         th = self.theme
         vmax = float(np.abs(np.stack(outs)).max())
         mats = [
             ValueMatrix(out, name=f'{name}("{" ".join(words)}")', quantity="y", theme=th,
-                        rows=words, columns=SHOWN_COLUMNS, vmax=vmax)
+                        rows=words, columns=ORDER_COLUMNS, vmax=vmax)
             for out, words in zip(outs, ORDERS, strict=True)
         ]
-        group = VGroup(*mats).arrange(RIGHT, buff=1.4, aligned_edge=DOWN)
+        group = VGroup(*mats).arrange(RIGHT, buff=1.2, aligned_edge=DOWN)
+        caption = label(verdict, font_size=TYPE.label, theme=self.theme)
+        group.add(caption.next_to(VGroup(*mats), DOWN, buff=0.45))
         _, _, bottom, top = TYPE.figure_zone()
-        group.move_to([0.0, (top + bottom) / 2 + 0.2, 0.0])
+        group.move_to([0.0, (top + bottom) / 2, 0.0])
         return group, mats
 
     def _rings(self, mats: Sequence[ValueMatrix]) -> VGroup:
@@ -429,10 +434,12 @@ class PositionalEncoding(AttentionSlide):
             "Remember 'cat cat dog' and 'dog cat cat' from lecture 1: a bag of vectors cannot "
             "tell them apart. Feed both to the trained encoder's self-attention with the word "
             "embeddings alone, no positions. The 'dog' row is "
-            f"{', '.join(_fmt(v) for v in ex.without[0][2, :SHOWN_COLUMNS])} in both, and "
+            f"{', '.join(_fmt(v) for v in ex.without[0][2, :ORDER_COLUMNS])} in both, and "
             "the two 'cat' rows are equal: the output rows just follow the words around."
         )
-        group, mats = self._pair(ex.without, "op(\"attention\")")
+        group, mats = self._pair(
+            ex.without, "op(\"attention\")", "the same rows, in another order: 'dog' is 'dog'"
+        )
         rings = self._rings(mats)
         strip = self.strip('"no positions:" quad op("attention")(P X) = P op("attention")(X) '
                            'quad "for any reordering " P')
@@ -478,11 +485,15 @@ class PositionalEncoding(AttentionSlide):
         # With positions: the orders differ
         self.step(
             "Add the codes to the embeddings and run the same attention again. Now 'dog' "
-            f"first gives {', '.join(_fmt(v) for v in ex.with_positions[1][0, :SHOWN_COLUMNS])} "
-            f"and 'dog' last {', '.join(_fmt(v) for v in ex.with_positions[0][2, :SHOWN_COLUMNS])}: "
+            f"first gives {', '.join(_fmt(v) for v in ex.with_positions[1][0, :ORDER_COLUMNS])} "
+            f"and 'dog' last {', '.join(_fmt(v) for v in ex.with_positions[0][2, :ORDER_COLUMNS])}: "
             "the same word in another place is another vector, and the two cats differ too."
         )
-        group2, mats2 = self._pair(ex.with_positions, "op(\"attention\")")
+        group2, mats2 = self._pair(
+            ex.with_positions,
+            "op(\"attention\")",
+            "with positions: every row differs, 'dog' first is not 'dog' last",
+        )
         rings2 = self._rings(mats2)
         strip, anims = self.swap_strip(strip, 'X = E[bold("words")] + P E quad "(the positions added)"')
         self.play(FadeOut(pe_group), FadeOut(_heat_cells(heat)), *anims, FadeIn(group2))

@@ -94,7 +94,7 @@ def test_without_positions_the_order_only_reorders_rows(model):
 def test_positional_encoding_scene_shows_both_orders_and_the_sinusoids(built_scenes):
     scene = built_scenes(sa.PositionalEncoding)
     ex = sa.order_example()
-    n = sa.SHOWN_COLUMNS
+    n = sa.ORDER_COLUMNS
     assert len(scene.steps) == 3
     assert scene.shown["without"] == [_fmt(o[:, :n]) for o in ex.without]
     assert scene.shown["with"] == [_fmt(o[:, :n]) for o in ex.with_positions]
