@@ -538,8 +538,8 @@ class MultiHead(AttentionSlide):
         back = [float(ex.heads[h][lower].sum() / (T - 1)) for h in range(H)]
         own = [float(np.trace(ex.heads[h]) / T) for h in range(H)]
         described = "; ".join(
-            f"head {h + 1} puts {_fmt(own[h])} of a word's weight on itself on average and "
-            f"{_fmt(back[h])} on earlier words" for h in range(H)
+            f"head {h + 1} puts {_fmt(own[h])} of a word's weight on itself on average and, "
+            f"from the second word on, {_fmt(back[h])} on earlier words" for h in range(H)
         )
         self.step(
             f"The trained encoder runs {H} attentions side by side, each with its own "
