@@ -11,7 +11,6 @@ from __future__ import annotations
 from scenes.attention.self_attention import MultiHead, PositionalEncoding, SelfAttention
 from scenes.attention.transformer import TransformerBlock
 
-
 __all__ = [
     "SelfAttention",
     "PositionalEncoding",

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 from manim import (
     DOWN,
-    LEFT,
     RIGHT,
     UP,
     Animation,
@@ -235,12 +234,12 @@ class AttentionSlide(LectureSlide):
         title = label(text, font_size=TYPE.title, theme=self.theme)
         return title.to_edge(UP, buff=TYPE.title_buff)
 
-    def strip(self, expr: str) -> VGroup:
+    def equation(self, expr: str) -> VGroup:
         eq = math(expr, font_size=TYPE.equation, theme=self.theme)
         return eq.to_edge(DOWN, buff=0.4)
 
     def swap_strip(self, old: VGroup | None, expr: str) -> tuple[VGroup, list[Animation]]:
-        new = self.strip(expr)
+        new = self.equation(expr)
         anims: list[Animation] = [FadeIn(new)]
         if old is not None:
             anims.insert(0, FadeOut(old))
@@ -276,26 +275,39 @@ class SelfAttention(AttentionSlide):
         words = list(ex.words)
         d, E = ex.d, ex.x.shape[1]
         self.shown: dict[str, list[list[str]]] = {}
-        title = self.title_text(f"Self-attention: head {ex.head + 1} of {ex.n_heads}, matrix by matrix")
+        title = self.title_text(
+            f"Self-attention: head {ex.head + 1} of {ex.n_heads}, matrix by matrix"
+        )
         _, _, bottom, top = TYPE.figure_zone()
 
         # Top row: X, then Q K V; bottom row: scores, weights, out
-        X = ValueMatrix(ex.x, name="X", quantity="x", theme=th, rows=words,
-                        columns=SHOWN_COLUMNS, decimals=1)
+        X = ValueMatrix(
+            ex.x, name="X", quantity="x", theme=th, rows=words, columns=SHOWN_COLUMNS, decimals=1
+        )
         qkv_vmax = float(np.abs(np.stack([ex.q, ex.k, ex.v])).max())
         Q, K, V = (
-            ValueMatrix(m, name=n, quantity=qty, theme=th, columns=SHOWN_COLUMNS,
-                        decimals=1, vmax=qkv_vmax)
+            ValueMatrix(
+                m, name=n, quantity=qty, theme=th, columns=SHOWN_COLUMNS, decimals=1, vmax=qkv_vmax
+            )
             for m, n, qty in ((ex.q, "Q", "i"), (ex.k, "K", "f"), (ex.v, "V", "z"))
         )
         top_row = VGroup(X, Q, K, V).arrange(RIGHT, buff=0.45, aligned_edge=DOWN)
         top_row.move_to([0.0, top - top_row.height / 2 - 0.05, 0.0])
-        S = ValueMatrix(ex.scores, name="S = Q K^T \\/ sqrt(%d)" % d, quantity="o", theme=th,
-                        rows=words, cols=words, decimals=1)
-        A = ValueMatrix(ex.weights, name="A = op(\"softmax\")(S)", quantity="o", theme=th,
-                        cols=words, vmax=1.0)
-        O = ValueMatrix(ex.out, name="O = A V", quantity="y", theme=th,
-                        columns=SHOWN_COLUMNS, decimals=1)
+        S = ValueMatrix(
+            ex.scores,
+            name=f"S = Q K^T \\/ sqrt({d})",
+            quantity="o",
+            theme=th,
+            rows=words,
+            cols=words,
+            decimals=1,
+        )
+        A = ValueMatrix(
+            ex.weights, name='A = op("softmax")(S)', quantity="o", theme=th, cols=words, vmax=1.0
+        )
+        O = ValueMatrix(
+            ex.out, name="O = A V", quantity="y", theme=th, columns=SHOWN_COLUMNS, decimals=1
+        )
         bottom_row = VGroup(S, A, O).arrange(RIGHT, buff=0.5, aligned_edge=DOWN)
         bottom_row.move_to([0.0, bottom + bottom_row.height / 2 + 0.1, 0.0])
         self.matrices = {"X": X, "Q": Q, "K": K, "V": V, "S": S, "A": A, "out": O}
@@ -306,7 +318,7 @@ class SelfAttention(AttentionSlide):
             f"positional encoding, {E} numbers; we show columns 1-{SHOWN_COLUMNS}. These are "
             f"the trained Transformer's own numbers, its encoder's input."
         )
-        strip = self.strip('X = E[bold("words")] + P E quad (%d "words" times %d)' % (len(words), E))
+        strip = self.equation(f'X = E[bold("words")] + P E quad ({len(words)} "words" times {E})')
         self.play(FadeIn(title), FadeIn(X), FadeIn(strip))
         self.play(X.fill())
         self.shown["X"] = X.displayed
@@ -331,7 +343,7 @@ class SelfAttention(AttentionSlide):
             f"'{words[-1]}' scores {', '.join(_fmt(s, 1) for s in ex.scores[-1])} against "
             f"{', '.join(words)}."
         )
-        strip, anims = self.swap_strip(strip, "S = Q K^T \\/ sqrt(d), quad d = %d" % d)
+        strip, anims = self.swap_strip(strip, f"S = Q K^T \\/ sqrt(d), quad d = {d}")
         self.play(*anims, FadeIn(S), *self.dim(V))
         self.play(S.fill())
         self.shown["S"] = S.displayed
@@ -343,7 +355,7 @@ class SelfAttention(AttentionSlide):
             f"{', '.join(_fmt(w) for w in ex.weights[1])}."
         )
         strip, anims = self.swap_strip(
-            strip, 'A_(i j) = e^(S_(i j)) \\/ sum_k e^(S_(i k)), quad sum_j A_(i j) = 1'
+            strip, "A_(i j) = e^(S_(i j)) \\/ sum_k e^(S_(i k)), quad sum_j A_(i j) = 1"
         )
         self.play(*anims, FadeIn(A), *self.dim(Q, K))
         self.play(A.fill())
@@ -374,8 +386,9 @@ class SelfAttention(AttentionSlide):
                 SurroundingRectangle(VGroup(*m.heat.grid[i]), buff=0.04, color=ManimColor(th.text))
                 for m in (A, O)
             ],
-            SurroundingRectangle(VGroup(*[row[0] for row in V.heat.grid]), buff=0.04,
-                                 color=ManimColor(th.text)),
+            SurroundingRectangle(
+                VGroup(*[row[0] for row in V.heat.grid]), buff=0.04, color=ManimColor(th.text)
+            ),
         )
         strip, anims = self.swap_strip(strip, f"o_({i + 1},1) = {terms} = {_fmt(ex.out[i, 0])}")
         self.shown["sum"] = [[_fmt(ex.out[i, 0])]]
@@ -401,8 +414,15 @@ class PositionalEncoding(AttentionSlide):
         th = self.theme
         vmax = float(np.abs(np.stack(outs)).max())
         mats = [
-            ValueMatrix(out, name=f'{name}("{" ".join(words)}")', quantity="y", theme=th,
-                        rows=words, columns=ORDER_COLUMNS, vmax=vmax)
+            ValueMatrix(
+                out,
+                name=f'{name}("{" ".join(words)}")',
+                quantity="y",
+                theme=th,
+                rows=words,
+                columns=ORDER_COLUMNS,
+                vmax=vmax,
+            )
             for out, words in zip(outs, ORDERS, strict=True)
         ]
         group = VGroup(*mats).arrange(RIGHT, buff=1.2, aligned_edge=DOWN)
@@ -417,8 +437,14 @@ class PositionalEncoding(AttentionSlide):
         rings = VGroup()
         for m, words in zip(mats, ORDERS, strict=True):
             r = words.index("dog")
-            rings.add(SurroundingRectangle(VGroup(*m.heat.grid[r]), buff=0.05,
-                                           color=ManimColor(self.theme.text), stroke_width=4))
+            rings.add(
+                SurroundingRectangle(
+                    VGroup(*m.heat.grid[r]),
+                    buff=0.05,
+                    color=ManimColor(self.theme.text),
+                    stroke_width=4,
+                )
+            )
         return rings
 
     def construct(self) -> None:
@@ -438,11 +464,13 @@ class PositionalEncoding(AttentionSlide):
             "the two 'cat' rows are equal: the output rows just follow the words around."
         )
         group, mats = self._pair(
-            ex.without, "op(\"attention\")", "the same rows, in another order: 'dog' is 'dog'"
+            ex.without, 'op("attention")', "the same rows, in another order: 'dog' is 'dog'"
         )
         rings = self._rings(mats)
-        strip = self.strip('"no positions:" quad op("attention")(P X) = P op("attention")(X) '
-                           'quad "for any reordering " P')
+        strip = self.equation(
+            '"no positions:" quad op("attention")(P X) = P op("attention")(X) '
+            'quad "for any reordering " P'
+        )
         self.play(FadeIn(title), FadeIn(group), FadeIn(strip))
         self.play(*[m.fill() for m in mats])
         self.play(FadeIn(rings))
@@ -455,13 +483,22 @@ class PositionalEncoding(AttentionSlide):
             "slower further on; every position gets its own pattern, and nearby positions get "
             "similar ones. No training: it is a formula."
         )
-        heat = HeatMap(ex.pe.T, quantity="x", theme=th, show=PE_DIMS, noun="dimensions",
-                       row_labels=[f"dim {k + 1}" for k in PE_DIMS])
-        cols = VGroup(*[
-            label(str(p), font_size=TYPE.note, color=th.muted, theme=th).next_to(
-                heat.grid[0][p], UP, buff=0.1)
-            for p in range(ex.pe.shape[0])
-        ])
+        heat = HeatMap(
+            ex.pe.T,
+            quantity="x",
+            theme=th,
+            show=PE_DIMS,
+            noun="dimensions",
+            row_labels=[f"dim {k + 1}" for k in PE_DIMS],
+        )
+        cols = VGroup(
+            *[
+                label(str(p), font_size=TYPE.note, color=th.muted, theme=th).next_to(
+                    heat.grid[0][p], UP, buff=0.1
+                )
+                for p in range(ex.pe.shape[0])
+            ]
+        )
         name = math("P E" + "_(p, k)", color=th.x, theme=th)
         caption = label("position p", font_size=TYPE.note, color=th.muted, theme=th)
         note = label(heat.note, font_size=TYPE.note, color=th.muted, theme=th)
@@ -473,11 +510,16 @@ class PositionalEncoding(AttentionSlide):
         pe_group.move_to([0.0, (top + bottom) / 2, 0.0])
         strip, anims = self.swap_strip(
             strip,
-            "P E_(p, 2i) = sin(p \\/ 10000^(2i \\/ %d)), quad P E_(p, 2i+1) = cos(p \\/ 10000^(2i \\/ %d))"
-            % (E, E),
+            f"P E_(p, 2i) = sin(p \\/ 10000^(2i \\/ {E})), quad "
+            f"P E_(p, 2i+1) = cos(p \\/ 10000^(2i \\/ {E}))",
         )
-        self.play(FadeOut(group), *[FadeOut(m.filled()) for m in mats], FadeOut(rings), *anims,
-                  FadeIn(pe_group))
+        self.play(
+            FadeOut(group),
+            *[FadeOut(m.filled()) for m in mats],
+            FadeOut(rings),
+            *anims,
+            FadeIn(pe_group),
+        )
         self.play(heat.reveal(range(ex.pe.shape[0])))
         self.shown["pe"] = heat.displayed
         self.pe_heat = heat
@@ -486,16 +528,19 @@ class PositionalEncoding(AttentionSlide):
         self.step(
             "Add the codes to the embeddings and run the same attention again. Now 'dog' "
             f"first gives {', '.join(_fmt(v) for v in ex.with_positions[1][0, :ORDER_COLUMNS])} "
-            f"and 'dog' last {', '.join(_fmt(v) for v in ex.with_positions[0][2, :ORDER_COLUMNS])}: "
+            "and 'dog' last "
+            f"{', '.join(_fmt(v) for v in ex.with_positions[0][2, :ORDER_COLUMNS])}: "
             "the same word in another place is another vector, and the two cats differ too."
         )
         group2, mats2 = self._pair(
             ex.with_positions,
-            "op(\"attention\")",
+            'op("attention")',
             "with positions: every row differs, 'dog' first is not 'dog' last",
         )
         rings2 = self._rings(mats2)
-        strip, anims = self.swap_strip(strip, 'X = E[bold("words")] + P E quad "(the positions added)"')
+        strip, anims = self.swap_strip(
+            strip, 'X = E[bold("words")] + P E quad "(the positions added)"'
+        )
         self.play(FadeOut(pe_group), FadeOut(_heat_cells(heat)), *anims, FadeIn(group2))
         self.play(*[m.fill() for m in mats2])
         self.play(FadeIn(rings2))
@@ -523,8 +568,15 @@ class MultiHead(AttentionSlide):
         H, T = ex.heads.shape[0], len(words)
         title = self.title_text(f"{H} heads, {H} ways to look at the sentence")
         mats = [
-            ValueMatrix(ex.heads[h], name=f'"head {h + 1}"', quantity="o", theme=th,
-                        rows=words, cols=words, vmax=1.0)
+            ValueMatrix(
+                ex.heads[h],
+                name=f'"head {h + 1}"',
+                quantity="o",
+                theme=th,
+                rows=words,
+                cols=words,
+                vmax=1.0,
+            )
             for h in range(H)
         ]
         grid = VGroup(*mats).arrange_in_grid(rows=2, buff=(0.9, 0.35))
@@ -539,19 +591,20 @@ class MultiHead(AttentionSlide):
         own = [float(np.trace(ex.heads[h]) / T) for h in range(H)]
         described = "; ".join(
             f"head {h + 1} puts {_fmt(own[h])} of a word's weight on itself on average and, "
-            f"from the second word on, {_fmt(back[h])} on earlier words" for h in range(H)
+            f"from the second word on, {_fmt(back[h])} on earlier words"
+            for h in range(H)
         )
         self.step(
             f"The trained encoder runs {H} attentions side by side, each with its own "
             f"projections to {ex.d} dimensions. Same sentence, different patterns: "
             f"{described}."
         )
-        strip = self.strip(
-            'bold("head")_h = op("softmax")(Q_h K_h^T \\/ sqrt(%d)) V_h, quad h = 1, ..., %d'
-            % (ex.d, H)
+        strip = self.equation(
+            f'bold("head")_h = op("softmax")(Q_h K_h^T \\/ sqrt({ex.d})) V_h, quad h = 1, ..., {H}'
         )
-        self.play(FadeIn(title), FadeIn(strip), LaggedStart(*[FadeIn(m) for m in mats],
-                                                            lag_ratio=0.2))
+        self.play(
+            FadeIn(title), FadeIn(strip), LaggedStart(*[FadeIn(m) for m in mats], lag_ratio=0.2)
+        )
         self.play(*[m.fill() for m in mats])
         self.shown["heads"] = [m.displayed for m in mats]
 
@@ -559,20 +612,24 @@ class MultiHead(AttentionSlide):
         r = 1
         peaks = ", ".join(
             f"head {h + 1} to '{words[int(np.argmax(ex.heads[h][r]))]}' "
-            f"({_fmt(ex.heads[h][r].max())})" for h in range(H)
+            f"({_fmt(ex.heads[h][r].max())})"
+            for h in range(H)
         )
         self.step(
             f"Follow '{words[r]}': {peaks}. The four outputs are concatenated back to "
             f"{H} x {ex.d} = {H * ex.d} numbers and mixed by W_O, so the next layer sees "
             "every head's view at once."
         )
-        rings = VGroup(*[
-            SurroundingRectangle(VGroup(*m.heat.grid[r]), buff=0.05,
-                                 color=ManimColor(th.text), stroke_width=4)
-            for m in mats
-        ])
+        rings = VGroup(
+            *[
+                SurroundingRectangle(
+                    VGroup(*m.heat.grid[r]), buff=0.05, color=ManimColor(th.text), stroke_width=4
+                )
+                for m in mats
+            ]
+        )
         strip, anims = self.swap_strip(
             strip,
-            'op("MultiHead")(X) = [bold("head")_1, ..., bold("head")_%d] W_O + b_O' % H,
+            f'op("MultiHead")(X) = [bold("head")_1, ..., bold("head")_{H}] W_O + b_O',
         )
         self.play(*anims, FadeIn(rings))

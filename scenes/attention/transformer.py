@@ -11,13 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 from manim import (
     DOWN,
-    LEFT,
     RIGHT,
     UP,
     Create,
     FadeIn,
     FadeOut,
-    LaggedStart,
     Line,
     ManimColor,
     RoundedRectangle,
@@ -90,8 +88,9 @@ def block_example() -> BlockExample:
 
 
 def _box(text: str, width: float, colour: str, theme: Theme) -> VGroup:
-    rect = RoundedRectangle(width=width, height=1.15, corner_radius=0.12, stroke_width=3,
-                            color=ManimColor(colour))
+    rect = RoundedRectangle(
+        width=width, height=1.15, corner_radius=0.12, stroke_width=3, color=ManimColor(colour)
+    )
     rect.set_fill(ManimColor(theme.panel), opacity=1.0)
     words = VGroup(*[label(line, font_size=TYPE.label, theme=theme) for line in text.split("\n")])
     words.arrange(DOWN, buff=0.08).move_to(rect)
@@ -144,10 +143,18 @@ class TransformerBlock(AttentionSlide):
         j1 = (x_in + b["attn"].get_left()[0]) / 2
         j2 = (b["norm1"].get_right()[0] + b["ff"].get_left()[0]) / 2
         skips = {
-            "skip1": Wire([at(j1), at(j1, y_skip), at(b["norm1"].get_x(), y_skip),
-                           b["norm1"].get_top()], quantity="x", theme=th, joint=True),
-            "skip2": Wire([at(j2), at(j2, y_skip), at(b["norm2"].get_x(), y_skip),
-                           b["norm2"].get_top()], quantity="y", theme=th, joint=True),
+            "skip1": Wire(
+                [at(j1), at(j1, y_skip), at(b["norm1"].get_x(), y_skip), b["norm1"].get_top()],
+                quantity="x",
+                theme=th,
+                joint=True,
+            ),
+            "skip2": Wire(
+                [at(j2), at(j2, y_skip), at(b["norm2"].get_x(), y_skip), b["norm2"].get_top()],
+                quantity="y",
+                theme=th,
+                joint=True,
+            ),
         }
         # The other words reach the attention as keys and values, from below
         kv_y = b["attn"].get_bottom()[1] - 0.75
@@ -167,19 +174,32 @@ class TransformerBlock(AttentionSlide):
         ]
         glyphs: dict[str, VGroup] = {}
         for key, values, qty, name, gx in specs:
-            glyph = VectorGlyph(values, quantity=qty, theme=th, max_cells=CELLS,
-                                vmax=float(np.abs(values).max()), label=name, label_side=UP)
+            glyph = VectorGlyph(
+                values,
+                quantity=qty,
+                theme=th,
+                max_cells=CELLS,
+                vmax=float(np.abs(values).max()),
+                label=name,
+                label_side=UP,
+            )
             glyph.set_x(gx).align_to(at(gx, glyph_top), UP)
             glyph.shift(UP * (glyph_top - glyph.frame.get_top()[1]))
-            tie = Line(at(gx, glyph.get_top()[1] + 0.08), at(gx, y_box - 0.08),
-                       color=ManimColor(th.quantity(qty)), stroke_width=2)
+            tie = Line(
+                at(gx, glyph.get_top()[1] + 0.08),
+                at(gx, y_box - 0.08),
+                color=ManimColor(th.quantity(qty)),
+                stroke_width=2,
+            )
             glyphs[key] = VGroup(tie, glyph)
-        note = label(f"each vector: {glyphs['x'][1].note}", font_size=TYPE.note,
-                     color=th.muted, theme=th)
+        note = label(
+            f"each vector: {glyphs['x'][1].note}", font_size=TYPE.note, color=th.muted, theme=th
+        )
         note.next_to(glyphs["attn"][1], DOWN, buff=0.15)
         note.set_x((glyphs["attn"][1].get_x() + glyphs["n1"][1].get_x()) / 2)
-        relu = label(f"ReLU: {ex.active} of {ex.n_ff} on", font_size=TYPE.note,
-                     color=th.muted, theme=th)
+        relu = label(
+            f"ReLU: {ex.active} of {ex.n_ff} on", font_size=TYPE.note, color=th.muted, theme=th
+        )
         relu.next_to(glyphs["f"][1], DOWN, buff=0.15)
         word = VGroup(
             label(f"'{ex.word}'", font_size=TYPE.note, color=th.x, theme=th),
@@ -193,7 +213,7 @@ class TransformerBlock(AttentionSlide):
             f"'{ex.word}': its input is its embedding plus its positional encoding, {E} "
             f"numbers starting {', '.join(_fmt(v) for v in ex.x[:3])}."
         )
-        strip = self.strip(f'bold(x) = E["{ex.word}"] + P E_{ex.t}')
+        strip = self.equation(f'bold(x) = E["{ex.word}"] + P E_{ex.t}')
         self.play(FadeIn(title), FadeIn(circuit), FadeIn(strip))
         self.play(FadeIn(glyphs["x"]), FadeIn(note), FadeIn(word), wires["x"].pulse())
         self.shown["x"] = glyphs["x"][1].displayed
@@ -209,7 +229,8 @@ class TransformerBlock(AttentionSlide):
             f"result a starts {', '.join(_fmt(v) for v in ex.attn[:3])}."
         )
         strip, anims = self.swap_strip(
-            strip, 'bold(a) = op("MultiHead")(bold(x), X, X) quad "(query: this word; keys, values: all)"'
+            strip,
+            'bold(a) = op("MultiHead")(bold(x), X, X) quad "(query: this word; keys, values: all)"',
         )
         self.play(*anims, kv.pulse(), wires["attn"].pulse(), FadeIn(glyphs["attn"]))
         self.shown["attn"] = glyphs["attn"][1].displayed
@@ -225,7 +246,7 @@ class TransformerBlock(AttentionSlide):
         strip, anims = self.swap_strip(
             strip,
             f'bold(n) = op("LayerNorm")(bold(x) + bold(a)), quad '
-            f'x_1 + a_1 = {_fmt(ex.x[0])} + {_fmt(ex.attn[0])} = {_fmt(ex.residual_1[0])}',
+            f"x_1 + a_1 = {_fmt(ex.x[0])} + {_fmt(ex.attn[0])} = {_fmt(ex.residual_1[0])}",
         )
         self.play(*anims, skips["skip1"].pulse(), wires["n1"].pulse(), FadeIn(glyphs["n1"]))
         self.shown["n1"] = glyphs["n1"][1].displayed
@@ -237,7 +258,7 @@ class TransformerBlock(AttentionSlide):
             f"positive here), back down to {E}."
         )
         strip, anims = self.swap_strip(
-            strip, "bold(f) = W_2 op(\"ReLU\")(W_1 bold(n) + bold(b)_1) + bold(b)_2"
+            strip, 'bold(f) = W_2 op("ReLU")(W_1 bold(n) + bold(b)_1) + bold(b)_2'
         )
         self.play(*anims, wires["f"].pulse(), FadeIn(glyphs["f"]), FadeIn(relu))
         self.shown["f"] = glyphs["f"][1].displayed
@@ -251,7 +272,7 @@ class TransformerBlock(AttentionSlide):
         strip, anims = self.swap_strip(
             strip,
             f'bold(z) = op("LayerNorm")(bold(n) + bold(f)), quad '
-            f'n_1 + f_1 = {_fmt(ex.n1[0])} + {_fmt(ex.f[0])} = {_fmt(ex.residual_2[0])}',
+            f"n_1 + f_1 = {_fmt(ex.n1[0])} + {_fmt(ex.f[0])} = {_fmt(ex.residual_2[0])}",
         )
         self.play(*anims, skips["skip2"].pulse(), wires["z"].pulse(), FadeIn(glyphs["z"]))
         self.shown["z"] = glyphs["z"][1].displayed
@@ -269,8 +290,16 @@ class TransformerBlock(AttentionSlide):
             f"word's row at once, {T} rows in one step of matrix products: attention links "
             "every pair of words directly, however far apart."
         )
-        rnn = BlockChain(T, block_label="h", input_label='"{t}"', output_label="bold(h)^({t})",
-                         output_quantity="y", theme=th, spacing=1.45, box=0.75)
+        rnn = BlockChain(
+            T,
+            block_label="h",
+            input_label='"{t}"',
+            output_label="bold(h)^({t})",
+            output_quantity="y",
+            theme=th,
+            spacing=1.45,
+            box=0.75,
+        )
         for k, mob in enumerate(rnn.inputs):
             mob.become(label(words[k], font_size=TYPE.note, color=th.x, theme=th).move_to(mob))
         rnn_title = label(f"RNN: {T} steps, one after another", font_size=TYPE.label, theme=th)
@@ -278,20 +307,30 @@ class TransformerBlock(AttentionSlide):
 
         cells = VGroup()
         for _ in range(T):
-            rect = RoundedRectangle(width=0.9, height=0.75, corner_radius=0.12, stroke_width=3,
-                                    color=ManimColor(th.o))
+            rect = RoundedRectangle(
+                width=0.9, height=0.75, corner_radius=0.12, stroke_width=3, color=ManimColor(th.o)
+            )
             rect.set_fill(ManimColor(th.panel), opacity=1.0)
             cells.add(rect)
         cells.arrange(RIGHT, buff=0.55)
         ins = VGroup(*[label(w, font_size=TYPE.note, color=th.x, theme=th) for w in words])
         for w, c in zip(ins, cells, strict=True):
             w.next_to(c, DOWN, buff=1.1)
-        links = VGroup(*[
-            Line(w.get_top() + UP * 0.05, c.get_bottom(), color=ManimColor(th.x), stroke_width=2)
-            for w in ins for c in cells
-        ])
-        outs = VGroup(*[math(f"bold(z)^({k + 1})", color=th.y, theme=th).next_to(c, UP, buff=0.3)
-                        for k, c in enumerate(cells)])
+        links = VGroup(
+            *[
+                Line(
+                    w.get_top() + UP * 0.05, c.get_bottom(), color=ManimColor(th.x), stroke_width=2
+                )
+                for w in ins
+                for c in cells
+            ]
+        )
+        outs = VGroup(
+            *[
+                math(f"bold(z)^({k + 1})", color=th.y, theme=th).next_to(c, UP, buff=0.3)
+                for k, c in enumerate(cells)
+            ]
+        )
         tf_title = label("Transformer: 1 step, all at once", font_size=TYPE.label, theme=th)
         tf = VGroup(links, cells, ins, outs)
         tf_group = VGroup(tf_title, tf).arrange(DOWN, buff=0.2)
@@ -305,14 +344,32 @@ class TransformerBlock(AttentionSlide):
             '" (all rows together)"',
         )
         new_title = self.title_text(f"{T} steps in a row, or one step for all {T} words")
-        self.play(*[FadeOut(m) for m in old], *anims, FadeOut(title), FadeIn(new_title),
-                  FadeIn(rnn_title), FadeIn(tf_title),
-                  FadeIn(rnn.inputs), FadeIn(ins))
+        self.play(
+            *[FadeOut(m) for m in old],
+            *anims,
+            FadeOut(title),
+            FadeIn(new_title),
+            FadeIn(rnn_title),
+            FadeIn(tf_title),
+            FadeIn(rnn.inputs),
+            FadeIn(ins),
+        )
         # the RNN's steps one after another, the Transformer's rows at once
-        self.play(Succession(*[
-            FadeIn(VGroup(rnn.blocks[k], rnn.input_arrows[k], rnn.outputs[k],
-                          rnn.output_arrows[k],
-                          *( [rnn.state_arrows[k - 1]] if k else [] )), run_time=0.5)
-            for k in range(T)
-        ]))
+        self.play(
+            Succession(
+                *[
+                    FadeIn(
+                        VGroup(
+                            rnn.blocks[k],
+                            rnn.input_arrows[k],
+                            rnn.outputs[k],
+                            rnn.output_arrows[k],
+                            *([rnn.state_arrows[k - 1]] if k else []),
+                        ),
+                        run_time=0.5,
+                    )
+                    for k in range(T)
+                ]
+            )
+        )
         self.play(Create(links), FadeIn(cells), FadeIn(outs))
