@@ -8,7 +8,9 @@ is the lecture's table of contents.
 
 from __future__ import annotations
 
-from scenes.attention.self_attention import MultiHead, PositionalEncoding, SelfAttention
+from scenes.attention.multi_head import MultiHead
+from scenes.attention.positional import PositionalEncoding
+from scenes.attention.self_attention import SelfAttention
 from scenes.attention.transformer import TransformerBlock
 
 __all__ = [

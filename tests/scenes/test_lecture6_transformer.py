@@ -14,6 +14,8 @@ from rnn_core.attention import (
 )
 from rnn_core.pretrained import load
 from rnn_core.tasks import translation_example
+from scenes.attention import multi_head as mh
+from scenes.attention import positional as pe
 from scenes.attention import self_attention as sa
 from scenes.attention import transformer as tb
 from scenes.kit.components import format_value
@@ -92,7 +94,7 @@ def test_without_positions_the_order_only_reorders_rows(model):
 
 
 def test_positional_encoding_scene_shows_both_orders_and_the_sinusoids(built_scenes):
-    scene = built_scenes(sa.PositionalEncoding)
+    scene = built_scenes(pe.PositionalEncoding)
     ex = sa.order_example()
     n = sa.ORDER_COLUMNS
     assert len(scene.steps) == 3
@@ -107,7 +109,7 @@ def test_positional_encoding_scene_shows_both_orders_and_the_sinusoids(built_sce
 
 
 def test_multi_head_scene_shows_every_head(built_scenes, model):
-    scene = built_scenes(sa.MultiHead)
+    scene = built_scenes(mh.MultiHead)
     ex = sa.self_attention_example()
     assert len(scene.steps) == 2
     assert scene.shown["heads"] == [_fmt(w) for w in ex.heads]
