@@ -1,19 +1,28 @@
-"""Lecture 6: from seq2seq to attention to the Transformer, drawn from three trained
-translation models (``seq2seq-lstm``, ``seq2seq-attention``, ``tiny-transformer``).
+"""Lecture 6: from seq2seq to attention to the Transformer, drawn from real trained models.
 
-Each topic has its module in ``scenes/attention/``; this module is the lecture's table of
-contents.
+The encoder-decoder's bottleneck, one attention step, the alignment map, self-attention
+matrix by matrix, word order and positional encodings, multi-head attention and the
+Transformer's encoder block. Each topic has its module in ``scenes/attention/``; this module
+is the lecture's table of contents.
 """
 
 from __future__ import annotations
 
 from scenes.attention.alignment import AttentionAlignment, AttentionStep
+from scenes.attention.multi_head import MultiHead
+from scenes.attention.positional import PositionalEncoding
+from scenes.attention.self_attention import SelfAttention
 from scenes.attention.seq2seq import Seq2SeqBottleneck
+from scenes.attention.transformer import TransformerBlock
 
 __all__ = [
     "Seq2SeqBottleneck",
     "AttentionStep",
     "AttentionAlignment",
+    "SelfAttention",
+    "PositionalEncoding",
+    "MultiHead",
+    "TransformerBlock",
     "SCENES",
 ]
 
@@ -24,4 +33,8 @@ SCENES = [
     Seq2SeqBottleneck,
     AttentionStep,
     AttentionAlignment,
+    SelfAttention,
+    PositionalEncoding,
+    MultiHead,
+    TransformerBlock,
 ]

@@ -1,1 +1,2 @@
-"""Lecture 6 topic modules: seq2seq, attention and the Transformer."""
+"""Lecture 6's scenes, one module per topic; ``scenes/lecture6_attention.py`` lists them in
+lecture order."""
