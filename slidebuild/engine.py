@@ -187,14 +187,23 @@ def _in_module_chain(tree: ast.Module, class_name: str) -> set[str]:
 
 
 def _listed_scenes(tree: ast.Module) -> set[str]:
+    """The module's scene classes: those its ``SCENES`` lists and, in a topic module that a
+    lecture module lists them from, every class that sets its own ``scene_id``."""
+    found: set[str] = set()
     for stmt in tree.body:
         if (
             isinstance(stmt, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == "SCENES" for t in stmt.targets)
             and isinstance(stmt.value, ast.List | ast.Tuple)
         ):
-            return {e.id for e in stmt.value.elts if isinstance(e, ast.Name)}
-    return set()
+            found |= {e.id for e in stmt.value.elts if isinstance(e, ast.Name)}
+        elif isinstance(stmt, ast.ClassDef) and any(
+            isinstance(s, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "scene_id" for t in s.targets)
+            for s in stmt.body
+        ):
+            found.add(stmt.name)
+    return found
 
 
 def _module_segment(path: Path, class_name: str) -> str:

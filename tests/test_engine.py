@@ -450,3 +450,32 @@ def test_a_render_at_another_frame_rate_has_that_many_frames(tmp_path: Path) -> 
     assert manifest(out)["outputs"]["lecture1/nn-as-mappings-480p5.mp4"]["quality"] == "l@5"
     assert (out / "slides-480p5" / f"{info.class_name}.json").exists()
     assert list((out / ".cache" / "glyphs").rglob("*.glyphs")), "no glyphs were shared"
+
+
+def test_scenes_sharing_a_topic_module_hash_apart(tmp_path: Path) -> None:
+    """A topic module (listed by a lecture module, with no SCENES of its own) may hold
+    several scenes: each one's hash covers its own class, not its siblings', so editing one
+    re-renders that one and the step counts cached by hash never mix them up."""
+    topic = tmp_path / "topic_x.py"
+    text = textwrap.dedent(
+        """
+        SHARED = 1
+        class Base:
+            pass
+        class A(Base):
+            scene_id = "a"
+        class B(Base):
+            scene_id = "b"
+        """
+    )
+    topic.write_text(text)
+
+    def info(name: str) -> SceneInfo:
+        return SceneInfo(name.lower(), 8, name, name, "topic_x", name, topic)
+
+    a, b = engine.source_hash(info("A")), engine.source_hash(info("B"))
+    assert a != b
+    engine._source_hash.cache_clear()
+    engine.parsed_source.cache_clear()
+    topic.write_text(text.replace('scene_id = "b"', 'scene_id = "b"\n    extra = 2'))
+    assert engine.source_hash(info("A")) == a and engine.source_hash(info("B")) != b
