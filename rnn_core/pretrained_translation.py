@@ -471,7 +471,8 @@ class Seq2SeqTranslation:
 
     @property
     def scores(self) -> np.ndarray | None:
-        """e^t_j = s^t . h^j (unscaled, see rnn_core.seq2seq) before the softmax (Tt, Ts); None without attention."""
+        """e^t_j = s^t . h^j, unscaled (see :mod:`rnn_core.seq2seq`), before the softmax
+        (Tt, Ts); None without attention."""
         return None if self.trace.attention is None else self.trace.attention.scores
 
     @property
