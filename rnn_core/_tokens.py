@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_tokens", "embedding_grad", "sequence_cross_entropy"]
+__all__ = ["check_bos_eos", "check_tokens", "embedding_grad", "sequence_cross_entropy"]
 
 
 def check_tokens(name: str, tokens: object, vocab: int) -> np.ndarray:
@@ -18,6 +18,13 @@ def check_tokens(name: str, tokens: object, vocab: int) -> np.ndarray:
     if arr.min() < 0 or arr.max() >= vocab:
         raise ValueError(f"{name} must lie in 0 .. {vocab - 1} for a vocabulary of {vocab}")
     return arr.astype(np.int64, copy=False)
+
+
+def check_bos_eos(bos: int, eos: int, vocab: int) -> None:
+    """The begin and end tokens of a greedy decode are target ids 0 .. vocab-1."""
+    for name, tok in (("bos", bos), ("eos", eos)):
+        if not 0 <= tok < vocab:
+            raise ValueError(f"{name} = {tok} is not a target id 0 .. {vocab - 1}")
 
 
 def embedding_grad(tokens: np.ndarray, dx: np.ndarray, vocab: int) -> np.ndarray:

@@ -515,13 +515,7 @@ class PretrainedSeq2Seq(_Translator):
         :class:`Seq2SeqTranslation`)."""
         source = _words(tokens)
         src = self.encode(source)
-        ids = seq2seq_greedy(
-            self.params,
-            src,
-            self.target_words.index(BOS),
-            self.target_words.index(EOS),
-            src.size + MAX_EXTRA_WORDS,
-        )
+        ids = self._greedy(src)
         output = self._cut(ids)
         ended = len(output) < ids.size
         tgt_in = self._decoder_input(output, ended)

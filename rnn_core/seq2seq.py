@@ -59,7 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import as_float_array, check_size
-from ._tokens import check_tokens, embedding_grad, sequence_cross_entropy
+from ._tokens import check_bos_eos, check_tokens, embedding_grad, sequence_cross_entropy
 from .attention import AttentionTrace, attention_backward, attention_forward
 from .lstm import LSTMParams, LSTMTrace, lstm_backward, lstm_forward
 
@@ -299,9 +299,7 @@ def seq2seq_greedy(
     writing ``eos``)."""
     src = check_tokens("src", src, params.n_src)
     n_max = check_size("max_len", max_len)
-    for name, tok in (("bos", bos), ("eos", eos)):
-        if not 0 <= tok < params.n_tgt:
-            raise ValueError(f"{name} = {tok} is not a target id 0 .. {params.n_tgt - 1}")
+    check_bos_eos(bos, eos, params.n_tgt)
     batched = src.ndim == 2
     src2 = src if batched else src[:, None]
     B = src2.shape[1]

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_size
-from ._tokens import check_tokens, embedding_grad
+from ._tokens import check_bos_eos, check_tokens, embedding_grad
 from .attention import (
     AddNormTrace,
     FeedForwardParams,
@@ -449,9 +449,7 @@ def transformer_greedy(
     (:func:`decoder_step`, with the earlier words' keys and values cached)."""
     src = check_tokens("src", src, params.n_src)
     n = check_size("max_len", max_len)
-    for name, tok in (("bos", bos), ("eos", eos)):
-        if not 0 <= tok < params.n_tgt:
-            raise ValueError(f"{name} = {tok} is not a target id 0 .. {params.n_tgt - 1}")
+    check_bos_eos(bos, eos, params.n_tgt)
     batched = src.ndim == 2
     src2 = src if batched else src[:, None]
     B, E, H = src2.shape[1], params.n_embed, params.n_heads
