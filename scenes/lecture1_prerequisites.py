@@ -158,8 +158,7 @@ class RNNTaskTypes(LectureSlide):
 
     def construct(self) -> None:
         th = self.theme
-        title = label("Types of RNN tasks", font_size=TYPE.title, theme=th)
-        title.to_edge(UP, buff=TYPE.title_buff)
+        title = self.slide_title("Types of RNN tasks")
         left, right, bottom, top = figure_zone(strip=False)
         col_w = (right - left) / TASKS_PER_STEP
         self.diagrams: dict[str, VGroup] = {}
@@ -295,8 +294,7 @@ class NetworksAsMappings(LectureSlide):
 
     def construct(self) -> None:
         th = self.theme
-        title = label("Neural networks are just mappings", font_size=TYPE.title, theme=th)
-        title.to_edge(UP, buff=TYPE.title_buff)
+        title = self.slide_title("Neural networks are just mappings")
         rows = [self._dcl_row(th), self._cnn_row(th), self._rnn_row(th)]
         self.rows = rows
         # The final layout: three rows filling the figure zone (no equation strip here),
@@ -439,8 +437,7 @@ class SequenceData(LectureSlide):
         th = self.theme
         record = weather_record(self.scene_config)
         self.record = record
-        title = label("Sequence data: lists of vectors in order", font_size=TYPE.title, theme=th)
-        title.to_edge(UP, buff=TYPE.title_buff)
+        title = self.slide_title("Sequence data: lists of vectors in order")
         left, right, bottom, top = figure_zone(strip=False)
         first = TABLE_START_HOUR * SAMPLES_PER_HOUR
         decimals = (1, 1, 1, 0)
@@ -637,8 +634,7 @@ class WhyNotDCL(LectureSlide):
         self.example = ex
         from scenes.trained_story import order_note
 
-        title = label("Why DCLs and CNNs do not fit sequences", font_size=TYPE.title, theme=th)
-        title.to_edge(UP, buff=TYPE.title_buff)
+        title = self.slide_title("Why DCLs and CNNs do not fit sequences")
         left, right, bottom, top = figure_zone(strip=False)
 
         self.step(

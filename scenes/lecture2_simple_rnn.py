@@ -85,10 +85,6 @@ def rnn_lesson(cfg: SceneConfig):
     return params, rnn_forward(params, xs, targets)
 
 
-def _title(scene: LectureSlide, text: str) -> VGroup:
-    return label(text, font_size=TITLE_SIZE, theme=scene.theme).to_edge(UP, buff=0.25)
-
-
 # The three layers of one step: (key, trace field, colour quantity, Typst name).
 _LAYERS = (
     ("x", "xs", "x", "bold(x)"),
@@ -144,7 +140,7 @@ class DCLBackpropReview(LectureSlide):
         self.lesson = (params, trace, grads, deltas)
         err = th.error  # errors are purple in every lecture
         target = int(trace.targets[0])
-        title = _title(self, "Review: backprop in a densely connected network")
+        title = self.slide_title("Review: backprop in a densely connected network", TITLE_SIZE)
         left, right, bottom, top = figure_zone()
         # Columns of neurons across the zone; a column holds as many neurons as its height
         # allows below its name and above its error row (the rest named in a note).
@@ -403,7 +399,7 @@ class RNNNeurons(LectureSlide):
         params, trace = rnn_lesson(self.scene_config)
         self.trace = trace
         self.shown: dict[int, dict[str, list[str | None]]] = {}
-        title = _title(self, "A simple RNN is connections of neurons")
+        title = self.slide_title("A simple RNN is connections of neurons", TITLE_SIZE)
         T = min(trace.T, 2)
         h_prev = trace.h_prev
         left, right, bottom, top = figure_zone()
@@ -769,7 +765,7 @@ class RNNUnfolding(LectureSlide):
         th = self.theme
         params, trace = rnn_lesson(self.scene_config)
         T = min(trace.T, 5)
-        title = _title(self, "Unfolding an RNN over time")
+        title = self.slide_title("Unfolding an RNN over time", TITLE_SIZE)
         left, right, bottom, top = figure_zone()
 
         self.step(
@@ -846,7 +842,7 @@ class RNNForward(LectureSlide):
         T = min(trace.T, 2)
         self.glyphs: dict[tuple[str, int], VectorGlyph] = {}
         self.losses_shown: list[str] = []
-        title = _title(self, "Forward propagation, step by step")
+        title = self.slide_title("Forward propagation, step by step", TITLE_SIZE)
         left, right, bottom, top = figure_zone()
         # Two copies of the network across the zone; each value sits in a row of cells to
         # the right of its node, as many cells as reach the next copy (or the zone's edge).

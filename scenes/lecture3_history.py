@@ -332,8 +332,7 @@ class HistoryTimeline(LectureSlide):
         timeline = Timeline(th)
         self.timeline = timeline
         self.shown_years: list[int] = []
-        title = label("A brief history of neural nets", font_size=TYPE.title, theme=th)
-        title.to_edge(UP, buff=0.25)
+        title = self.slide_title("A brief history of neural nets")
         seen_eras: set = set()
         for k, (era, notes) in enumerate(ERAS):
             self.step(notes)

@@ -114,11 +114,6 @@ class _LSTMForwardSlide(LectureSlide):
     """Shared steps of the lecture-4 scenes: the three zones of every slide (title, figure,
     equation strip) at the deck's type scale."""
 
-    def _title(self, text: str) -> VGroup:
-        title = label(text, font_size=TYPE.title, theme=self.theme)
-        title.to_edge(UP, buff=TYPE.title_buff)
-        return title
-
     def _cell(self, layout: str, *, peepholes: bool) -> LSTMCell:
         """A cell drawn at its natural size: it is laid out to fill the figure zone; its
         value columns show the cells and inputs the config picks (``model.show_cells``,
@@ -250,7 +245,7 @@ class LSTMCircuit(_LSTMForwardSlide):
             "In the electronic circuit type, information flows in two streams: the gates "
             "below, and the cell state on a highway at the top."
         )
-        title = self._title("LSTM as an electronic circuit")
+        title = self.slide_title("LSTM as an electronic circuit")
         self.play(
             FadeIn(title),
             Create(cell.extras),
@@ -396,7 +391,7 @@ class LSTMOdyssey(_LSTMForwardSlide):
             "dotted lines for information from the previous time step."
             + store_step_note(story_for(self.scene_config), t, trace)
         )
-        title = self._title("LSTM: the Space Odyssey type")
+        title = self.slide_title("LSTM: the Space Odyssey type")
         peepholes = list(cell.peepholes.values()) if has_peep else []
         self.play(
             FadeIn(title),
@@ -468,7 +463,7 @@ class LSTMCircuitToOdyssey(_LSTMForwardSlide):
         self.circuit, self.odyssey = circuit, odyssey
 
         self.step("The circuit drawing, with one step's real values.")
-        title = self._title("Two drawings of the same LSTM block")
+        title = self.slide_title("Two drawings of the same LSTM block")
         self.add(title)  # the notes below keep clear of it
         notes = self._note_in(circuit)
         # The note moves with the drawing: a free spot of each layout (one spot clear of
@@ -538,7 +533,7 @@ class LSTMUnrolled(_LSTMForwardSlide):
             "Seen from outside, an LSTM block is a black box that passes two vectors to the "
             "next time step: the output y^t and the cell state c^t."
         )
-        title = self._title("The LSTM unrolled through time")
+        title = self.slide_title("The LSTM unrolled through time")
         boxes = VGroup()
         for k in range(T):
             box = RoundedRectangle(
@@ -669,7 +664,7 @@ class LSTMGateExtremes(_LSTMForwardSlide):
             "What if every gate is fully open? Large positive biases saturate the sigmoids at "
             "1: the cell forgets nothing, takes everything in, and gives everything out."
         )
-        title = self._title("All gates open: f = i = o = 1")
+        title = self.slide_title("All gates open: f = i = o = 1")
         self.play(FadeIn(title), FadeIn(cell))
         cell.show_values(open_step)
         self.play(*[FadeIn(g) for g in cell.values.values()], *self._note_in(cell))
@@ -689,7 +684,7 @@ class LSTMGateExtremes(_LSTMForwardSlide):
             "everything, takes nothing in, and gives nothing out."
             + (extremes_note(story) if story is not None else "")
         )
-        title2 = self._title("All gates shut: f = i = o = 0")
+        title2 = self.slide_title("All gates shut: f = i = o = 0")
         changes = [cell.values[k].animate_values(v) for k, v in step_values(shut_step).items()]
         strip2 = self._strip("y", shut_step, peepholes=False)
         self.play(Transform(title, title2), *changes, FadeOut(strip), FadeIn(strip2), run_time=1.5)

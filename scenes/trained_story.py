@@ -590,7 +590,7 @@ def build_gates_over_time(scene: LectureSlide) -> None:
 
     scene.step(notes["intro"])
     first_title, contrast_title = _titles(data)
-    title = scene._title(first_title)
+    title = scene.slide_title(first_title)
     strip = _strip_math(data, "intro", th)
     scene.play(
         FadeIn(title),
@@ -631,7 +631,7 @@ def build_gates_over_time(scene: LectureSlide) -> None:
     if data.contrast is None:
         return
     scene.step(notes["contrast"])
-    new_title = scene._title(contrast_title)
+    new_title = scene.slide_title(contrast_title)
     new_strip = _strip_math(data, "contrast", th)
     changes = [maps[k].animate_values(getattr(data.contrast, k).T) for k in GATE_KEYS]
     scene.play(

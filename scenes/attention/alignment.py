@@ -30,7 +30,7 @@ from manim import (
     VMobject,
 )
 
-from scenes.attention.seq2seq import Lecture6Slide, slide_title
+from scenes.attention.seq2seq import Lecture6Slide
 from scenes.kit.components import MINUS, VectorGlyph, Wire, _text, format_value, label, math
 from scenes.kit.diagrams import BottomStrip
 from scenes.kit.heatmap import HeatMap
@@ -98,7 +98,7 @@ class AttentionStep(Lecture6Slide):
         att = th.quantity(ATTENTION_QUANTITY)
         strip = BottomStrip()
         n = len(d.source)
-        title = slide_title(self, f"Writing word {d.t + 1}: where does the decoder look?")
+        title = self.slide_title(f"Writing word {d.t + 1}: where does the decoder look?")
 
         # Columns: source word | h^j | e_j | alpha_j | bar ; the right panel: the words
         left = -6.75
@@ -360,7 +360,7 @@ class AttentionAlignment(Lecture6Slide):
         self.data = d
         self.shown: dict[str, object] = {}
         strip = BottomStrip()
-        title = slide_title(self, "Where the decoder looks, word by word")
+        title = self.slide_title("Where the decoder looks, word by word")
         left, right, bottom, top = TYPE.figure_zone()
         n_rows, n_cols = d.weights.shape
         # cells wide enough for the longest source word, tall enough to fill the zone
@@ -471,7 +471,7 @@ class AttentionAlignment(Lecture6Slide):
                 " Its encoder has already mixed the words with self-attention, as the next "
                 "slides show."
             )
-            new_title = slide_title(self, "The Transformer looks more sharply")
+            new_title = self.slide_title("The Transformer looks more sharply")
             self.play(
                 heat.animate_values(d.transformer),
                 FadeOut(title),

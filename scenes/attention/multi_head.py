@@ -36,7 +36,7 @@ class MultiHead(AttentionSlide):
         self.example = ex
         words = list(ex.words)
         H, T = ex.heads.shape[0], len(words)
-        title = self.title_text(f"{H} heads, {H} ways to look at the sentence")
+        title = self.slide_title(f"{H} heads, {H} ways to look at the sentence")
         mats = [
             ValueMatrix(
                 ex.heads[h],

@@ -83,7 +83,7 @@ class PositionalEncoding(AttentionSlide):
         ex = order_example()
         self.example = ex
         self.shown: dict[str, list] = {}
-        title = self.title_text("Word order: self-attention needs positions")
+        title = self.slide_title("Word order: self-attention needs positions")
         E = ex.pe.shape[1]
 
         # Without positions: the same rows, reordered

@@ -228,10 +228,6 @@ class AttentionSlide(LectureSlide):
             self.wait(1 / config.frame_rate)
         super().tear_down()
 
-    def title_text(self, text: str) -> VGroup:
-        title = label(text, font_size=TYPE.title, theme=self.theme)
-        return title.to_edge(UP, buff=TYPE.title_buff)
-
     def equation(self, expr: str) -> VGroup:
         eq = math(expr, font_size=TYPE.equation, theme=self.theme)
         return eq.to_edge(DOWN, buff=0.4)
@@ -273,7 +269,7 @@ class SelfAttention(AttentionSlide):
         words = list(ex.words)
         d, E = ex.d, ex.x.shape[1]
         self.shown: dict[str, list[list[str]]] = {}
-        title = self.title_text(
+        title = self.slide_title(
             f"Self-attention: head {ex.head + 1} of {ex.n_heads}, matrix by matrix"
         )
         _, _, bottom, top = TYPE.figure_zone()

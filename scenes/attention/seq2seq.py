@@ -42,7 +42,7 @@ from scenes.translation_data import (
     length_curves,
 )
 
-__all__ = ["Seq2SeqBottleneck", "Lecture6Slide", "slide_title", "word_box"]
+__all__ = ["Seq2SeqBottleneck", "Lecture6Slide", "word_box"]
 
 
 def v(x: float) -> str:
@@ -63,10 +63,6 @@ class Lecture6Slide(LectureSlide):
         if self.steps:
             self.wait(1 / config.frame_rate)
         super().tear_down()
-
-
-def slide_title(scene: LectureSlide, text: str) -> VMobject:
-    return label(text, font_size=TYPE.title, theme=scene.theme).to_edge(UP, buff=TYPE.title_buff)
 
 
 def word_box(th: Theme, width: float = 0.8, height: float = 0.5) -> RoundedRectangle:
@@ -98,7 +94,7 @@ class Seq2SeqBottleneck(Lecture6Slide):
         self.example = ex
         self.shown: dict[str, object] = {}
         strip = BottomStrip()
-        title = slide_title(self, "Encoder, decoder, and one state between them")
+        title = self.slide_title("Encoder, decoder, and one state between them")
 
         # The encoder reads the source
         enc = self._encoder(ex.source)
@@ -358,7 +354,7 @@ class Seq2SeqBottleneck(Lecture6Slide):
         y_title = label("exact match", font_size=TYPE.label, theme=th).rotate(np.pi / 2)
         y_title.next_to(ticks[len(lengths) :], LEFT, buff=0.15)
         frame = VGroup(grid, axes, ticks, x_title, y_title)
-        new_title = slide_title(self, "Without attention, long sentences fail")
+        new_title = self.slide_title("Without attention, long sentences fail")
 
         def curve(name: str) -> tuple[VMobject, VGroup]:
             colour, dashed, width = curve_style(th, name)
@@ -457,7 +453,7 @@ class Seq2SeqBottleneck(Lecture6Slide):
             )
             + "Next: how one decoder step looks back."
         )
-        final_title = slide_title(self, "Longer sentences: without and with attention")
+        final_title = self.slide_title("Longer sentences: without and with attention")
         self.play(
             FadeOut(new_title),
             FadeIn(final_title),

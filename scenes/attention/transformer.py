@@ -113,7 +113,7 @@ class TransformerBlock(AttentionSlide):
         self.example = ex
         self.shown: dict[str, list[str]] = {}
         E = ex.x.size
-        title = self.title_text("The encoder block, one word flowing through")
+        title = self.slide_title("The encoder block, one word flowing through")
 
         # The circuit: boxes left to right, residual wires above
         y_box, y_skip = 1.45, 2.65
@@ -343,7 +343,7 @@ class TransformerBlock(AttentionSlide):
             'bold(h)^t = f(bold(h)^(t-1), bold(x)^t) quad "vs" quad Z = op("Block")(X) '
             '" (all rows together)"',
         )
-        new_title = self.title_text(f"{T} steps in a row, or one step for all {T} words")
+        new_title = self.slide_title(f"{T} steps in a row, or one step for all {T} words")
         self.play(
             *[FadeOut(m) for m in old],
             *anims,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Animation, ManimColor, Mobject, Transform
+from manim import UP, Animation, ManimColor, Mobject, Transform, VGroup
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 from tqdm import tqdm
@@ -35,9 +35,10 @@ from . import (
     fastcopy,  # noqa: F401  (cheaper copies of typeset mobjects)
     fastdraw,  # noqa: F401  (unchanged outlines reuse their cairo path)
 )
+from .components import label
 from .config import SceneConfig
 from .lint import Problem, lint_mobjects, out_of_frame, tag_parts
-from .theme import Theme, get_theme, set_theme
+from .theme import TYPE, Theme, get_theme, set_theme
 
 __all__ = ["CONTEXT_OPACITY", "LectureSlide", "StepRecord", "out_of_frame"]
 
@@ -247,6 +248,12 @@ class LectureSlide(Slide):
         ]
 
     # Click steps ---------------------------------------------------------------------------
+    def slide_title(self, text: str, font_size: float = TYPE.title) -> VGroup:
+        """The slide's title in the theme, at the top of the frame (the title zone every
+        slide shares), at the deck's title size unless a lecture sets its own."""
+        title = label(text, font_size=font_size, theme=self.theme)
+        return title.to_edge(UP, buff=TYPE.title_buff)
+
     def step(self, notes: str) -> None:
         """Start a new click step; ``notes`` are its speaker notes."""
         if self.steps:

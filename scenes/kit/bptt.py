@@ -262,7 +262,7 @@ def play_errors_through_time(
     pick_cols = sorted(cols) if cols is not None else list(range(shape[1]))
     avail = (len(pick_rows), len(pick_cols))
     colours = step_palette(th, T)
-    title = label(title_text, font_size=TYPE.title, theme=th).to_edge(UP, buff=TYPE.title_buff)
+    title = scene.slide_title(title_text)
     chain = flow_chain(T, block_label, th, right - left)
     if chain.width > right - left:
         chain.scale_to_fit_width(right - left)

@@ -341,10 +341,7 @@ class ImageCaptioning(LectureSlide):
         self.example = ex
         self.shown: dict[str, object] = {"words": [], "probs": [], "inputs": [], "top": []}
         left, right, bottom, top = figure_zone(strip=False)
-        title = label(
-            "Image captioning: a picture in, a sentence out", font_size=TYPE.title, theme=th
-        )
-        title.to_edge(UP, buff=TYPE.title_buff)
+        title = self.slide_title("Image captioning: a picture in, a sentence out")
         n_steps = len(ex.words)
 
         # A picture in
@@ -596,8 +593,7 @@ class SemanticMap(LectureSlide):
         self.shown: dict[str, object] = {}
         left, right, bottom, top = figure_zone(strip=False)
         n = len(data.captions)
-        title = label("Pictures placed by what they mean", font_size=TYPE.title, theme=th)
-        title.to_edge(UP, buff=TYPE.title_buff)
+        title = self.slide_title("Pictures placed by what they mean")
 
         # The pictures, in the order they came
         self.step(

@@ -127,10 +127,7 @@ class BidirectionalNER(LectureSlide):
         self.data = d
         self.shown: dict[str, object] = {}
         self.strip = BottomStrip()
-        title = label(
-            "Named entities: is \u201cTeddy\u201d a name?", font_size=TYPE.title, theme=th
-        )
-        title.to_edge(UP, buff=TYPE.title_buff)
+        title = self.slide_title("Named entities: is \u201cTeddy\u201d a name?")
         left, right, bottom, top = figure_zone()
         blocks = [_SentenceChain(s, v, th) for s, v in zip(d.sentences, d.forward, strict=True)]
         # Word k of both sentences in one column: a shorter sentence shifts by whole steps.

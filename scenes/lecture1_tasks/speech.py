@@ -212,13 +212,11 @@ class SpeechCTCScene(LectureSlide):
     )
 
     def construct(self) -> None:
-        th = self.theme
         d = speech_slide_data()
         self.data = d
         self.shown: dict[str, object] = {}
         self.strip = BottomStrip()
-        title = label("Voice recognition: CTC collapses the frames", font_size=TYPE.title, theme=th)
-        title.to_edge(UP, buff=TYPE.title_buff)
+        title = self.slide_title("Voice recognition: CTC collapses the frames")
         self._show_frames(d, title)
         maps = self._show_distribution(d)
         self._show_best_path(d, maps)

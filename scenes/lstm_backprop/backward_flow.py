@@ -45,7 +45,6 @@ from scenes.lstm_backprop.common import (
     BIAS_CELLS,
     MAX_CELLS,
     _Lecture5Slide,
-    _title,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -276,7 +275,7 @@ class LSTMBackwardFlow(_Lecture5Slide):
         self.next_block = nxt
         all_terms = [v for d in self.terms.values() for v in d.values()]
         self.top_norm = max(float(np.linalg.norm(v)) for v in all_terms)
-        title = _title(self, f"Errors inside the LSTM block at t = {t + 1}")
+        title = self.slide_title(f"Errors inside the LSTM block at t = {t + 1}")
 
         self.step(
             "The forward pass left every value in place. Backprop visits the block in the "

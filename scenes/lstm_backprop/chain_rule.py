@@ -30,7 +30,6 @@ from scenes.lstm_backprop.common import (
     _fit_graph,
     _fmt,
     _Lecture5Slide,
-    _title,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -49,7 +48,7 @@ class ChainRuleGraphs(_Lecture5Slide):
         ex = chain_examples()
         self.examples = ex
         self.shown: dict[str, str] = {}
-        title = _title(self, "Chain rules: follow every route")
+        title = self.slide_title("Chain rules: follow every route")
 
         # 1. A single chain
         self.step(

@@ -44,7 +44,6 @@ from scenes.lstm_backprop.common import (
     SMALL_SIZE,
     _fmt,
     _Lecture5Slide,
-    _title,
 )
 
 # The cliff landscape: w and b span MAP scene units; the loss axis runs from 0 to LOSS_TOP
@@ -165,7 +164,7 @@ class GradientClipping(_Lecture5Slide):
             "one-unit RNN of Pascanu et al. run for 50 steps: its loss over the weight w and "
             "the bias b. Along the wall a tiny change of b flips the final state."
         )
-        title = _title(self, "A cliff in the loss landscape")
+        title = self.slide_title("A cliff in the loss landscape")
         self.surface = self._surface()
         self.axes3d = self._axes()
         # Fade, not Create: Create draws a group of faces one after another, and the last
@@ -227,7 +226,7 @@ class GradientClipping(_Lecture5Slide):
             "keeps its direction, value clipping turns it."
         )
         panel = self._clip_panel(data)
-        new_title = _title(self, "Norm clipping vs value clipping")
+        new_title = self.slide_title("Norm clipping vs value clipping")
         landscape = (title, self.surface, self.axes3d, plain, clipped, arc, arc_label)
         self.play(*[FadeOut(m) for m in (*landscape, legend, start, pseudo)])
         self.play(FadeIn(new_title), FadeIn(panel))

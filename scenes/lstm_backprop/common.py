@@ -7,13 +7,11 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN,
-    UP,
-    VGroup,
     config,
 )
 
 from scenes.kit.base import LectureSlide
-from scenes.kit.components import format_value, label
+from scenes.kit.components import format_value
 from scenes.kit.diagrams import (
     FunctionGraph,
 )
@@ -23,19 +21,12 @@ MAX_CELLS = 4  # value slots of a vector: longer ones show 3 cells and "cells 1-
 BIAS_CELLS = 6  # the bias gradients as columns have room for every cell
 
 # The deck's type scale (scenes.kit.theme.TYPE), named for what each size is for here.
-TITLE_SIZE = TYPE.title
 LABEL_SIZE = TYPE.label  # names, legends (Text)
 NUMBER_SIZE = TYPE.note  # tick numbers (Text)
 SMALL_SIZE = TYPE.note  # side notes (Text)
 EQ_SIZE = TYPE.equation  # the equation strip (Typst)
 AXIS_NAME_SIZE = TYPE.math  # math labels on a figure (Typst)
 FIGURE_WIDTH = TYPE.figure_zone()[1] - TYPE.figure_zone()[0]
-
-
-def _title(scene: LectureSlide, text: str) -> VGroup:
-    title = label(text, font_size=TITLE_SIZE, theme=scene.theme)
-    title.to_edge(UP, buff=TYPE.title_buff)
-    return title
 
 
 # The graphs of functions fill the figure zone above this line; their equations stack below.

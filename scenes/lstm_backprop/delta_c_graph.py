@@ -18,7 +18,7 @@ from scenes.kit.magnitudes import common_exponent, factor_text, percent_text
 from scenes.kit.theme import TYPE
 from scenes.lesson_data import delta_terms, lstm_backward_example
 from scenes.lstm_backprop.backward_flow import routes_for
-from scenes.lstm_backprop.common import MAX_CELLS, _Lecture5Slide, _title
+from scenes.lstm_backprop.common import MAX_CELLS, _Lecture5Slide
 
 __all__ = ["DeltaCGraph", "BRANCHES", "STREAMS"]
 
@@ -88,7 +88,7 @@ class DeltaCGraph(_Lecture5Slide):
         graph.move_to(np.array([left + graph.width / 2, (top + bottom) / 2, 0.0]))
         self.graph = graph
         top_norm = max(float(np.linalg.norm(v)) for v in self.terms.values())
-        title = _title(self, f"Where delta c flows from, at t = {ex.t + 1}")
+        title = self.slide_title(f"Where delta c flows from, at t = {ex.t + 1}")
 
         # the terms column: one row per branch, filled in as the branch is lit
         rows: dict[str, VGroup] = {}

@@ -29,7 +29,6 @@ from scenes.lesson_data import (
 )
 from scenes.lstm_backprop.common import (
     _Lecture5Slide,
-    _title,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -49,7 +48,7 @@ class VanishingExploding(_Lecture5Slide):
         data = gradient_norms(self.scene_config)
         self.data = data
         d = data.distances
-        title = _title(self, "How far back does an error reach?")
+        title = self.slide_title("How far back does an error reach?")
         self.decades = norm_decades(data)
         left, right, bottom, top = TYPE.figure_zone()
 
