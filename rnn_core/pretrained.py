@@ -41,9 +41,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -55,6 +53,7 @@ import numpy as np
 
 from . import pretrained_tasks as _tasks
 from . import pretrained_translation as translation
+from ._npzfile import save_npz_atomic
 from .lstm import LSTMParams, lstm_backward, lstm_forward
 from .optim import Adam
 from .rnn import RNNParams, rnn_backward, rnn_forward
@@ -554,8 +553,6 @@ def save(model: Pretrained, path: Path) -> None:
     if isinstance(model, translation.Translator):  # seq2seq and Transformer translators
         translation.save_translator(model, path)
         return
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {k: getattr(model.params, k) for k in model.params.array_names()}
     if isinstance(model, PretrainedRNN):
         payload["words"] = np.array([model.words[w] for w in model.classes])
@@ -563,15 +560,7 @@ def save(model: Pretrained, path: Path) -> None:
         payload["W_out"] = np.asarray(model.W_out)
         payload["b_out"] = np.asarray(model.b_out)
     payload["meta"] = np.array(json.dumps(dict(model.meta), sort_keys=True))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **payload)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; package data is readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    save_npz_atomic(path, payload)
 
 
 def story(name: str, model: Pretrained) -> tuple[dict[str, Any], list[str]]:

@@ -49,8 +49,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +59,7 @@ import numpy as np
 
 from . import ctc
 from ._checks import as_float_array
+from ._npzfile import save_npz_atomic
 from .birnn import BiRNNParams, BiRNNTrace, birnn_backward, birnn_forward, cross_entropy
 from .captioning import (
     CaptionParams,
@@ -761,15 +760,4 @@ def read(path: Path) -> TaskModel:
 def save(model: TaskModel, path: Path) -> None:
     """Write ``model`` to ``path`` atomically (temporary file in the same folder, then
     rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = to_arrays(model)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **payload)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; package data is readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    save_npz_atomic(path, to_arrays(model))

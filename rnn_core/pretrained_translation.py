@@ -74,8 +74,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import os
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -86,6 +84,7 @@ from typing import Any
 import numpy as np
 
 from ._nested import leaves, replace_leaves
+from ._npzfile import save_npz_atomic
 from ._tokens import sequence_cross_entropy
 from .attention import MHATrace, mha_forward, positional_encoding, softmax
 from .clipping import clip_by_global_norm
@@ -859,17 +858,7 @@ def read_translator(path: Path) -> Translator:
 
 def save_translator(model: Translator, path: Path) -> None:
     """Write ``model`` to ``path`` atomically (temporary file in the same folder, renamed)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **translator_arrays(model))
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; package data is readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    save_npz_atomic(path, translator_arrays(model))
 
 
 def retrain_translator(
