@@ -30,7 +30,7 @@ from manim import (
     VMobject,
 )
 
-from scenes.attention.seq2seq import Lecture6Slide
+from scenes.attention.common import Lecture6Slide
 from scenes.kit.components import MINUS, VectorGlyph, Wire, _text, format_value, label, math
 from scenes.kit.diagrams import BottomStrip
 from scenes.kit.heatmap import HeatMap

@@ -24,13 +24,12 @@ from manim import (
     ManimColor,
     SurroundingRectangle,
     VGroup,
-    config,
 )
 
 from rnn_core.attention import positional_encoding
 from rnn_core.pretrained import load
 from rnn_core.tasks import translation_example
-from scenes.kit.base import LectureSlide
+from scenes.attention.common import Lecture6Slide
 from scenes.kit.components import format_value, label, math
 from scenes.kit.heatmap import HeatMap
 from scenes.kit.theme import TYPE, Theme
@@ -214,19 +213,8 @@ def _heat_cells(heat: HeatMap) -> VGroup:
     )
 
 
-class AttentionSlide(LectureSlide):
-    """Holds each step's final state for one frame before the next step (an animation
-    writes its last frame just before its end), so a deck's frame of the step is whole."""
-
-    def step(self, notes: str) -> None:
-        if self.steps:
-            self.wait(1 / config.frame_rate)
-        super().step(notes)
-
-    def tear_down(self) -> None:
-        if self.steps:
-            self.wait(1 / config.frame_rate)
-        super().tear_down()
+class AttentionSlide(Lecture6Slide):
+    """A lecture-6 slide with the matrices' equation strip."""
 
     def equation(self, expr: str) -> VGroup:
         eq = math(expr, font_size=TYPE.equation, theme=self.theme)

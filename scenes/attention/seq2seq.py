@@ -27,10 +27,9 @@ from manim import (
     Underline,
     VGroup,
     VMobject,
-    config,
 )
 
-from scenes.kit.base import LectureSlide
+from scenes.attention.common import Lecture6Slide
 from scenes.kit.components import VectorGlyph, Wire, format_value, label, math
 from scenes.kit.diagrams import BottomStrip
 from scenes.kit.theme import TYPE, Theme
@@ -42,27 +41,11 @@ from scenes.translation_data import (
     length_curves,
 )
 
-__all__ = ["Seq2SeqBottleneck", "Lecture6Slide", "word_box"]
+__all__ = ["Seq2SeqBottleneck", "word_box"]
 
 
 def v(x: float) -> str:
     return format_value(float(x))
-
-
-class Lecture6Slide(LectureSlide):
-    """A lecture-6 slide: holds the final state of every step for one frame before the next
-    step starts, so the last frame of a step's video is the finished step (a growing arrow
-    or a lagged fade is not quite complete one frame before its end)."""
-
-    def step(self, notes: str) -> None:
-        if self.steps:
-            self.wait(1 / config.frame_rate)
-        super().step(notes)
-
-    def tear_down(self) -> None:
-        if self.steps:
-            self.wait(1 / config.frame_rate)
-        super().tear_down()
 
 
 def word_box(th: Theme, width: float = 0.8, height: float = 0.5) -> RoundedRectangle:

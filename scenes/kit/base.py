@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import UP, Animation, ManimColor, Mobject, Transform, VGroup
+from manim import UP, Animation, ManimColor, Mobject, Transform, VGroup, config
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 from tqdm import tqdm
@@ -80,6 +80,8 @@ class LectureSlide(Slide):
     title: ClassVar[str] = ""
     description: ClassVar[str] = ""
     lecture: ClassVar[int] = 0
+    # hold each step's final state for one frame before the next step (see _settle)
+    settle_steps: ClassVar[bool] = False
     scene_config: ClassVar[SceneConfig] = SceneConfig()
     capture_step: ClassVar[int | None] = None
     # Run the layout lint at the end of every step (``rnn-slides check`` and the tests do).
@@ -257,6 +259,7 @@ class LectureSlide(Slide):
     def step(self, notes: str) -> None:
         """Start a new click step; ``notes`` are its speaker notes."""
         if self.steps:
+            self._settle()
             self._hold_for_narration()
             self._finish_step()
         self.steps.append(StepRecord(index=len(self.steps) + 1, notes=notes.strip()))
@@ -265,9 +268,17 @@ class LectureSlide(Slide):
 
     def tear_down(self) -> None:
         if self.steps:
+            self._settle()
             self._hold_for_narration()
             self._finish_step(stop_early=False)
         super().tear_down()
+
+    def _settle(self) -> None:
+        """With ``settle_steps``, hold the step's final state for one frame: an animation
+        writes its last frame just before its end (at run_time - 1/fps), where a lagged or
+        growing animation is not quite complete, and that frame is the one a deck shows."""
+        if self.settle_steps:
+            self.wait(1 / config.frame_rate)
 
     def _hold_for_narration(self) -> None:
         """Hold the step's last frame until its narration (and a pause) has finished."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN,
-    config,
 )
 
 from scenes.kit.base import LectureSlide
@@ -49,20 +48,8 @@ def _fmt(v: float, places: int = 4) -> str:
 
 
 class _Lecture5Slide(LectureSlide):
-    """The lecture's slides hold the final state of every step for one frame. An animation
-    writes its last frame just before its end (at run_time - 1/fps): a lagged or growing
-    animation is not quite complete there (an arrow without its tip, a curve short of its
-    end), and that frame would be the one a deck shows for the step."""
+    """The lecture's slides hold the final state of every step for one frame (an animation
+    writes its last frame just before its end, where a lagged or growing animation is not
+    quite complete, and that frame would be the one a deck shows for the step)."""
 
-    def step(self, notes: str) -> None:
-        if self.steps:
-            self._settle()
-        super().step(notes)
-
-    def tear_down(self) -> None:
-        if self.steps:
-            self._settle()
-        super().tear_down()
-
-    def _settle(self) -> None:
-        self.wait(1 / config.frame_rate)
+    settle_steps = True
