@@ -682,11 +682,13 @@ def deck(
 
         title = _deck_title(lecture)
         captions = read_slide_captions(out / engine.slides_dir(quality), names)
+        rests = engine.read_slide_rests(out, names, quality)
         narrated = found is not None
         finish = functools.partial(
-            _polish_html_deck, title=title, captions=captions, narrated=narrated
+            _polish_html_deck, title=title, captions=captions, narrated=narrated, rests=rests
         )
-        finish_tag = f"polish_html:{POLISH_VERSION}:{title}:{narrated}:{captions}"
+        rest_names = [p.relative_to(out).as_posix() if p else None for p in rests or []]
+        finish_tag = f"polish_html:{POLISH_VERSION}:{title}:{narrated}:{captions}:{rest_names}"
     if engine.build_deck(
         out,
         names,
@@ -825,7 +827,7 @@ def weights_import(src: Path, framework: str, output: Path, layer: str | None) -
     )
 
 
-POLISH_VERSION = "2"  # bump when slidebuild.deck_html changes what it writes
+POLISH_VERSION = "3"  # bump when slidebuild.deck_html changes what it writes
 
 
 def _deck_title(lecture: int | None) -> str:
@@ -836,14 +838,24 @@ def _deck_title(lecture: int | None) -> str:
 
 
 def _polish_html_deck(
-    path: Path, *, title: str, captions: list[str] | None = None, narrated: bool = False
+    path: Path,
+    *,
+    title: str,
+    captions: list[str] | None = None,
+    narrated: bool = False,
+    rests: list[Path | None] | None = None,
 ) -> None:
     """Classroom fixes on manim-slides' HTML (muted videos, or sound for a narrated deck;
-    title, hash, Space, slide number, captions on C)."""
-    from slidebuild.deck_html import polish_html
+    title, hash, Space, slide number, captions on C, vector resting frames)."""
+    from slidebuild.deck_html import polish_html, rest_url
 
+    urls = None if rests is None else [rest_url(p.read_bytes()) if p else None for p in rests]
     text = polish_html(
-        path.read_text(encoding="utf-8"), title=title, captions=captions, narrated=narrated
+        path.read_text(encoding="utf-8"),
+        title=title,
+        captions=captions,
+        narrated=narrated,
+        rests=urls,
     )
     path.write_text(text, encoding="utf-8")
 

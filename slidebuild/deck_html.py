@@ -17,10 +17,18 @@ True
 
 from __future__ import annotations
 
+import base64
 import html as html_lib
 import re
 
-__all__ = ["polish_html", "external_assets", "SLIDE_NUMBER_CSS", "CAPTIONS_KEY"]
+__all__ = [
+    "polish_html",
+    "external_assets",
+    "rest_url",
+    "SLIDE_NUMBER_CSS",
+    "CAPTIONS_KEY",
+    "RESTS_CSS",
+]
 
 # Readable from the back of the room: about 3% of a 1080p frame, on a translucent box.
 SLIDE_NUMBER_CSS = (
@@ -51,11 +59,14 @@ def polish_html(
     title: str,
     captions: list[str] | None = None,
     narrated: bool = False,
+    rests: list[str | None] | None = None,
 ) -> str:
     """The deck ``text`` with every background video muted (or, for a ``narrated`` deck,
     every one playing its sound), ``title`` as the page title, URL hash navigation, Space
     advancing, a readable slide number, and, given one caption per slide, the current
-    slide's caption under it, shown and hidden with the C key (hidden at first).
+    slide's caption under it, shown and hidden with the C key (hidden at first); given one
+    resting frame per slide (an image URL, usually an SVG ``data:`` URL, or None), each
+    slide shows its resting frame over the video once the video has played to its end.
 
     Applying it twice gives the same text as applying it once.
     """
@@ -70,6 +81,11 @@ def polish_html(
         style = f'<style id="{_MARK}-captions-css">{CAPTIONS_CSS}</style>'
         text = _insert_before(captioned, "</head>", style)
         text = _insert_before(text, "</body>", _CAPTIONS_HTML)
+    rested = _attach(text, "data-rnn-rest", rests) if rests is not None else None
+    if rested is not None:
+        style = f'<style id="{_MARK}-rests-css">{RESTS_CSS}</style>'
+        text = _insert_before(rested, "</head>", style)
+        text = _insert_before(text, "</body>", _RESTS_SCRIPT)
     for key, value in _SETTINGS.items():
         text = _set_reveal_setting(text, key, value)
     text = _insert_before(text, "</head>", f'<style id="{_MARK}-css">{SLIDE_NUMBER_CSS}</style>')
@@ -127,6 +143,59 @@ _SOUND_SCRIPT = f"""<script id="{_MARK}-sound">
 </script>"""
 
 
+# A slide's resting frame lies over its video, in the same box and fit, and shows once the
+# video has ended; it hides while the video plays (a slide visited again plays it anew).
+RESTS_CSS = (
+    ".reveal .slide-background-content img.rnn-rest { position: absolute; left: 0; top: 0;"
+    " width: 100%; height: 100%; max-width: none; max-height: none; object-fit: contain;"
+    " pointer-events: none; }"
+    " .reveal .slide-background-content img.rnn-rest[hidden] { display: none; }"
+)
+_RESTS_SCRIPT = f"""<script id="{_MARK}-rests">
+  (function () {{
+    function slideOf(video) {{
+      var slides = Reveal.getSlides();
+      for (var i = 0; i < slides.length; i++) {{
+        var background = Reveal.getSlideBackground(slides[i]);
+        if (background && background.contains(video)) return slides[i];
+      }}
+      return null;
+    }}
+    function rest(video, show) {{
+      var slide = slideOf(video);
+      var url = slide && slide.getAttribute("data-rnn-rest");
+      if (!url) return;
+      var box = video.parentElement;
+      var image = box.querySelector("img.rnn-rest");
+      if (!image) {{
+        image = document.createElement("img");
+        image.className = "rnn-rest";
+        image.alt = "";
+        image.hidden = true;
+        image.src = url;
+        box.appendChild(image);
+      }}
+      image.style.objectFit = getComputedStyle(video).objectFit || "contain";
+      image.hidden = !show;
+    }}
+    function isVideo(event) {{ return event.target && event.target.tagName === "VIDEO"; }}
+    function atEnd(video) {{
+      return video.ended || video.currentTime >= video.duration - 0.04;
+    }}
+    ["ended", "timeupdate"].forEach(function (name) {{
+      document.addEventListener(name, function (event) {{
+        if (isVideo(event) && atEnd(event.target)) rest(event.target, true);
+      }}, true);
+    }});
+    ["play", "seeking", "loadstart"].forEach(function (name) {{
+      document.addEventListener(name, function (event) {{
+        if (isVideo(event) && !atEnd(event.target)) rest(event.target, false);
+      }}, true);
+    }});
+  }})();
+</script>"""
+
+
 def external_assets(text: str) -> list[str]:
     """URLs of scripts, stylesheets and media the deck would load from the network."""
     url = r"[\"']?((?:https?:)?//[^\"' >]+)"
@@ -173,15 +242,23 @@ def _unmute_all_videos(text: str) -> str:
 def _attach_captions(text: str, captions: list[str]) -> str | None:
     """Each video slide's caption as its ``data-rnn-caption``, in order; None when the
     deck's slides and the captions do not pair up."""
+    return _attach(text, "data-rnn-caption", [" ".join(c.split()) for c in captions])
+
+
+def _attach(text: str, attribute: str, values: list[str | None]) -> str | None:
+    """Each video slide's value as its ``attribute``, in order (None: none for that slide);
+    None when the deck's slides and the values do not pair up."""
     tags = re.finditer(r"<section\b[^>]*>", text)
     slides = [m for m in tags if "data-background-video" in m.group(0)]
-    if len(slides) != len(captions):
+    if len(slides) != len(values):
         return None
     parts, last = [], 0
-    for match, caption in zip(slides, captions, strict=True):
+    for match, value in zip(slides, values, strict=True):
+        if value is None:
+            continue
         tag = match.group(0)
-        value = html_lib.escape(" ".join(caption.split()), quote=True)
-        parts += [text[last : match.start()], tag[:-1].rstrip(), f' data-rnn-caption="{value}">']
+        escaped = html_lib.escape(value, quote=True)
+        parts += [text[last : match.start()], tag[:-1].rstrip(), f' {attribute}="{escaped}">']
         last = match.end()
     parts.append(text[last:])
     return "".join(parts)
@@ -206,3 +283,8 @@ def _insert_before(text: str, closing_tag: str, snippet: str) -> str:
     if index < 0:
         return text + snippet
     return text[:index] + snippet + "\n" + text[index:]
+
+
+def rest_url(svg: bytes) -> str:
+    """A resting frame (SVG) as a ``data:`` URL: the deck stays one file."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")

@@ -40,7 +40,6 @@ import configparser
 import contextlib
 import errno
 import functools
-import glob
 import hashlib
 import importlib
 import json
@@ -63,6 +62,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from slidebuild import outputs
+from slidebuild.outputs import STALE_PART_SECONDS, atomic_target, remove_stale_parts
 from slidebuild.registry import SceneInfo, absolute_module, module_file, parsed_source
 
 __all__ = [
@@ -72,6 +72,8 @@ __all__ = [
     "SLIDES_DIR",
     "atomic_target",
     "remove_stale_parts",
+    "STALE_PART_SECONDS",
+    "read_slide_rests",
     "output_key",
     "slides_dir",
     "quality_tag",
@@ -111,6 +113,9 @@ FORMATS = ("mp4", "webm", "mov", "gif")
 ENCODER_OPTIONS = {"preset": "veryfast"}
 GLYPH_CACHE = ".cache/glyphs"  # under the output folder: typeset glyphs shared by renders
 SLIDES_DIR = "slides"  # under the output folder: manim-slides data for decks
+RESTS_DIR = "rests"  # in a render's temporary folder: each step's resting frame (SVG)
+RESTS_SUFFIX = ".rests.json"  # OUT/slides/<Class>.rests.json: each slide's resting frame
+RESTS_VERSION = 1  # how resting frames are drawn (slidebuild.vector.rest_svg); in the hash
 MANIFEST = "manifest.json"
 TMP_DIR = ".tmp"  # under the output folder: one folder per run
 LOCK_NAME = ".rnn-slides.lock"  # the output folder's lock (manifest, run folders)
@@ -349,6 +354,8 @@ def content_hash(
         "manim": _version("manim"),
         "manim_slides": _version("manim-slides"),
     }
+    if fmt == "mp4":  # an mp4 render also writes its slides' resting frames
+        payload["rests"] = RESTS_VERSION
     if narration is not None:
         payload["narration"] = narration
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -381,48 +388,6 @@ def locked(out: Path) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-# A writer's temporary file is written to as it goes; one untouched this long belongs to a
-# writer that was killed (an offline deck's can be a hundred megabytes).
-STALE_PART_SECONDS = 3600.0
-
-
-def remove_stale_parts(path: Path, *, now: float | None = None) -> int:
-    """Remove ``.<name>.*.part`` files beside ``path`` untouched for
-    :data:`STALE_PART_SECONDS`; returns how many went. A live writer's file is recent."""
-    now = time.time() if now is None else now
-    removed = 0
-    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
-        with contextlib.suppress(OSError):
-            if now - part.stat().st_mtime > STALE_PART_SECONDS:
-                part.unlink()
-                removed += 1
-    return removed
-
-
-@contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` to write; it replaces ``path`` only when the block
-    succeeds, and is removed otherwise (the old file stays). Temporary files of ``path``
-    that a killed writer left behind (untouched for :data:`STALE_PART_SECONDS`) go first."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_parts(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise a web server
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.filename in (None, tmp, str(tmp)):
-            # a full disk or a denied rename is about ``path``, not the temporary name
-            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
-        raise
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -750,6 +715,8 @@ def _render_worker(job: dict) -> dict:
         configured = cls.configured(
             scene_config, narration_hold=narration.hold() if narration is not None else None
         )
+        if job["format"] == "mp4":  # the slide data decks are made of: each step's rest
+            configured = _resting_frames(configured, tmp / RESTS_DIR)
         if job.get("progress") is not None:
             configured = _reporting_steps(configured, job["progress"], job["id"])
         scene = configured(output_folder=tmp / SLIDES_DIR)
@@ -769,15 +736,31 @@ def _render_worker(job: dict) -> dict:
         if job["format"] == "mp4"
         else None,
     )
+    rests = [str(tmp / RESTS_DIR / f"{k}.svg") if k else None for k in captions["slide_steps"]]
     return {
         "id": job["id"],
         "movie": str(movie),
+        "rests": rests,
         "duration": float(scene.renderer.time),
         "steps": len(scene.steps),
         "seconds": time.perf_counter() - started,
         "slides_name": type(scene).__name__,
         "captions": captions,
     }
+
+
+def _resting_frames(cls: type, folder: Path) -> type:
+    """A subclass of the scene class that writes each click step's final frame, as it rests
+    in a deck once the step has played, to ``folder/<step>.svg`` (vectors: crisp on any
+    projector whatever the video's resolution)."""
+    from slidebuild.vector import rest_svg, with_step_hook
+
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def write(scene: Any, record: Any) -> None:
+        (folder / f"{record.index}.svg").write_bytes(rest_svg(scene))
+
+    return with_step_hook(cls, write)
 
 
 def _reporting_steps(cls: type, queue: Any, scene_id: str) -> type:
@@ -824,10 +807,19 @@ def _step_progress(progress: Any, tasks: dict[str, Any], totals: dict[str, int])
 
 
 def _install_slides(
-    out: Path, tmp: Path, name: str, scene_id: str, digest: str, quality: str
+    out: Path,
+    tmp: Path,
+    name: str,
+    scene_id: str,
+    digest: str,
+    quality: str,
+    *,
+    rests: Sequence[str | None] = (),
 ) -> dict:
     """Move a scene's manim-slides data from its temporary folder into ``OUT/slides``,
-    rewriting the paths manim-slides records; returns the records of the files installed."""
+    rewriting the paths manim-slides records; returns the records of the files installed.
+    ``rests`` are the resting frames of its slides (SVG files, None for a slide without
+    one): they join the slide videos, listed in ``OUT/slides/<name>.rests.json``."""
     src_json = tmp / SLIDES_DIR / f"{name}.json"
     if not src_json.exists():
         return {}
@@ -839,8 +831,13 @@ def _install_slides(
     if files_dir.exists():
         with contextlib.suppress(OSError):
             os.replace(files_dir, tmp / f"old-{uuid.uuid4().hex}")
+    scene_files = tmp / SLIDES_DIR / "files" / name
+    rest_names = [f"rest-{i}.svg" if rest else None for i, rest in enumerate(rests, 1)]
+    for rest, rest_name in zip(rests, rest_names, strict=True):
+        if rest:
+            os.replace(rest, scene_files / rest_name)
     with contextlib.suppress(OSError):  # a concurrent run installed the same files first
-        os.replace(tmp / SLIDES_DIR / "files" / name, files_dir)
+        os.replace(scene_files, files_dir)
     data = json.loads(src_json.read_text(encoding="utf-8"))
     # manim-slides reads these paths relative to the folder that holds ``slides/``, so they
     # work whether ``out`` was given as a relative or an absolute path, and if it is moved.
@@ -853,6 +850,14 @@ def _install_slides(
                 used.add(slide[key])
     json_path = slides_root / f"{name}.json"
     atomic_write_bytes(json_path, json.dumps(data, indent=2).encode())
+    rests_json = slides_root / f"{name}{RESTS_SUFFIX}"
+    if rests and len(rests) == len(data["slides"]):
+        listed = [(relative_dir / n).as_posix() if n else None for n in rest_names]
+        used.update(rel for rel in listed if rel)
+        atomic_write_bytes(rests_json, json.dumps(listed, indent=1).encode())
+        used.add(rests_json.relative_to(out).as_posix())
+    else:  # slides that pair with no steps: the deck rests on the videos' last frames
+        rests_json.unlink(missing_ok=True)
     for stale in files_dir.parent.glob(f"{scene_id}-*"):  # earlier versions of this scene
         if stale != files_dir and stale.name[len(scene_id) + 1 :].isalnum():
             shutil.rmtree(stale, ignore_errors=True)
@@ -997,6 +1002,7 @@ def _install(out: Path, job: _Job, payload: dict, result: dict, settings: Render
             job.info.id,
             job.digest,
             settings.spec,
+            rests=result.get("rests") or [],
         )
     from slidebuild import captions
 
@@ -1141,6 +1147,25 @@ def deck_digest(
         path = out / slides_dir(quality) / f"{name}.json"
         h.update(path.read_bytes() if path.exists() else b"missing")
     return h.hexdigest()
+
+
+def read_slide_rests(out: Path, names: Sequence[str], quality: str) -> list[Path | None] | None:
+    """The resting frame of every slide of the scenes ``names`` (manim-slides' class names)
+    in deck order, as files under ``out`` (None for a slide without one); None when a
+    scene has none recorded or one is missing (the deck then rests on the videos)."""
+    rests: list[Path | None] = []
+    for name in names:
+        try:
+            listed = json.loads((out / slides_dir(quality) / f"{name}{RESTS_SUFFIX}").read_text())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(listed, list):
+            return None
+        for rel in listed:
+            if rel is not None and not (isinstance(rel, str) and (out / rel).is_file()):
+                return None
+            rests.append(out / rel if rel else None)
+    return rests
 
 
 @contextlib.contextmanager

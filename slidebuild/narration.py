@@ -608,7 +608,9 @@ def finish_render(
 ) -> dict:
     """After manim has written a scene: mux narration and captions into its video and its
     step videos. ``steps`` are each step's (start, end, notes), seconds into the video.
-    Returns ``{"cues": [...], "slide_captions": [...]}`` for the install."""
+    Returns ``{"cues": [...], "slide_captions": [...], "slide_steps": [...]}`` (the step
+    each slide of the deck ends, None for a slide played before the first step) for the
+    install."""
     frames = [(round(s * fps), round(e * fps)) for s, e, _ in steps]
     narration = narration if narration is not None and narration.steps else None
     cues = []
@@ -633,10 +635,16 @@ def finish_render(
             slides, lead = [], -1  # slides that pair with no steps: the deck shows no captions
         slides = slides[max(lead, 0) :]
     slide_captions = [""] * lead + [cues[k - 1].text.replace("\n", " ") for k in shown]
+    slide_steps: list[int | None] = [None] * lead + shown  # the step each slide ends
     if lead < 0:
-        slide_captions = []
+        slide_captions, slide_steps = [], []
+    result = {
+        "cues": [vars(c) for c in cues],
+        "slide_captions": slide_captions,
+        "slide_steps": slide_steps,
+    }
     if fmt == "gif":
-        return {"cues": [vars(c) for c in cues], "slide_captions": slide_captions}
+        return result
     total = frames[-1][1] if frames else 0
     track = None
     if narration is not None:
@@ -659,7 +667,7 @@ def finish_render(
             _rewrite(
                 path, lambda tmp, p=path, t=step_track: write_video([p], tmp, audio=t, draft=draft)
             )
-    return {"cues": [vars(c) for c in cues], "slide_captions": slide_captions}
+    return result
 
 
 def _rewrite(path: Path, write: Callable[[Path], None]) -> None:

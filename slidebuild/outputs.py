@@ -32,17 +32,28 @@ slidebuild.outputs.OutputError: 'out/manifest.json' is the manifest of 'out' (rn
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
+import glob
 import json
 import os
 import shutil
 import stat
+import tempfile
+import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-__all__ = ["OutputError", "check_output", "check_folder", "os_error_message"]
+__all__ = [
+    "OutputError",
+    "check_output",
+    "check_folder",
+    "os_error_message",
+    "atomic_target",
+    "remove_stale_parts",
+]
 
 MANIFEST = "manifest.json"  # slidebuild.engine.MANIFEST
 LOCK_NAME = ".rnn-slides.lock"  # slidebuild.engine.LOCK_NAME
@@ -310,3 +321,47 @@ def _disk_full(path: Path) -> bool:
         except OSError:
             continue
     return False
+
+
+# Atomic writes (every output is written beside its target, then renamed into place)
+
+# A writer's temporary file is written to as it goes; one untouched this long belongs to a
+# writer that was killed (an offline deck's can be a hundred megabytes).
+STALE_PART_SECONDS = 3600.0
+
+
+def remove_stale_parts(path: Path, *, now: float | None = None) -> int:
+    """Remove ``.<name>.*.part`` files beside ``path`` untouched for
+    :data:`STALE_PART_SECONDS`; returns how many went. A live writer's file is recent."""
+    now = time.time() if now is None else now
+    removed = 0
+    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        with contextlib.suppress(OSError):
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+                removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write; it replaces ``path`` only when the block
+    succeeds, and is removed otherwise (the old file stays). Temporary files of ``path``
+    that a killed writer left behind (untouched for :data:`STALE_PART_SECONDS`) go first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise a web server
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename in (None, tmp, str(tmp)):
+            # a full disk or a denied rename is about ``path``, not the temporary name
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+        raise
