@@ -109,6 +109,24 @@ def test_polish_is_idempotent(written_deck) -> None:
     assert polish_html(once, title="t") == once
 
 
+def test_each_slide_gets_its_resting_frame_and_the_script_that_shows_it(written_deck) -> None:
+    """Six slides, six resting frames (one slide without): each section carries its own as
+    ``data-rnn-rest``; a list that does not pair with the slides is not used."""
+    from slidebuild.deck_html import rest_url
+
+    raw = written_deck(offline=True)
+    svgs = [f'<svg id="s{k}"/>'.encode() if k != 2 else None for k in range(6)]
+    urls = [rest_url(svg) if svg else None for svg in svgs]
+    polished = polish_html(raw, title="t", rests=urls)
+    sections = _sections(polished)
+    found = [re.search(r'data-rnn-rest="([^"]*)"', s) for s in sections]
+    assert [m[1] if m else None for m in found] == urls
+    assert external_assets(polished) == []
+    assert 'id="rnn-slides-polish-rests"' in polished and "img.rnn-rest" in polished
+    assert "data-rnn-rest" not in polish_html(raw, title="t", rests=urls[:5])
+    assert polish_html(polished, title="t", rests=urls) == polished
+
+
 def test_offline_deck_loads_nothing_from_the_network(written_deck) -> None:
     online = polish_html(written_deck(offline=False), title="t")
     assert external_assets(online), "the online deck uses a CDN (the check can fail)"

@@ -197,9 +197,13 @@ def test_rebuild_of_an_intact_render_does_nothing(tiny, out: Path) -> None:
     entry = manifest(out)["outputs"]["lecture9/tiny.mp4"]
     assert entry == {**entry, **engine.file_record(video(out))}
     captions = {"lecture9/tiny.vtt", "lecture9/tiny.srt", "slides/TinyScene.captions.json"}
-    assert set(entry["files"]) == {"slides/TinyScene.json"} | captions | {
+    rests = {"slides/TinyScene.rests.json"} | {
+        p.relative_to(out).as_posix() for p in (out / "slides" / "files").rglob("rest-*.svg")
+    }
+    assert set(entry["files"]) == {"slides/TinyScene.json"} | captions | rests | {
         p.relative_to(out).as_posix() for p in step_videos(out)
     }
+    assert len(rests) == 3
     assert len(step_videos(out)) == 2
     assert not (out / ".tmp").exists()
 
@@ -479,3 +483,83 @@ def test_scenes_sharing_a_topic_module_hash_apart(tmp_path: Path) -> None:
     engine.parsed_source.cache_clear()
     topic.write_text(text.replace('scene_id = "b"', 'scene_id = "b"\n    extra = 2'))
     assert engine.source_hash(info("A")) == a and engine.source_hash(info("B")) != b
+
+
+# ---------------------------------------------------------------------------------------
+# Resting frames: what a deck shows once a step has played
+
+
+def _last_frame(path: Path):
+    import av
+
+    with av.open(str(path)) as container:
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    return frames[-1].astype(float)
+
+
+def _drawn(svg: bytes, width: int, height: int):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    cairosvg = pytest.importorskip("cairosvg")
+    png = cairosvg.svg2png(bytestring=svg, output_width=width, output_height=height)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+
+def _apart(a, b) -> float:
+    """The share of pixels that differ clearly (more than video compression moves them)."""
+    return float((abs(a - b).max(axis=-1) > 48).mean())
+
+
+def test_each_slide_rests_on_a_vector_drawing_of_its_last_frame(out: Path) -> None:
+    """An mp4 render writes one SVG per slide (listed in OUT/slides/<Class>.rests.json and
+    recorded in the manifest); drawn at the video's size it is the slide video's last frame,
+    and not the other slide's."""
+    slides = json.loads((out / "slides" / "TinyScene.json").read_text())["slides"]
+    rests = engine.read_slide_rests(out, ["TinyScene"], "l")
+    assert rests is not None and len(rests) == len(slides) == 2
+    files = manifest(out)["outputs"]["lecture9/tiny.mp4"]["files"]
+    assert "slides/TinyScene.rests.json" in files
+    lasts = [_last_frame(out / slide["file"]) for slide in slides]
+    height, width = lasts[0].shape[:2]
+    drawn = []
+    for rest in rests:
+        assert rest is not None and rest.relative_to(out).as_posix() in files
+        svg = rest.read_bytes()
+        assert svg.startswith(b"<?xml") and b"<svg" in svg[:300]
+        drawn.append(_drawn(svg, width, height))
+    for k in range(2):
+        assert _apart(drawn[k], lasts[k]) < 0.002, k
+        assert _apart(drawn[k], lasts[1 - k]) > 10 * max(_apart(drawn[k], lasts[k]), 0.0005)
+
+
+def test_a_missing_resting_frame_makes_the_deck_rest_on_its_videos(tiny, out: Path) -> None:
+    """A rests list naming a file that is gone is not used (the deck falls back to the
+    videos' last frames) and the scene renders again on the next build."""
+    rests = engine.read_slide_rests(out, ["TinyScene"], "l")
+    rests[1].unlink()
+    assert engine.read_slide_rests(out, ["TinyScene"], "l") is None
+    todo, _ = engine.plan([tiny], resolve, out, SETTINGS)
+    assert [job.info.id for job in todo] == ["tiny"]
+
+
+def test_the_html_deck_carries_each_slides_resting_frame(out: Path, tmp_path: Path) -> None:
+    """`deck --to html` puts each slide's SVG in its section (a data: URL, the deck stays one
+    file), with the script that shows it once the video has ended."""
+    import base64
+    import functools
+    import re
+
+    from render import _polish_html_deck
+
+    rests = engine.read_slide_rests(out, ["TinyScene"], "l")
+    dest = tmp_path / "deck.html"
+    finish = functools.partial(_polish_html_deck, title="T", rests=rests)
+    assert engine.build_deck(out, ["TinyScene"], dest, "html", [], finish=finish)
+    page = dest.read_text(encoding="utf-8")
+    sections = re.findall(r"<section\b[^>]*data-background-video[^>]*>", page)
+    urls = [re.search(r'data-rnn-rest="data:image/svg\+xml;base64,([^"]*)"', s) for s in sections]
+    assert [base64.b64decode(u[1]) for u in urls] == [r.read_bytes() for r in rests]
+    assert 'id="rnn-slides-polish-rests"' in page and "img.rnn-rest" in page

@@ -138,3 +138,44 @@ def test_handout_deck_has_a_vector_page_per_step(tmp_path: Path) -> None:
     assert b"/Image" not in data
     bad = CliRunner().invoke(cli, [*args[:-1], str(tmp_path / "handout.html")])
     assert bad.exit_code != 0 and "*.pdf" in bad.output
+
+
+def test_compact_svg_keeps_every_point_within_a_hundredth(tiny_render: Path) -> None:
+    """Resting frames are cairo's SVG with shorter numbers: fills (in points) to two
+    decimals, stroked paths (in scene units under a scale transform) to four; the same
+    paths, each number within 0.01 pt of cairo's."""
+    from slidebuild.vector import compact_svg, rest_svg
+
+    scene = build_scene(_ShapesAndText)
+    with_transform = (
+        b'<path style="stroke-width:0.04;" d="M 1.234567 -2.000001 L 3.5 4.123456 Z"'
+        b' transform="matrix(60.046875,0,0,-60.046875,427,240)"/>'
+    )
+    fill = b'<path style="fill:rgb(10.588235%,0%,0%);" d="M 428.351562 36.070312 L 5 6 Z"/>'
+    assert compact_svg(with_transform) == (
+        b'<path style="stroke-width:0.04;" d="M 1.2345 -2.0000 L 3.5 4.1234 Z"'
+        b' transform="matrix(60.0468,0,0,-60.0468,427,240)"/>'
+    )
+    assert compact_svg(fill) == (
+        b'<path style="fill:rgb(10.58%,0%,0%);" d="M 428.35 36.07 L 5 6 Z"/>'
+    )
+    svg = rest_svg(scene)
+    import io
+
+    cairo_svg = io.BytesIO()
+    camera = scene.renderer.camera
+    surface = cairo.SVGSurface(cairo_svg, camera.pixel_width, camera.pixel_height)
+    surface.set_document_unit(cairo.SVGUnit.PT)
+    draw_scene(scene, cairo.Context(surface), camera.pixel_width, camera.pixel_height)
+    surface.finish()
+    full = cairo_svg.getvalue()
+    assert len(svg) < 0.8 * len(full)
+
+    def paths(data: bytes) -> list[list[float]]:
+        tags = re.findall(rb"<path\b[^>]*>", data)
+        return [[float(x) for x in re.findall(rb"-?\d+(?:\.\d+)?", t)] for t in tags]
+
+    ours, theirs = paths(svg), paths(full)
+    assert len(ours) == len(theirs) > 3
+    for a, b in zip(ours, theirs, strict=True):
+        assert len(a) == len(b) and np.abs(np.subtract(a, b)).max() < 0.01

@@ -80,8 +80,10 @@ class LectureSlide(Slide):
     title: ClassVar[str] = ""
     description: ClassVar[str] = ""
     lecture: ClassVar[int] = 0
-    # hold each step's final state for one frame before the next step (see _settle)
-    settle_steps: ClassVar[bool] = False
+    # hold each step's final state for one frame before the next step (see _settle): the
+    # step video then ends on the frame its vector resting frame draws, and a PDF or PPTX
+    # deck (which shows the last frame) shows the finished step
+    settle_steps: ClassVar[bool] = True
     scene_config: ClassVar[SceneConfig] = SceneConfig()
     capture_step: ClassVar[int | None] = None
     # Run the layout lint at the end of every step (``rnn-slides check`` and the tests do).
@@ -277,7 +279,9 @@ class LectureSlide(Slide):
         """With ``settle_steps``, hold the step's final state for one frame: an animation
         writes its last frame just before its end (at run_time - 1/fps), where a lagged or
         growing animation is not quite complete, and that frame is the one a deck shows."""
-        if self.settle_steps:
+        if self.settle_steps and not self.renderer.skip_animations:
+            # (skipped, the wait would draw nothing, yet leave manim's static background
+            # behind, which the final frame of a still would then be drawn over twice)
             self.wait(1 / config.frame_rate)
 
     def _hold_for_narration(self) -> None:
