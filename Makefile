@@ -76,14 +76,16 @@ lock:
 	rm -rf .lock-venv
 	@echo "rnn-slides: constraints.txt refreshed; run make test before committing it"
 
-# The default lecture deck: every lecture, light theme, 1080p at 30 frames per second (crisp
-# on a projector; manim's -q h alone is 60), out/deck-all-1080p30.html: a self-contained HTML
+# The default lecture deck: every lecture, light theme, out/deck-all-720p15.html. Each step
+# plays as a 720p15 video and then rests on a vector drawing of its last frame (crisp on any
+# projector, where a slide spends nearly all its time), at the cost of the old 480p deck.
+# `deck --all --to html -q h --fps 30` is the all-video 1080p30 deck. A self-contained HTML
 # file that works with no network (reveal.js is fetched once from the npm registry, as cairo
 # comes from apt). `make slides OFFLINE=0` writes a deck that loads reveal.js from a CDN instead.
 OFFLINE ?= 1
 REVEALJS := node_modules/reveal.js/dist/reveal.js
 slides: setup $(if $(filter 1,$(OFFLINE)),$(REVEALJS),)
-	$(PY) render.py deck --all --to html -q h --fps 30 $(if $(filter 1,$(OFFLINE)),--offline,)
+	$(PY) render.py deck --all --to html -q m --fps 15 $(if $(filter 1,$(OFFLINE)),--offline,)
 
 # A local reveal.js (the version manim-slides 5.7 uses) for offline HTML decks.
 revealjs: $(REVEALJS)

@@ -541,6 +541,7 @@ def figures(out, fmt, theme, lecture) -> None:
 
 
 @cli.command()
+@click.argument("ids", nargs=-1)
 @lecture_option
 @click.option("--all", "all_", is_flag=True, help="Every lecture, in order.")
 @click.option("--to", "to", type=click.Choice(DECK_FORMATS), required=True, help="Deck format.")
@@ -581,6 +582,7 @@ def figures(out, fmt, theme, lecture) -> None:
 @voice_option
 @friendly
 def deck(
+    ids,
     lecture,
     all_,
     to,
@@ -605,6 +607,7 @@ def deck(
     \b
     Examples:
       rnn-slides deck --all --to html --offline     # after: make revealjs
+      rnn-slides deck lstm-circuit bptt --to html -o two.html  # chosen scenes, in that order
       rnn-slides deck --all --to html -q h --fps 30 # 1080p30, crisp on a projector
       rnn-slides deck --lecture 4 --to pptx -o lstm.pptx
       rnn-slides deck --lecture 4 --to handout -o lecture4.pdf
@@ -612,16 +615,16 @@ def deck(
 
     The HTML deck shows the current step's caption under the slide: press C.
     """
-    if lecture is None and not all_:
-        raise UserError("pass --lecture N or --all")
+    if lecture is None and not all_ and not ids:
+        raise UserError("name scene ids, or pass --lecture N or --all (see `rnn-slides list`)")
     if offline and to != "html":
         raise UserError("--offline applies to --to html only (PPTX and PDF never need the network)")
-    infos = _select((), lecture, all_)
+    infos = _select(ids, lecture, all_)
     resolve = _load_config(config_path, theme, None)
     source = click.get_current_context().get_parameter_source
     if source("revealjs") == click.core.ParameterSource.COMMANDLINE and not offline:
         click.echo("warning: --revealjs is used with --offline only; ignored", err=True)
-    label = f"lecture{lecture}" if lecture is not None else "all"
+    label = f"lecture{lecture}" if lecture is not None else "all" if all_ else "scenes"
     inputs = _config_inputs(config_path, resolve, [info.lecture for info in infos])
     if to == "handout":
         if narration_spec is not None:

@@ -171,6 +171,25 @@ def test_render_without_a_selection_says_how() -> None:
     assert_one_line_error(run("render"), "--lecture")
 
 
+def test_deck_of_chosen_scenes_keeps_their_order(tmp_path: Path, monkeypatch) -> None:
+    """`deck ID ID ...` builds a deck of those scenes in the order given; unknown ids and ids
+    with --all are refused in one line."""
+    from slidebuild import engine
+
+    seen = {}
+    monkeypatch.setattr(
+        engine, "build", lambda infos, *a, **k: seen.update(ids=[i.id for i in infos])
+    )
+    monkeypatch.setattr(engine, "build_deck", lambda out, names, dest, *a, **k: True)
+    result = run("deck", "bptt", "lstm-circuit", "--to", "pptx", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert seen["ids"] == ["bptt", "lstm-circuit"]
+    assert "deck-scenes.pptx" in result.output
+    assert_one_line_error(run("deck", "no-such-scene", "--to", "pptx"), "no-such-scene")
+    assert_one_line_error(run("deck", "bptt", "--all", "--to", "pptx"), "not both")
+    assert_one_line_error(run("deck", "--to", "pptx"), "--lecture")
+
+
 def write(tmp_path: Path, text: str, name: str = "cfg.toml") -> Path:
     path = tmp_path / name
     path.write_text(text)

@@ -1,26 +1,31 @@
-"""The default deck (1080p30) against the 480p deck it replaced, and both against their
-empty-frame floors, all measured in one run.
+"""The default deck (vector resting frames over 720p15 video) against the 480p deck it
+replaced, the 1080p30 deck against its empty-frame floor, all measured in one run.
 
 Built from scratch, each into an empty output folder, with ``-j 2``:
 
 1. the 480p deck as commit ``37a54ca`` built it (``render --all -q l -j 2 --force``, from a
-   ``git worktree`` of that commit made here in a temporary folder);
-2. the same 480p deck with this code;
-3. the default deck, as ``make slides`` builds it (``deck --all --to html -q h --fps 30``,
-   the HTML conversion included), then rebuilt with nothing changed;
-4. the floors: for each quality, empty scenes (a scene that only waits) of the deck's scene
+   ``git worktree`` of that commit made here in a temporary folder); its scenes are the
+   reference set: the lectures have grown since, so every other build below renders the
+   same scenes (``deck ID ID ...``), and the whole of today's deck is timed beside them;
+2. the same scenes at 480p15 with this code (``render IDS -q l -j 2 --force``);
+3. the default deck, as ``make slides`` builds it (``deck IDS --to html -q m --fps 15
+   --offline``: each step's video at 720p15 and its resting frame as vectors, the HTML
+   conversion included); then today's whole deck the same way, and its rebuild with
+   nothing changed;
+4. the 1080p30 video deck of the same scenes (``deck IDS --to html -q h --fps 30``);
+5. the floors: for each quality, empty scenes (a scene that only waits) of the deck's scene
    lengths in two processes, through manim's own encoder settings; at 1080p30 also through
    this engine's (x264 "veryfast", see ``slidebuild.engine.ENCODER_OPTIONS``).
 
-Targets: the default deck <= 1.1x the old 480p deck; the default deck <= 1.5x its floor;
+Targets: the default deck <= 1.1x the old 480p deck; the 1080p30 deck <= 1.5x its floor;
 the 480p time beyond the floor at most a third of the old deck's; the no-op rebuild < 1 s.
 Each figure is wall time, with the CPU time (user + system, every process) beside it: on a
 shared machine the CPU ratios are the steadier ones.
 
 ``BENCH_DECK_COMMIT`` picks another reference commit; ``BENCH_LECTURES=4`` limits the
 scenes to one lecture (for a quick look; the README's figures are for the whole deck);
-``BENCH_DECK_KEEP=DIR`` keeps the default deck (``deck.html`` and its assets) and its
-output folder (``DIR/out``) there.
+``BENCH_DECK_KEEP=DIR`` keeps the default deck of the reference scenes (``deck.html``) and
+its output folder (``DIR/out``) there.
 """
 
 from __future__ import annotations
@@ -117,9 +122,11 @@ def _floor(durations: list[float], quality: str, tuned: bool) -> float:
     return time.perf_counter() - t0
 
 
-def _durations(out: Path) -> list[float]:
+def _durations(out: Path) -> dict[str, float]:
     manifest = json.loads((out / "manifest.json").read_text())
-    return [e["duration"] for k, e in manifest["outputs"].items() if k.startswith("lecture")]
+    return {
+        e["scene"]: e["duration"] for k, e in manifest["outputs"].items() if k.startswith("lecture")
+    }
 
 
 def main() -> int:
@@ -127,6 +134,7 @@ def main() -> int:
     old = work / "reference"
     select = _select()
     env = {**os.environ, "PYTHONPATH": ""}
+    offline = ["--offline"] if (ROOT / "node_modules" / "reveal.js").is_dir() else []
     try:
         subprocess.run(
             ["git", "worktree", "add", "--detach", str(old), REFERENCE],
@@ -135,21 +143,50 @@ def main() -> int:
             capture_output=True,
         )
         old_env = {**env, "PYTHONPATH": str(old)}
-        render = [PY, "render.py", "render", *select, "-q", "l", "-j", "2", "--force", "-o"]
-        old_480 = _timed(_run, [*render, str(work / "old-480")], cwd=old, env=old_env)
-        new_480 = _timed(_run, [*render, str(work / "new-480")], cwd=ROOT, env=env)
-        deck = [PY, "render.py", "deck", *select, "--to", "html", "-q", "h", "--fps", "30"]
-        deck += ["-j", "2", "--out", str(work / "new-1080"), "-o", str(work / "deck.html")]
-        new_1080 = _timed(_run, deck, cwd=ROOT, env=env)
-        noop = min(_run(deck, cwd=ROOT, env=env) for _ in range(3))
-        durations = _durations(work / "new-1080")
+        render = [PY, "render.py", "render", "-q", "l", "-j", "2", "--force", "-o"]
+        old_480 = _timed(
+            _run, [*render[:3], *select, *render[3:], str(work / "old-480")], cwd=old, env=old_env
+        )
+        ids = list(_durations(work / "old-480"))
+        new_480 = _timed(
+            _run, [*render[:3], *ids, *render[3:], str(work / "new-480")], cwd=ROOT, env=env
+        )
+
+        def deck(scenes: list[str], quality: list[str], name: str, extra: list[str]) -> list:
+            return [
+                PY,
+                "render.py",
+                "deck",
+                *scenes,
+                "--to",
+                "html",
+                *quality,
+                *extra,
+                "-j",
+                "2",
+                "--out",
+                str(work / name),
+                "-o",
+                str(work / f"{name}.html"),
+            ]
+
+        default_q = ["-q", "m", "--fps", "15"]
+        new_default = _timed(_run, deck(ids, default_q, "default", offline), cwd=ROOT, env=env)
+        whole = _timed(_run, deck(select, default_q, "whole", offline), cwd=ROOT, env=env)
+        noop = min(
+            _run(deck(select, default_q, "whole", offline), cwd=ROOT, env=env) for _ in range(3)
+        )
+        new_1080 = _timed(
+            _run, deck(ids, ["-q", "h", "--fps", "30"], "video-1080", []), cwd=ROOT, env=env
+        )
+        lengths = _durations(work / "default")
+        durations = [lengths[i] for i in ids]
+        whole_seconds = sum(_durations(work / "whole").values())
         if os.environ.get("BENCH_DECK_KEEP"):
             keep = Path(os.environ["BENCH_DECK_KEEP"])
             keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(work / "deck.html", keep / "deck.html")
-            if (work / "deck_assets").is_dir():
-                shutil.copytree(work / "deck_assets", keep / "deck_assets", dirs_exist_ok=True)
-            shutil.copytree(work / "new-1080", keep / "out", dirs_exist_ok=True)
+            shutil.copy2(work / "default.html", keep / "deck.html")
+            shutil.copytree(work / "default", keep / "out", dirs_exist_ok=True)
         floor_480 = _timed(_floor, durations, "l", tuned=False)
         floor_1080 = _timed(_floor, durations, "h@30", tuned=False)
         floor_1080_tuned = _timed(_floor, durations, "h@30", tuned=True)
@@ -164,16 +201,18 @@ def main() -> int:
         return f"{wall:7.1f} s ({cpu:6.1f} s CPU)"
 
     print(
-        f"{len(durations)} scenes, {sum(durations):.0f} video seconds; "
-        f"reference {REFERENCE} (git worktree)"
+        f"{len(ids)} scenes of {REFERENCE} (git worktree), {sum(durations):.0f} video seconds; "
+        f"today's whole deck {whole_seconds:.0f} video seconds"
     )
-    print(f"  old 480p15 deck (render --all -q l -j 2 --force): {both(old_480)}")
-    print(f"  new 480p15 deck (same command):                  {both(new_480)}")
-    print(f"  default deck, deck --to html -q h --fps 30:      {both(new_1080)}")
-    print(f"  its no-op rebuild:                               {noop:7.2f} s (target < 1 s)")
-    print(f"  floor 480p15, manim's encoder:                   {both(floor_480)}")
-    print(f"  floor 1080p30, manim's encoder:                  {both(floor_1080)}")
-    print(f"  floor 1080p30, this engine's encoder:            {both(floor_1080_tuned)}")
+    print(f"  old 480p15 deck (render --all -q l -j 2 --force):   {both(old_480)}")
+    print(f"  same scenes, 480p15, this code:                     {both(new_480)}")
+    print(f"  default deck, same scenes (720p15 + vector rests):  {both(new_default)}")
+    print(f"  default deck, today's whole deck:                   {both(whole)}")
+    print(f"  its no-op rebuild:                                  {noop:7.2f} s (target < 1 s)")
+    print(f"  1080p30 video deck, same scenes:                    {both(new_1080)}")
+    print(f"  floor 480p15, manim's encoder:                      {both(floor_480)}")
+    print(f"  floor 1080p30, manim's encoder:                     {both(floor_1080)}")
+    print(f"  floor 1080p30, this engine's encoder:               {both(floor_1080_tuned)}")
     misses = int(noop >= 1.0)
     for i, kind in ((0, "wall"), (1, "CPU")):
         if kind == "CPU" and not old_480[1]:
@@ -181,10 +220,10 @@ def main() -> int:
         beyond_old = old_480[i] - floor_480[i]
         beyond_new = new_480[i] - floor_480[i]
         rows = [
-            ("default deck (1080p30) / old 480p deck", new_1080[i] / old_480[i], 1.1),
-            ("default deck / its floor (manim's encoder)", new_1080[i] / floor_1080[i], 1.5),
+            ("default deck / old 480p deck", new_default[i] / old_480[i], 1.1),
+            ("1080p30 deck / its floor (manim's encoder)", new_1080[i] / floor_1080[i], 1.5),
             (
-                "default deck / its floor (this engine's encoder)",
+                "1080p30 deck / its floor (this engine's encoder)",
                 new_1080[i] / floor_1080_tuned[i],
                 1.5,
             ),
