@@ -54,7 +54,10 @@ def test_video_agrees_with_the_scene(built_scenes, info, config) -> None:
 
 # Fixture scenes -----------------------------------------------------------------------------
 class _Titled3D(LectureSlide, ThreeDSlide):
-    """A 3-D scene with a title fixed in the frame, as the cliff scene had."""
+    """A 3-D scene with a title fixed in the frame, as the cliff scene had. Its steps end on
+    the animation's last frame (no settling frame after it), where the defect shows."""
+
+    settle_steps = False
 
     def title_mob(self, text: str):
         title = label(text, font_size=40).to_edge(UP, buff=0.25)
