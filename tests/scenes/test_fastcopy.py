@@ -99,10 +99,7 @@ def _groups_picture(mob) -> list:
     return [
         (
             name,
-            [
-                (family.get(id(p)), names.get(id(p)), p.points.tobytes())
-                for p in group.submobjects
-            ],
+            [(family.get(id(p)), names.get(id(p)), p.points.tobytes()) for p in group.submobjects],
             group.get_fill_rgbas().tobytes(),
         )
         for name, group in groups.items()
