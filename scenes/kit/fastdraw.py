@@ -23,7 +23,10 @@ about 50 microseconds a call whatever the size; a glyph has a few dozen points).
 moving mobject on every frame, and manim builds it recursively, removing repeats at every
 level (about a tenth of a frame's time in the same profile). Here it is one walk in the
 same order; repeats (a part in two groups) are removed as manim removes them, keeping the
-last occurrence, which gives the same list.
+last occurrence, which gives the same list. ``extract_mobject_family_members`` (what the
+camera lists on every frame: the family members with points of every moving mobject, which
+is itself the list of the moving mobjects' whole families) walked each member's subtree
+again; here each member's family is made once per call, from its children's.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Any
 
 from manim import Mobject, VMobject
 from manim.camera.camera import Camera
+from manim.utils import family as manim_family
 from manim.utils.iterables import remove_list_redundancies
 
 __all__ = ["install", "stats"]
@@ -159,10 +163,59 @@ def _get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
     return family
 
 
+_original_extract = (
+    getattr(manim_family, "_rnn_slides_original", None)
+    or manim_family.extract_mobject_family_members
+)
+
+
+def _extract_family_members(
+    mobjects: Any, use_z_index: bool = False, only_those_with_points: bool = False
+) -> list[Mobject]:
+    """manim's ``extract_mobject_family_members``, each family made once."""
+    mobjects = list(mobjects)
+    for mob in mobjects:
+        kind = type(mob)
+        if (
+            kind.get_family is not _get_family
+            or kind.family_members_with_points is not Mobject.family_members_with_points
+        ):
+            return _original_extract(mobjects, use_z_index, only_those_with_points)
+    walks: dict[int, list[Mobject]] = {}
+
+    def walk(mob: Mobject) -> list[Mobject]:  # the walk _get_family makes, repeats kept
+        found = walks.get(id(mob))
+        if found is None:
+            found = [mob]
+            for sub in mob.submobjects:
+                found += walk(sub)
+            walks[id(mob)] = found
+        return found
+
+    extracted: list[Mobject] = []
+    for mob in mobjects:
+        family = walk(mob)
+        if len(family) > 1 and len(set(family)) != len(family):
+            family = remove_list_redundancies(family)
+        if only_those_with_points:
+            family = [m for m in family if m.get_num_points() > 0]
+        extracted += family
+    extracted = remove_list_redundancies(extracted)
+    if use_z_index:
+        return sorted(extracted, key=lambda m: m.z_index)
+    return extracted
+
+
 def install() -> None:
     Camera._rnn_slides_original = _original
     Camera.set_cairo_context_path = _set_cairo_context_path  # type: ignore[method-assign]
     Mobject.get_family = _get_family  # type: ignore[method-assign]
+    import manim.camera.camera
+    import manim.scene.scene
+
+    manim_family._rnn_slides_original = _original_extract
+    for module in (manim_family, manim.camera.camera, manim.scene.scene):
+        module.extract_mobject_family_members = _extract_family_members
 
 
 install()

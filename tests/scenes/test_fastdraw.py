@@ -100,3 +100,21 @@ def test_a_built_path_is_the_path_manim_builds(tiny_render) -> None:
         mine = _path_of(fastdraw._build_path, part)
         assert mine == _path_of(fastdraw._original, part), type(part).__name__
     assert len(big.points) > fastdraw.SMALL_POINTS
+
+
+def test_the_family_members_listed_are_the_ones_manim_lists(tiny_render) -> None:
+    """What the camera draws each frame: every member (with points) of every family given,
+    once, in manim's order, also with repeats and z-indices."""
+    from manim import Dot
+
+    a, b, c, empty = Square(), Circle(), Dot(), VGroup()
+    inner = VGroup(a, b, empty)
+    top = VGroup(inner, VGroup(b, c, VGroup(a)), VectorGlyph([0.5, -0.25]), VGroup(inner))
+    c.set_z_index(-1)
+    b.set_z_index(2)
+    flat = top.get_family()
+    for given in ([top], flat, [c, top, a], [*reversed(flat)], [empty], []):
+        for z in (False, True):
+            for points in (False, True):
+                expected = fastdraw._original_extract(given, z, points)
+                assert fastdraw._extract_family_members(given, z, points) == expected
