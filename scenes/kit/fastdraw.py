@@ -183,10 +183,12 @@ def _extract_family_members(
             return _original_extract(mobjects, use_z_index, only_those_with_points)
     walks: dict[int, list[Mobject]] = {}
 
-    def walk(mob: Mobject) -> list[Mobject]:  # the walk _get_family makes, repeats kept
+    def walk(mob: Mobject) -> list[Mobject]:
+        # the walk _get_family makes, repeats kept (keeping a member or not commutes with
+        # removing repeats), only the members with points when asked
         found = walks.get(id(mob))
         if found is None:
-            found = [mob]
+            found = [mob] if not only_those_with_points or mob.get_num_points() > 0 else []
             for sub in mob.submobjects:
                 found += walk(sub)
             walks[id(mob)] = found
@@ -197,8 +199,6 @@ def _extract_family_members(
         family = walk(mob)
         if len(family) > 1 and len(set(family)) != len(family):
             family = remove_list_redundancies(family)
-        if only_those_with_points:
-            family = [m for m in family if m.get_num_points() > 0]
         extracted += family
     extracted = remove_list_redundancies(extracted)
     if use_z_index:
