@@ -27,6 +27,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from manim.utils.typst_file_writing import TYPST_COMPILATION_FONT_SIZE
 
 __all__ = ["enable", "disable", "cache_key", "stats"]
 
-FORMAT = b"rnn-slides glyphs 1\n"
+FORMAT = b"rnn-slides glyphs 2\n"
 _DIGEST = 32
 _folder: Path | None = None
 _original = SVGMobject.generate_mobject
@@ -86,6 +87,33 @@ def cache_key(mob: SVGMobject, svg: bytes) -> str:
     return h.hexdigest()
 
 
+# Cairo names the group of each surface it writes to an SVG ``surface<N>``, N counting every
+# surface the process has made: a text's SVG differs with what the process typeset before it
+# (a render worker that renders several scenes, a test run). The name changes nothing
+# drawn; manim keeps it only as a key of ``id_to_vgroup_dict``. The key hashes the SVG with
+# these names replaced by ``surface#<k>`` (k: order of first use), and the stored
+# ``id_to_vgroup_dict`` uses those names, turned back into the SVG's own on a hit.
+_SURFACE = re.compile(rb"surface[0-9]+")
+_CANONICAL_SURFACE = re.compile(r"surface#([0-9]+)")
+
+
+def _surface_names(svg: bytes) -> list[bytes]:
+    """The cairo surface names of ``svg`` in order of first use."""
+    return list(dict.fromkeys(_SURFACE.findall(svg)))
+
+
+def _canonical_svg(svg: bytes, names: list[bytes]) -> bytes:
+    index = {name: b"surface#%d" % k for k, name in enumerate(names)}
+    return _SURFACE.sub(lambda m: index[m.group(0)], svg) if index else svg
+
+
+def _renamed(groups: Any, rename: Any) -> Any:
+    """``id_to_vgroup_dict`` with its keys passed through ``rename``, in the same order."""
+    if not isinstance(groups, dict):
+        return groups
+    return {rename(k) if isinstance(k, str) else k: v for k, v in groups.items()}
+
+
 def _load_bytes(path: Path) -> bytes | None:
     """The payload of a cache file, or None when it is missing or fails its checksum."""
     try:
@@ -111,6 +139,18 @@ def _load(path: Path) -> dict | None:
         return None
 
 
+def _fits(state: dict, names: list[str]) -> bool:
+    """Whether a stored state's surface names can be given the SVG's own names."""
+    groups = state.get("id_to_vgroup_dict")
+    if not isinstance(groups, dict):
+        return True
+    for name in groups:
+        found = isinstance(name, str) and _CANONICAL_SURFACE.fullmatch(name)
+        if found and int(found.group(1)) >= len(names):
+            return False
+    return True
+
+
 def _store(path: Path, state: dict | bytes) -> None:
     payload = state if isinstance(state, bytes) else pickle.dumps(state, protocol=5)
     with contextlib.suppress(OSError):  # only a cache: a full disk must not stop a render
@@ -134,12 +174,22 @@ def _generate_cached(self: SVGMobject) -> SVGMobject:
         svg = None
     if folder is None or svg is None:
         return _original(self)
-    key = cache_key(self, svg)
+    names = [n.decode("ascii") for n in _surface_names(svg)]
+    key = cache_key(self, _canonical_svg(svg, [n.encode("ascii") for n in names]))
     path = folder / key[:2] / f"{key}.glyphs"
     state = _load(path)
+    if state is not None and not _fits(state, names):
+        state = None
     if state is not None:
         stats["hits"] += 1
         file_name = self.__dict__.get("file_name")
+        if names and "id_to_vgroup_dict" in state:
+
+            def own(name: str) -> str:
+                found = _CANONICAL_SURFACE.fullmatch(name)
+                return names[int(found.group(1))] if found else name
+
+            state["id_to_vgroup_dict"] = _renamed(state["id_to_vgroup_dict"], own)
         self.__dict__.update(state)
         if file_name is not None:
             self.file_name = file_name
@@ -148,6 +198,11 @@ def _generate_cached(self: SVGMobject) -> SVGMobject:
     _original(self)
     state = dict(self.__dict__)
     state.pop("file_name", None)
+    if names and "id_to_vgroup_dict" in state:
+        canonical = {name: f"surface#{k}" for k, name in enumerate(names)}
+        state["id_to_vgroup_dict"] = _renamed(
+            state["id_to_vgroup_dict"], lambda name: canonical.get(name, name)
+        )
     # The parsed svgelements path of each glyph is read once, by its constructor: not kept.
     saved = {}
     for part in self.get_family():

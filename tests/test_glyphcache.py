@@ -108,3 +108,27 @@ def test_a_damaged_file_is_never_used(cache, damage) -> None:
     _clear_manims_memory_cache()
     _made("math")  # the damaged entries were replaced by good ones
     assert glyphcache.stats["hits"] > hits
+
+
+def test_a_text_typeset_after_others_still_hits(cache, tmp_path: Path) -> None:
+    """Cairo numbers the surfaces of a process (``<g id="surface7">`` in a text's SVG): a
+    render worker that typesets a text after other texts writes another SVG for it, with
+    the same glyphs. That must hit, and give the names of its own SVG."""
+    from manim import config
+
+    folder, _ = cache
+    _clear_manims_memory_cache()
+    first = _made("text")
+    svg_first = Path(first.file_name).read_bytes()
+    label("something else first", font_size=20)  # a new surface number for the next text
+    config.media_dir = str(tmp_path / "media-2")  # typeset again, as a new scene does
+    _clear_manims_memory_cache()
+    hits = glyphcache.stats["hits"]
+    second = _made("text")
+    svg_second = Path(second.file_name).read_bytes()
+    assert svg_first != svg_second, "the SVGs should differ by their surface number"
+    assert glyphcache.stats["hits"] > hits
+    assert _picture(second) == _picture(first)
+    own = set(glyphcache._surface_names(svg_second))
+    names = {k.encode() for k in second.id_to_vgroup_dict if k.startswith("surface")}
+    assert names and names <= own

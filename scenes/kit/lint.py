@@ -82,6 +82,8 @@ from manim import (
     config,
 )
 
+from .fastcopy import LazyGroups
+
 __all__ = [
     "Problem",
     "KINDS",
@@ -269,6 +271,8 @@ def _attr_children(obj: Any) -> Iterator[tuple[str, Mobject]]:
     for attr, val in vars(obj).items():
         if attr.startswith("_") or attr in _SKIP_ATTRS:
             continue
+        if isinstance(val, LazyGroups):  # a copied text's groups, made when first read
+            val = getattr(obj, attr)
         if isinstance(val, Mobject):
             yield attr, val
         elif isinstance(val, dict):

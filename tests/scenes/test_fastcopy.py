@@ -88,3 +88,55 @@ def _manims_deepcopy(self, memo):
         setattr(result, k, copy.deepcopy(v, memo))
     result.original_id = str(id(self))
     return result
+
+
+def _groups_picture(mob) -> list:
+    """Each named group of ``mob``: its name, and for each part it holds, the part's place
+    in ``mob``'s family (or the name of the group it is) and its points."""
+    family = {id(m): k for k, m in enumerate(mob.get_family())}
+    groups = mob.id_to_vgroup_dict
+    names = {id(g): name for name, g in groups.items()}
+    return [
+        (
+            name,
+            [(family.get(id(p)), names.get(id(p)), p.points.tobytes()) for p in group.submobjects],
+            group.get_fill_rgbas().tobytes(),
+        )
+        for name, group in groups.items()
+    ]
+
+
+def test_a_copied_texts_groups_are_the_groups_manims_copy_makes() -> None:
+    """A copy reads its named groups (``id_to_vgroup_dict``) lazily: they hold the copy's
+    own parts, as manim's copy's do, also for a copy of a copy and a copy reshaped before
+    its groups are read; a group is read as the same group every time."""
+    from manim import Mobject
+
+    from scenes.kit import fastcopy
+    from scenes.kit.components import label
+
+    for original in (math("bold(h)_t = tanh(bold(a)_t)", font_size=28), label("0.42 - c")):
+        try:
+            Mobject.__deepcopy__ = lambda self, memo: _manims_deepcopy(self, memo)
+            reference = original.copy()
+        finally:
+            fastcopy.install()
+        twin = original.copy()
+        assert isinstance(twin.__dict__["id_to_vgroup_dict"], fastcopy.LazyGroups)
+        twice = twin.copy()  # copied before its groups were ever read
+        expected = _groups_picture(reference)
+        assert _groups_picture(twin) == expected
+        assert _groups_picture(twice) == expected
+        assert twin.id_to_vgroup_dict is twin.id_to_vgroup_dict
+        own = {id(m) for m in twin.get_family()}
+        held = {id(p) for g in twin.id_to_vgroup_dict.values() for p in g.submobjects}
+        assert held & own and not held & {id(m) for m in original.get_family()}
+        # reshaped before its groups are read (a transform aligns a copy with its target)
+        reshaped = original.copy()
+        parts = reshaped.get_family()[1:]
+        reshaped.align_data(math("x", font_size=28))
+        groups = reshaped.id_to_vgroup_dict
+        for group, ref in zip(groups.values(), reference.id_to_vgroup_dict.values(), strict=True):
+            for p, q in zip(group.submobjects, ref.submobjects, strict=True):
+                assert p in parts or p in groups.values(), "a group holds a part not copied"
+                assert type(p) is type(q)
