@@ -830,7 +830,7 @@ def weights_import(src: Path, framework: str, output: Path, layer: str | None) -
     )
 
 
-POLISH_VERSION = "3"  # bump when slidebuild.deck_html changes what it writes
+POLISH_VERSION = "4"  # bump when slidebuild.deck_html changes what it writes
 
 
 def _deck_title(lecture: int | None) -> str:

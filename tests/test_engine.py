@@ -550,6 +550,7 @@ def test_the_html_deck_carries_each_slides_resting_frame(out: Path, tmp_path: Pa
     file), with the script that shows it once the video has ended."""
     import base64
     import functools
+    import gzip
     import re
 
     from render import _polish_html_deck
@@ -560,6 +561,8 @@ def test_the_html_deck_carries_each_slides_resting_frame(out: Path, tmp_path: Pa
     assert engine.build_deck(out, ["TinyScene"], dest, "html", [], finish=finish)
     page = dest.read_text(encoding="utf-8")
     sections = re.findall(r"<section\b[^>]*data-background-video[^>]*>", page)
-    urls = [re.search(r'data-rnn-rest="data:image/svg\+xml;base64,([^"]*)"', s) for s in sections]
-    assert [base64.b64decode(u[1]) for u in urls] == [r.read_bytes() for r in rests]
+    urls = [re.search(r'data-rnn-rest="gzip:([^"]*)"', s) for s in sections]
+    assert [gzip.decompress(base64.b64decode(u[1])) for u in urls] == [
+        r.read_bytes() for r in rests
+    ]
     assert 'id="rnn-slides-polish-rests"' in page and "img.rnn-rest" in page

@@ -71,7 +71,11 @@ def main() -> int:
                     f"--screenshot={shot.resolve()}",
                     url,
                 ]
-                subprocess.run(cmd, capture_output=True, timeout=300, check=False)
+                try:
+                    subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+                except subprocess.TimeoutExpired:
+                    print(f"failed: {url} (Chromium took over 120 s; try another --wait)")
+                    continue
             print(f"{shot}" if shot.exists() else f"failed: {url}")
     finally:
         server.shutdown()
