@@ -566,3 +566,75 @@ def test_the_html_deck_carries_each_slides_resting_frame(out: Path, tmp_path: Pa
         r.read_bytes() for r in rests
     ]
     assert 'id="rnn-slides-polish-rests"' in page and "img.rnn-rest" in page
+
+
+@pytest.mark.slow
+def test_a_browser_rests_on_the_vector_frame_once_the_video_has_played(
+    out: Path, tmp_path: Path
+) -> None:
+    """The offline HTML deck in headless Chromium (skipped without Chromium or a local
+    reveal.js): once the slide's video has played, its resting frame is unpacked and shown
+    over it."""
+    import functools
+    import http.server
+    import re
+    import threading
+
+    from render import _polish_html_deck, _prime_revealjs_cache
+
+    browser = next(
+        (
+            shutil.which(n)
+            for n in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(n)
+        ),
+        None,
+    )
+    revealjs = ROOT / "node_modules" / "reveal.js"
+    if browser is None or not revealjs.is_dir():
+        pytest.skip("needs Chromium and node_modules/reveal.js (make revealjs)")
+    rests = engine.read_slide_rests(out, ["TinyScene"], "l")
+    dest = tmp_path / "deck.html"
+    offline = ["--offline", "--one-file", "--revealjs-assets-timeout", "0.5"]
+    assert engine.build_deck(
+        out,
+        ["TinyScene"],
+        dest,
+        "html",
+        offline,
+        prepare=functools.partial(_prime_revealjs_cache, revealjs),
+        finish=functools.partial(_polish_html_deck, title="T", rests=rests),
+    )
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *_args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--mute-audio",
+                "--autoplay-policy=no-user-gesture-required",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--window-size=1280,720",
+                "--virtual-time-budget=8000",
+                "--dump-dom",
+                f"http://127.0.0.1:{server.server_port}/deck.html#/0",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+    finally:
+        server.shutdown()
+    images = re.findall(r"<img\b[^>]*\bclass=\"rnn-rest\"[^>]*>", page)
+    shown = [tag for tag in images if not re.search(r"\shidden\b", tag)]
+    assert images, "the deck's script put no resting frame over the videos"
+    assert len(shown) == 1 and 'src="blob:' in shown[0], images
