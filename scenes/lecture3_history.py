@@ -160,7 +160,9 @@ class Timeline(VGroup):
         super().__init__()
         self.theme = theme
         left, right, bottom, top = figure_zone(strip=False)
-        self.span = width if width is not None else right - left - 0.2
+        # the last year's label is centred on the axis's end: half of it must fit too
+        end_label = label(str(LAST_YEAR), font_size=TYPE.note, theme=theme).width
+        self.span = width if width is not None else right - left - 0.2 - end_label
         self.y = y if y is not None else (bottom + top) / 2 - 0.15
         y = self.y
         lo, hi = self.x_of(FIRST_YEAR), self.x_of(LAST_YEAR)
