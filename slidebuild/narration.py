@@ -541,6 +541,10 @@ def write_video(
         template = inputs[0].streams.video[0]
         with av.open(str(dest), "w", format=fmt, options=options) as out:
             video = out.add_stream_from_template(template)
+            if template.metadata.get("alpha_mode"):  # a transparent VP9 overlay stays one:
+                # set on the file, the muxer writes the track's AlphaMode element (browsers
+                # read it); on the stream it would add a tag beside it of the same name
+                out.metadata["alpha_mode"] = template.metadata["alpha_mode"]
             audio_iter: Iterator = iter(())
             if audio is not None:
                 audio_stream, audio_iter = _audio_packets(out, audio, fmt)

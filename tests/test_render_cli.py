@@ -529,7 +529,12 @@ def test_interrupted_render_keeps_earlier_outputs(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    time.sleep(6)  # inside the render
+    # inside the render: once the worker has written a partial movie (a fixed sleep raced
+    # the render as it got faster)
+    deadline = time.monotonic() + 60
+    while not list((out / ".tmp").rglob("*.mp4")) and time.monotonic() < deadline:
+        assert proc.poll() is None, "the render ended before it could be interrupted"
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     output = proc.communicate(timeout=60)[0].decode()
     assert proc.returncode != 0
