@@ -20,6 +20,19 @@ sys.modules.setdefault("conftest", sys.modules[__name__])
 TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_media_folder(tmp_path_factory) -> Iterator[None]:
+    """Manim's default media folder is ``./media``: test workers building the same formula
+    at once there raced (one removed the SVG file the other was about to remove). Each
+    test process gets its own; nothing is left in the checkout."""
+    from manim import config
+
+    old = config.media_dir
+    config.media_dir = str(tmp_path_factory.mktemp("manim-media"))
+    yield
+    config.media_dir = old
+
+
 @pytest.fixture
 def tiny_render(tmp_path: Path) -> Iterator[Path]:
     """Manim config for fast scene tests: tiny frames, no files kept, media in tmp_path."""
