@@ -108,13 +108,14 @@ def _set_color(camera, ctx: cairo.Context, rgbas, vmobject):
     return camera
 
 
-def _surface(fmt: str, path: Path, width: float, height: float) -> cairo.Surface:
+def _surface(fmt: str, target: Path | io.BytesIO, width: float, height: float) -> cairo.Surface:
+    target = str(target) if isinstance(target, Path) else target
     if fmt == "svg":
-        surface = cairo.SVGSurface(str(path), width, height)
+        surface = cairo.SVGSurface(target, width, height)
         surface.set_document_unit(cairo.SVGUnit.PT)
         return surface
     if fmt == "pdf":
-        return cairo.PDFSurface(str(path), width, height)
+        return cairo.PDFSurface(target, width, height)
     raise ValueError(f"vector format must be one of {VECTOR_FORMATS}, not {fmt!r}")
 
 
@@ -122,13 +123,18 @@ def write_vector_still(scene: Scene, path: Path, *, fmt: str | None = None) -> N
     """Write ``scene``'s current frame to ``path`` as SVG or PDF (from the suffix by
     default), sized like the scene's pixel frame in points."""
     fmt = fmt or path.suffix.lstrip(".").lower()
+    with atomic_target(path) as tmp:
+        _draw_frame(scene, fmt, tmp)
+
+
+def _draw_frame(scene: Scene, fmt: str, target: Path | io.BytesIO) -> None:
+    """``scene``'s current frame into ``target`` as SVG or PDF, the size of its pixel frame
+    in points."""
     camera = scene.renderer.camera
     width, height = float(camera.pixel_width), float(camera.pixel_height)
-    with atomic_target(path) as tmp:
-        surface = _surface(fmt, tmp, width, height)
-        ctx = cairo.Context(surface)
-        draw_scene(scene, ctx, width, height)
-        surface.finish()
+    surface = _surface(fmt, target, width, height)
+    draw_scene(scene, cairo.Context(surface), width, height)
+    surface.finish()
 
 
 # Numbers in an SVG cairo writes carry six decimals. A path drawn in the frame's points (a
@@ -150,17 +156,13 @@ def compact_svg(data: bytes) -> bytes:
     return _PATH_TAG.sub(path, data)
 
 
-def rest_svg(scene: Scene) -> bytes:
-    """``scene``'s current frame as a compact SVG of the scene's pixel size in points: the
-    resting frame a deck shows, crisp at any size, once a step's animation has played."""
-    camera = scene.renderer.camera
-    width, height = float(camera.pixel_width), float(camera.pixel_height)
+def rest_svg(scene: Scene, *, compact: bool = True) -> bytes:
+    """``scene``'s current frame as an SVG of the scene's pixel size in points, compact
+    (:func:`compact_svg`) unless told otherwise: the resting frame a deck shows, crisp at
+    any size, once a step's animation has played."""
     buffer = io.BytesIO()
-    surface = cairo.SVGSurface(buffer, width, height)
-    surface.set_document_unit(cairo.SVGUnit.PT)
-    draw_scene(scene, cairo.Context(surface), width, height)
-    surface.finish()
-    return compact_svg(buffer.getvalue())
+    _draw_frame(scene, "svg", buffer)
+    return compact_svg(buffer.getvalue()) if compact else buffer.getvalue()
 
 
 def with_step_hook(cls: type, on_step_end: Callable[[Scene, object], None]) -> type:

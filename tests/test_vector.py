@@ -159,16 +159,7 @@ def test_compact_svg_keeps_every_point_within_a_hundredth(tiny_render: Path) -> 
     assert compact_svg(fill) == (
         b'<path style="fill:rgb(10.58%,0%,0%);" d="M 428.35 36.07 L 5 6 Z"/>'
     )
-    svg = rest_svg(scene)
-    import io
-
-    cairo_svg = io.BytesIO()
-    camera = scene.renderer.camera
-    surface = cairo.SVGSurface(cairo_svg, camera.pixel_width, camera.pixel_height)
-    surface.set_document_unit(cairo.SVGUnit.PT)
-    draw_scene(scene, cairo.Context(surface), camera.pixel_width, camera.pixel_height)
-    surface.finish()
-    full = cairo_svg.getvalue()
+    svg, full = rest_svg(scene), rest_svg(scene, compact=False)
     assert len(svg) < 0.8 * len(full)
 
     def paths(data: bytes) -> list[list[float]]:
