@@ -30,7 +30,7 @@ from manim import (
     VMobject,
 )
 
-from scenes.attention.common import Lecture6Slide
+from scenes.kit.base import LectureSlide
 from scenes.kit.components import MINUS, VectorGlyph, Wire, _text, format_value, label, math
 from scenes.kit.diagrams import BottomStrip
 from scenes.kit.heatmap import HeatMap
@@ -80,7 +80,7 @@ CELL_H = 0.42
 BAR_LEN = 1.6  # length of a weight bar of 1.0
 
 
-class AttentionStep(Lecture6Slide):
+class AttentionStep(LectureSlide):
     """One decoder step of the LSTM with attention: scores, weights, context, word."""
 
     scene_id = "attention-step"
@@ -343,7 +343,7 @@ class AlignmentMap(HeatMap):
         return group
 
 
-class AttentionAlignment(Lecture6Slide):
+class AttentionAlignment(LectureSlide):
     """The attention map of the long example, row by row; the verb's jump; the aligned
     words; the Transformer's sharper map."""
 

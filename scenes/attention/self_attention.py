@@ -29,7 +29,7 @@ from manim import (
 from rnn_core.attention import positional_encoding
 from rnn_core.pretrained import load
 from rnn_core.tasks import translation_example
-from scenes.attention.common import Lecture6Slide
+from scenes.kit.base import LectureSlide
 from scenes.kit.components import format_value, label, math
 from scenes.kit.heatmap import HeatMap
 from scenes.kit.theme import TYPE, Theme
@@ -213,7 +213,7 @@ def _heat_cells(heat: HeatMap) -> VGroup:
     )
 
 
-class AttentionSlide(Lecture6Slide):
+class AttentionSlide(LectureSlide):
     """A lecture-6 slide with the matrices' equation strip."""
 
     def equation(self, expr: str) -> VGroup:

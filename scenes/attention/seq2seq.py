@@ -29,7 +29,7 @@ from manim import (
     VMobject,
 )
 
-from scenes.attention.common import Lecture6Slide
+from scenes.kit.base import LectureSlide
 from scenes.kit.components import VectorGlyph, Wire, format_value, label, math
 from scenes.kit.diagrams import BottomStrip
 from scenes.kit.theme import TYPE, Theme
@@ -60,7 +60,7 @@ ENC_Y, DEC_Y = 2.5, -1.45  # rows of the encoder and decoder blocks
 BOTTLENECK_Y = 0.65  # centre of the panel that holds the encoder's last state
 
 
-class Seq2SeqBottleneck(Lecture6Slide):
+class Seq2SeqBottleneck(LectureSlide):
     """Encoder, the one state passed on, decoder feeding its words back; then accuracy by
     sentence length without and with attention."""
 

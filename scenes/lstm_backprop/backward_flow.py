@@ -24,6 +24,7 @@ from manim import (
     VMobject,
 )
 
+from scenes.kit.base import LectureSlide
 from scenes.kit.bptt import flow_width
 from scenes.kit.components import (
     PointwiseOp,
@@ -44,7 +45,6 @@ from scenes.lesson_data import (
 from scenes.lstm_backprop.common import (
     BIAS_CELLS,
     MAX_CELLS,
-    _Lecture5Slide,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ class NextBlock(VGroup):
         self.set_opacity(0.45)
 
 
-class LSTMBackwardFlow(_Lecture5Slide):
+class LSTMBackwardFlow(LectureSlide):
     """The deltas inside the block in the article's order, each flowing back along the
     wires its equation reads (:data:`DELTA_ROUTES`), in purple, as wide as the term it
     carries; the terms from step t+1 arrive from a faded block to the right."""

@@ -17,6 +17,7 @@ from manim import (
     VGroup,
 )
 
+from scenes.kit.base import LectureSlide
 from scenes.kit.components import label, math
 from scenes.kit.diagrams import (
     FunctionGraph,
@@ -29,14 +30,13 @@ from scenes.lstm_backprop.common import (
     GRAPH_FLOOR,
     _fit_graph,
     _fmt,
-    _Lecture5Slide,
 )
 
 # ---------------------------------------------------------------------------------------
 # Chain rules
 
 
-class ChainRuleGraphs(_Lecture5Slide):
+class ChainRuleGraphs(LectureSlide):
     """Chain rules as graphs: one chain, two routes, n routes; purple arrows go backward."""
 
     scene_id = "chain-rule-graphs"

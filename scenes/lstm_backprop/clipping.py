@@ -30,6 +30,7 @@ from manim import (
 from manim.utils.space_ops import rotation_about_z, rotation_matrix
 
 from rnn_core.landscape import pascanu_cliff
+from scenes.kit.base import LectureSlide
 from scenes.kit.components import label, math
 from scenes.lesson_data import (
     CliffData,
@@ -43,7 +44,6 @@ from scenes.lstm_backprop.common import (
     NUMBER_SIZE,
     SMALL_SIZE,
     _fmt,
-    _Lecture5Slide,
 )
 
 # The cliff landscape: w and b span MAP scene units; the loss axis runs from 0 to LOSS_TOP
@@ -139,7 +139,7 @@ def _mix(a: str, b: str, t: float) -> ManimColor:
     return ManimColor(a).interpolate(ManimColor(b), t)
 
 
-class GradientClipping(_Lecture5Slide):
+class GradientClipping(LectureSlide):
     """The cliff landscape in 3-D, descent with and without norm clipping, then value vs
     norm clipping."""
 

@@ -9,7 +9,6 @@ from manim import (
     DOWN,
 )
 
-from scenes.kit.base import LectureSlide
 from scenes.kit.components import format_value
 from scenes.kit.diagrams import (
     FunctionGraph,
@@ -45,11 +44,3 @@ def _fit_graph(graph: FunctionGraph, top: float = 2.95, bottom: float = -0.75) -
 def _fmt(v: float, places: int = 4) -> str:
     """A value in on-screen math: :func:`format_value` with a typographic minus."""
     return format_value(v, places).replace("-", "\u2212")
-
-
-class _Lecture5Slide(LectureSlide):
-    """The lecture's slides hold the final state of every step for one frame (an animation
-    writes its last frame just before its end, where a lagged or growing animation is not
-    quite complete, and that frame would be the one a deck shows for the step)."""
-
-    settle_steps = True

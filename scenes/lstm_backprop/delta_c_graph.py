@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, FadeIn, GrowArrow, VGroup, config
 
+from scenes.kit.base import LectureSlide
 from scenes.kit.bptt import flow_width
 from scenes.kit.components import VectorGlyph, label, math
 from scenes.kit.diagrams import FunctionGraph
@@ -18,7 +19,7 @@ from scenes.kit.magnitudes import common_exponent, factor_text, percent_text
 from scenes.kit.theme import TYPE
 from scenes.lesson_data import delta_terms, lstm_backward_example
 from scenes.lstm_backprop.backward_flow import routes_for
-from scenes.lstm_backprop.common import MAX_CELLS, _Lecture5Slide
+from scenes.lstm_backprop.common import MAX_CELLS
 
 __all__ = ["DeltaCGraph", "BRANCHES", "STREAMS"]
 
@@ -52,7 +53,7 @@ TERM_EXPR = {
 }
 
 
-class DeltaCGraph(_Lecture5Slide):
+class DeltaCGraph(LectureSlide):
     """The graph of what c^t reaches; delta c's branches lit one by one with their values."""
 
     scene_id = "delta-c-graph"

@@ -5,19 +5,17 @@ comes from ``rnn_core`` through ``scenes.lesson_data``.
 
 from __future__ import annotations
 
+from scenes.kit.base import LectureSlide
 from scenes.kit.bptt import play_errors_through_time
 from scenes.lesson_data import (
     lstm_errors_through_time,
-)
-from scenes.lstm_backprop.common import (
-    _Lecture5Slide,
 )
 
 # ---------------------------------------------------------------------------------------
 # Errors through time
 
 
-class ErrorsThroughTime(_Lecture5Slide):
+class ErrorsThroughTime(LectureSlide):
     """Block level: each loss sends errors back to all earlier steps; per-step gradients in
     coloured frames are summed once for one parameter update."""
 

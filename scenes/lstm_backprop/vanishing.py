@@ -19,6 +19,7 @@ from manim import (
     VMobject,
 )
 
+from scenes.kit.base import LectureSlide
 from scenes.kit.components import format_value, math
 from scenes.kit.diagrams import (
     LogAxes,
@@ -27,15 +28,12 @@ from scenes.kit.theme import TYPE
 from scenes.lesson_data import (
     gradient_norms,
 )
-from scenes.lstm_backprop.common import (
-    _Lecture5Slide,
-)
 
 # ---------------------------------------------------------------------------------------
 # Vanishing and exploding gradients
 
 
-class VanishingExploding(_Lecture5Slide):
+class VanishingExploding(LectureSlide):
     """||dh^t/dh^k|| against t - k on a log scale: RNNs below and above 1/gamma, the bound,
     then the LSTM."""
 
